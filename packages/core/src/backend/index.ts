@@ -1,0 +1,8 @@
+export { basename, dirname, joinPath, normalizePath } from "./paths.js";
+export type {
+  BackendCapabilities,
+  FileHandle,
+  FileStat,
+  OpenMode,
+  StorageBackend,
+} from "./storageBackend.js";

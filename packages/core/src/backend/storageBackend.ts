@@ -1,0 +1,106 @@
+import type { LockManager } from "../lock/lockManager.js";
+
+/**
+ * How a file is opened:
+ * - `r`  read an existing file
+ * - `r+` read and write an existing file
+ * - `w`  create or truncate, write
+ * - `wx` create exclusively (fails ALREADY_EXISTS), write
+ * - `a`  create if missing, every write appends
+ */
+export type OpenMode = "r" | "r+" | "w" | "wx" | "a";
+
+/** What `stat` reports. Symlinks are never followed (lstat semantics). */
+export interface FileStat {
+  readonly kind: "file" | "directory" | "symlink" | "other";
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** Inode number where the backend has one (0 otherwise). */
+  readonly ino: number;
+}
+
+/**
+ * An open file. Durability is explicit: nothing written is durable until {@link sync} or
+ * {@link datasync} resolves, and a created file's *name* is durable only once its parent
+ * directory is synced ({@link StorageBackend.syncDir}).
+ */
+export interface FileHandle {
+  /** The root-relative path this handle was opened with. */
+  readonly path: string;
+  /** Reads up to `length` bytes at `position`; a shorter result means end of file. */
+  read(length: number, position: number): Promise<Uint8Array>;
+  /**
+   * Writes all of `data` at `position`, or at the end for mode `a` (position ignored) or the
+   * current offset when `position` is omitted. Resolves to the number of bytes written; a
+   * short write (less than `data.length`) is possible only under fault injection.
+   */
+  write(data: Uint8Array, position?: number): Promise<number>;
+  /** fsync: data and metadata durable. Throws FSYNC_FAILED on failure. */
+  sync(): Promise<void>;
+  /** fdatasync: data (and the size) durable. Throws FSYNC_FAILED on failure. */
+  datasync(): Promise<void>;
+  /** Cuts or extends the file to `length` bytes (volatile until synced). */
+  truncate(length: number): Promise<void>;
+  /** The open file's stat. */
+  stat(): Promise<FileStat>;
+  /** Closes the handle. Closing never makes anything durable. */
+  close(): Promise<void>;
+}
+
+/** What a backend can do; core adapts (e.g. copies a backup when there are no hard links). */
+export interface BackendCapabilities {
+  /** Short name shown in test titles and diagnostics (`node-fs`, `memfs`, ...). */
+  readonly name: string;
+  /** `link` works (backups without copying). */
+  readonly hardLinks: boolean;
+  /** `syncDir` really makes directory entries durable (false on Windows: it is then a no-op). */
+  readonly directorySync: boolean;
+  /**
+   * What a crash does to unsynced changes: `real` (a real disk), `simulated` (a durability
+   * model that can be crashed on purpose), or `none` (nothing survives a process exit).
+   */
+  readonly durability: "real" | "simulated" | "none";
+}
+
+/**
+ * The storage-backend interface: every byte living-reports reads or writes goes through one of
+ * these few primitives, so a recorder can trace them and a crash model can replay them.
+ *
+ * All paths are root-relative, `/`-separated, with no `.`/`..` segments, no NUL and no leading
+ * `/` (see {@link normalizePath}); a backend rejects anything else with INVALID_PATH before
+ * touching the disk, and never follows a symlink out of its root.
+ *
+ * Every failure is a {@link LivingReportsError} mapped with {@link fromSystemError}
+ * (ENOENT → NOT_FOUND, EIO → STORAGE_FAILURE, failed fsync → FSYNC_FAILED, ...).
+ */
+export interface StorageBackend {
+  readonly capabilities: BackendCapabilities;
+  /** Opens a file. Parent directories are never created implicitly. */
+  open(path: string, mode: OpenMode): Promise<FileHandle>;
+  /** Reads a whole file. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** fsync of a directory: its entries (create, rename, link, unlink, mkdir, rmdir) become durable. `""` is the root. */
+  syncDir(path: string): Promise<void>;
+  /** Atomically renames `from` to `to`, replacing a file at `to`. Durable once both parents are synced. */
+  rename(from: string, to: string): Promise<void>;
+  /** Makes `to` a hard link to `existing` (only when `capabilities.hardLinks`). */
+  link(existing: string, to: string): Promise<void>;
+  /** Removes a file. */
+  unlink(path: string): Promise<void>;
+  /** Creates one directory (parent must exist); ALREADY_EXISTS if it does. */
+  mkdir(path: string): Promise<void>;
+  /** Removes an empty directory. */
+  rmdir(path: string): Promise<void>;
+  /** Names in a directory, sorted, without `.` and `..`. */
+  readdir(path: string): Promise<string[]>;
+  /** lstat of a path: NOT_FOUND when absent. */
+  stat(path: string): Promise<FileStat>;
+  /** Sets a path's modification time (locks refresh with it; tests age lock files with it). */
+  utimes(path: string, mtimeMs: number): Promise<void>;
+  /**
+   * Builds this backend's lock manager on top of `on`, which is this backend or a wrapper of it
+   * (a recorder, a fault injector), so that lock files are created through the wrapper and show in
+   * its trace.
+   */
+  createLockManager(on: StorageBackend): LockManager;
+}

@@ -1,0 +1,12 @@
+/**
+ * @living-reports/core: durable storage for living reports.
+ *
+ * - `backend/`: the storage-backend interface every file operation goes through
+ * - `lock/`: the lock interface and its one implementation over any backend
+ * - `errors/`: one error class with stable codes
+ * - `schema/`: the zod models of the on-disk data
+ * - `durable/`: atomic replace, the framed audit log, backups
+ */
+export * from "./backend/index.js";
+export * from "./errors/index.js";
+export * from "./lock/index.js";
