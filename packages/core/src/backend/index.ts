@@ -1,3 +1,4 @@
+export { CRASH_MODES, type CrashMode, type CrashOptions } from "./crashable.js";
 export { basename, dirname, joinPath, normalizePath } from "./paths.js";
 export type {
   BackendCapabilities,

@@ -75,6 +75,12 @@ export interface BackendCapabilities {
  */
 export interface StorageBackend {
   readonly capabilities: BackendCapabilities;
+  /**
+   * Identifies the storage this instance works on: two instances over the same root (or the same
+   * memfs disk) have the same id, so that in-process lock queues can be shared between them.
+   * E.g. `node-fs:/abs/root`, `memfs:<disk uuid>`.
+   */
+  readonly storageId: string;
   /** Opens a file. Parent directories are never created implicitly. */
   open(path: string, mode: OpenMode): Promise<FileHandle>;
   /** Reads a whole file. */

@@ -1,0 +1,99 @@
+import {
+  ErrorCode,
+  isLivingReportsError,
+  LivingReportsError,
+  type OpenReportsOptions,
+  openReports,
+  type Progress,
+  type ReportStore,
+  type StorageBackend,
+} from "@living-reports/core";
+import { nodeFsBackend } from "@living-reports/node-fs";
+import type { StoreSettings } from "./globalOptions.js";
+
+/** How a command wants its store opened. */
+export interface OpenMode {
+  /** `read`: read-only (nothing written, no recovery runs); `write`: recovers and writes. */
+  readonly access: "read" | "write";
+  /** Receives progress of long work (rebuild, verify, repair). */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/**
+ * Opens the store at the run's `--root` for one command and always closes it afterwards.
+ * Only {@link init} creates a store: every other command on a root without one fails NOT_FOUND.
+ */
+export class StoreAccess {
+  readonly settings: StoreSettings;
+
+  constructor(settings: StoreSettings) {
+    this.settings = settings;
+  }
+
+  /** The store's root directory (absolute). */
+  get root(): string {
+    return this.settings.root;
+  }
+
+  /**
+   * Runs `fn` on the opened store, then closes it (also when `fn` throws).
+   * @throws LivingReportsError NOT_FOUND when the root holds no store; whatever `fn` or opening throws
+   */
+  async use<T>(mode: OpenMode, fn: (store: ReportStore) => Promise<T>): Promise<T> {
+    const store = await this.#open(mode, false);
+    let result: T;
+    try {
+      result = await fn(store);
+    } catch (err) {
+      // The command's failure is what the operator must see; a failing close must not hide it.
+      await store.close().catch(() => undefined);
+      throw err;
+    }
+    await store.close();
+    return result;
+  }
+
+  /**
+   * Creates the root directory and the store layout unless a store is there already.
+   * @returns whether a new store was created
+   */
+  async init(): Promise<{ created: boolean }> {
+    const existed = await this.#open({ access: "read" }, false).then(
+      async (store) => {
+        await store.close();
+        return true;
+      },
+      (err: unknown) => {
+        if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return false;
+        throw err;
+      },
+    );
+    if (existed) return { created: false };
+    const store = await this.#open({ access: "write" }, true);
+    await store.close();
+    return { created: true };
+  }
+
+  async #open(mode: OpenMode, create: boolean): Promise<ReportStore> {
+    const options: OpenReportsOptions = {
+      actor: this.settings.actor,
+      readOnly: mode.access === "read",
+      create,
+    };
+    if (this.settings.lockTimeoutMs !== undefined) options.lock = { timeoutMs: this.settings.lockTimeoutMs };
+    if (mode.onProgress !== undefined) options.onProgress = mode.onProgress;
+    try {
+      const backend: StorageBackend = nodeFsBackend({ root: this.root, create });
+      return await openReports(backend, options);
+    } catch (err) {
+      if (!create && isLivingReportsError(err, ErrorCode.NOT_FOUND)) {
+        throw new LivingReportsError(
+          ErrorCode.NOT_FOUND,
+          `no store at ${this.root} (create one with 'living-reports init')`,
+          { path: this.root, cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+}

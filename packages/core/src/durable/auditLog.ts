@@ -1,0 +1,262 @@
+import { dirname } from "../backend/paths.js";
+import type { FileHandle, StorageBackend } from "../backend/storageBackend.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { fromSystemError } from "../errors/fromSystemError.js";
+import { LivingReportsError } from "../errors/livingReportsError.js";
+import { encodeAuditLine } from "./auditLine.js";
+import { type AuditLine, type AuditReadResult, parseAuditLog } from "./parseAuditLog.js";
+import { writeAll } from "./writeAll.js";
+
+/** Options of {@link AuditLog.open}. */
+export interface AuditLogOpenOptions {
+  /** Cut an unacknowledged torn tail off (truncate + datasync) so appends can follow. */
+  repairTail?: boolean;
+}
+
+interface Pending {
+  line: AuditLine;
+  bytes: Uint8Array;
+  resolve: (line: AuditLine) => void;
+  reject: (err: unknown) => void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * An append-only, hash-chained audit log (`audit.jsonl`, format in docs/FORMAT.md), with group
+ * commit. One instance per log per process; writers of one log must hold its report's lock.
+ *
+ * Guarantees: an {@link append} resolves only once its line is durable (written and
+ * fdatasynced, and the file's name synced into its directory when this instance created it).
+ * Lines are written in call order and each chains to the one before. A failed write or
+ * datasync fails every caller whose line was in that batch (and any queued behind it), never
+ * pretends success, and leaves the log refusing appends until it is reopened.
+ */
+export class AuditLog {
+  readonly #backend: StorageBackend;
+  readonly #path: string;
+  #opened = false;
+  #closed = false;
+  /** The file's directory entry is durable (it existed when opened, or its directory was synced). */
+  #nameDurable = false;
+  #handle: FileHandle | undefined;
+  /** Bytes known durable (what a failed batch is truncated back to). */
+  #durableSize = 0;
+  /** Size and chain after every queued line. */
+  #queuedSize = 0;
+  #queuedHash = "";
+  #queuedLines = 0;
+  #pending: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+  /** Set when appends must be refused: a torn tail left in place, or a failed batch. */
+  #refusal: LivingReportsError | undefined;
+
+  /** Binds the log at `path` (root-relative) on `backend`; nothing is touched until {@link open}. */
+  constructor(backend: StorageBackend, path: string) {
+    this.#backend = backend;
+    this.#path = path;
+  }
+
+  /** The log's root-relative path. */
+  get path(): string {
+    return this.#path;
+  }
+
+  /**
+   * Reads and checks the log (a missing file reads as empty) and prepares appends after its
+   * last complete line. Writes nothing unless `repairTail` is set and there is a torn tail: then
+   * the tail is truncated and the truncation datasynced. A torn tail left in place makes
+   * {@link append} refuse (appending would glue a record onto it). Middle problems are returned,
+   * not thrown: deciding about them is the caller's. May be called again to reopen.
+   *
+   * @throws LivingReportsError mapped I/O errors (the file exists but cannot be read or cut)
+   */
+  async open(options: AuditLogOpenOptions = {}): Promise<AuditReadResult> {
+    await this.#shutdown();
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.#backend.readFile(this.#path);
+      this.#nameDurable = true;
+    } catch (err) {
+      const mapped = fromSystemError(err, this.#path, "read");
+      if (mapped.code !== ErrorCode.NOT_FOUND) throw mapped;
+      bytes = new Uint8Array(0);
+      this.#nameDurable = false;
+    }
+    const result = parseAuditLog(bytes);
+    this.#refusal = undefined;
+    const completeLines = countNewlines(bytes, result.validBytes);
+    if (result.tornTail !== null) {
+      if (options.repairTail === true) {
+        const handle = await this.#ensureHandle();
+        await step(() => handle.truncate(result.validBytes), this.#path, "truncate");
+        await step(() => handle.datasync(), this.#path, "fdatasync");
+      } else {
+        this.#refusal = new LivingReportsError(
+          ErrorCode.CORRUPT_LOG,
+          `${this.#path}: torn tail at byte ${result.tornTail.offset}; reopen with repairTail before appending`,
+          { path: this.#path, line: completeLines + 1 },
+        );
+      }
+    }
+    this.#durableSize = result.validBytes;
+    this.#queuedSize = result.validBytes;
+    this.#queuedHash = result.tailHash;
+    this.#queuedLines = completeLines;
+    this.#opened = true;
+    this.#closed = false;
+    return result;
+  }
+
+  /**
+   * Appends one record as a framed line. Calls made while a datasync is in flight are written
+   * together by the next single `write` + `datasync` (group commit). Resolves once the line is
+   * durable, with the line as it now stands in the file.
+   *
+   * @throws LivingReportsError INVALID_INPUT (record not encodable; nothing written), CLOSED (not
+   *   open), CORRUPT_LOG (torn tail not repaired), or the mapped I/O error of the failed batch
+   */
+  append(record: Record<string, unknown>): Promise<AuditLine> {
+    if (!this.#opened || this.#closed)
+      return Promise.reject(
+        new LivingReportsError(ErrorCode.CLOSED, `${this.#path}: audit log is not open`, {
+          path: this.#path,
+        }),
+      );
+    if (this.#refusal !== undefined) return Promise.reject(this.#refusal);
+    let encoded: { text: string; hash: string };
+    try {
+      encoded = encodeAuditLine(record, this.#queuedHash);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const bytes = encoder.encode(encoded.text);
+    const line: AuditLine = {
+      line: ++this.#queuedLines,
+      kind: "framed",
+      record: recordOf(encoded.text),
+      raw: encoded.text.slice(0, -1),
+      offset: this.#queuedSize,
+      length: bytes.byteLength,
+      hash: encoded.hash,
+    };
+    this.#queuedSize += bytes.byteLength;
+    this.#queuedHash = encoded.hash;
+    return new Promise<AuditLine>((resolve, reject) => {
+      this.#pending.push({ line, bytes, resolve, reject });
+      if (this.#flushing === undefined) this.#flushing = this.#flush();
+    });
+  }
+
+  /** Waits for appends in flight, then closes the file. Idempotent; appends after it fail with CLOSED. */
+  async close(): Promise<void> {
+    await this.#shutdown();
+    this.#closed = true;
+  }
+
+  async #shutdown(): Promise<void> {
+    while (this.#flushing !== undefined) await this.#flushing;
+    const handle = this.#handle;
+    this.#handle = undefined;
+    this.#opened = false;
+    if (handle !== undefined) await step(() => handle.close(), this.#path, "close");
+  }
+
+  async #flush(): Promise<void> {
+    // Let appends made in the same tick join the first batch.
+    await Promise.resolve();
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending;
+        this.#pending = [];
+        const size = batch.reduce((n, p) => n + p.bytes.byteLength, 0);
+        try {
+          await this.#commit(batch, size);
+        } catch (err) {
+          await this.#fail(batch, err);
+          return;
+        }
+        this.#durableSize += size;
+        for (const p of batch) p.resolve(p.line);
+      }
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async #commit(batch: Pending[], size: number): Promise<void> {
+    const handle = await this.#ensureHandle();
+    const data = batch.length === 1 ? batch[0]!.bytes : concat(batch, size);
+    await writeAll(handle, data);
+    await step(() => handle.datasync(), this.#path, "fdatasync");
+    if (!this.#nameDurable) {
+      const dir = dirname(this.#path);
+      await step(() => this.#backend.syncDir(dir), dir, "syncDir");
+      this.#nameDurable = true;
+    }
+  }
+
+  /** Fails the batch and everything queued behind it, cuts what may have been written, refuses further appends. */
+  async #fail(batch: Pending[], err: unknown): Promise<void> {
+    const error = fromSystemError(err, this.#path, "append");
+    const queued = this.#pending;
+    this.#pending = [];
+    this.#refusal = new LivingReportsError(
+      error.code,
+      `${this.#path}: audit log refuses appends after a failed append (${error.message}); reopen it`,
+      { path: this.#path, cause: error },
+    );
+    const handle = this.#handle;
+    if (handle !== undefined) {
+      try {
+        await handle.truncate(this.#durableSize);
+      } catch {
+        // The log is already refused and the caller gets `error`; a leftover tail is torn or
+        // unacknowledged, which the next open reports.
+      }
+    }
+    for (const p of [...batch, ...queued]) p.reject(error);
+  }
+
+  async #ensureHandle(): Promise<FileHandle> {
+    if (this.#handle !== undefined) return this.#handle;
+    let handle: FileHandle;
+    try {
+      handle = await this.#backend.open(this.#path, "a");
+    } catch (err) {
+      throw fromSystemError(err, this.#path, "open");
+    }
+    this.#handle = handle;
+    return handle;
+  }
+}
+
+/** The record as a reader will see it (JSON round-trip: `undefined` fields dropped), without integrity fields. */
+function recordOf(text: string): Record<string, unknown> {
+  const { prev: _prev, sha256: _sha256, ...record } = JSON.parse(text) as Record<string, unknown>;
+  return record;
+}
+
+function countNewlines(bytes: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < end; i = bytes.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+function concat(batch: Pending[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of batch) {
+    out.set(p.bytes, at);
+    at += p.bytes.byteLength;
+  }
+  return out;
+}
+
+async function step(run: () => Promise<void>, path: string, op: string): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    throw fromSystemError(err, path, op);
+  }
+}

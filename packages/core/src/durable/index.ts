@@ -1,0 +1,8 @@
+export { EMPTY_SHA256, sha256Hex } from "../util/hash.js";
+export { jsonTextDepth, valueDepth } from "../util/json.js";
+export { type AppendLinesOptions, appendLines } from "./appendLines.js";
+export { type AtomicReplaceOptions, atomicReplace, isTempName, tempPathFor } from "./atomicReplace.js";
+export { AUDIT_INTEGRITY_KEYS, type CheckedLine, checkAuditLine, encodeAuditLine } from "./auditLine.js";
+export { AuditLog, type AuditLogOpenOptions } from "./auditLog.js";
+export { backupName, makeBackup, parseBackupName } from "./backup.js";
+export { type AuditLine, type AuditProblem, type AuditReadResult, parseAuditLog } from "./parseAuditLog.js";

@@ -1,0 +1,168 @@
+import { normalizePath } from "../backend/paths.js";
+import type { StorageBackend } from "../backend/storageBackend.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { LivingReportsError } from "../errors/livingReportsError.js";
+import { acquireOnDisk } from "./acquireOnDisk.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { Lease, LockHooks } from "./lease.js";
+import { enterQueue, handOver, passTurn } from "./localQueue.js";
+import { lockTimeout, managerClosed } from "./lockErrors.js";
+import { HeldLock } from "./lockHandle.js";
+import { DEFAULT_LOCK_OPTIONS, type LockHandle, type LockManager, type LockOptions } from "./lockManager.js";
+import type { LockPrimitive } from "./lockPrimitive.js";
+import { mkdirPrimitive } from "./mkdirPrimitive.js";
+
+/** The options of {@link createLockManager}. */
+export interface LockManagerOptions {
+  /** The clock of staleness, timeouts and refreshes (default: wall time, unref'd timers). */
+  clock?: Clock;
+  /** Options applied to every acquisition unless it overrides them (default: SPEC §7's). */
+  defaults?: LockOptions;
+  /** The raw cross-process lock (default: {@link mkdirPrimitive} over the backend). */
+  primitive?: LockPrimitive;
+  /** Test hooks, e.g. to stall a holder's refreshes on purpose. */
+  hooks?: LockHooks;
+}
+
+/**
+ * The one lock protocol of living-reports, used by every backend (SPEC §5 G7, §7; docs/LOCKS.md).
+ *
+ * - Waiters for one lock in this process (same `backend.storageId` and path, across managers)
+ *   queue in memory, first come first served, and the held lock is handed from one to the next
+ *   without touching the disk; only the head of the queue works the disk, retrying every few ms.
+ * - A lock whose mtime is older than `staleMs` by the clock is reclaimed under a guard, so that
+ *   of two reclaimers only one removes it; a regular `.lock` file (the Python module's fallback
+ *   lock) is held while fresh and reclaimed the same way.
+ * - A held lock is refreshed every `refreshMs`; a failed refresh, a lock replaced under its holder
+ *   or a holder that stalled past `staleMs` marks the handle compromised (never a throw from a
+ *   timer) and `assertHeld()` throws LOCK_COMPROMISED.
+ * - Timers come from the clock and do not keep the process alive.
+ */
+export function createLockManager(backend: StorageBackend, options: LockManagerOptions = {}): LockManager {
+  return new QueuedLockManager(backend, options);
+}
+
+type Resolved = Required<LockOptions>;
+
+class QueuedLockManager implements LockManager {
+  private readonly clock: Clock;
+  private readonly defaults: Resolved;
+  private readonly primitive: LockPrimitive;
+  private readonly hooks: LockHooks;
+  private closed = false;
+  private readonly held = new Set<HeldLock>();
+  private readonly waiting = new Set<() => void>();
+
+  constructor(
+    private readonly backend: StorageBackend,
+    options: LockManagerOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.defaults = resolveOptions(DEFAULT_LOCK_OPTIONS, options.defaults ?? {});
+    this.primitive = options.primitive ?? mkdirPrimitive(backend, this.clock);
+    this.hooks = options.hooks ?? {};
+  }
+
+  async acquire(path: string, options: LockOptions = {}): Promise<LockHandle> {
+    if (this.closed) throw managerClosed(path);
+    const lockPath = checkLockPath(path);
+    const o = resolveOptions(this.defaults, options);
+    const key = `${this.backend.storageId}\0${lockPath}`;
+    const start = this.clock.now();
+    let lease = await this.waitTurn(key, lockPath, o);
+    if (lease === undefined) {
+      try {
+        lease = await acquireOnDisk({
+          backend: this.backend,
+          primitive: this.primitive,
+          clock: this.clock,
+          hooks: this.hooks,
+          path: lockPath,
+          ...o,
+          deadline: start + o.timeoutMs,
+          isClosed: () => this.closed,
+        });
+      } catch (err) {
+        passTurn(key);
+        throw err;
+      }
+    }
+    const handle = new HeldLock(lockPath, o.staleMs, o.refreshMs, lease, this.clock, (h, l) =>
+      this.release(key, h, l),
+    );
+    this.held.add(handle);
+    lease.bind(handle);
+    if (this.closed) {
+      await handle.release();
+      throw managerClosed(lockPath);
+    }
+    return handle;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const cancel of [...this.waiting]) cancel();
+    const results = await Promise.allSettled([...this.held].map((h) => h.release()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  /** Waits in the in-process queue; resolves with the lock when it was handed over. */
+  private waitTurn(key: string, path: string, o: Resolved): Promise<Lease | undefined> {
+    const ticket = enterQueue<Lease>(key);
+    if (!ticket.queued) return ticket.granted;
+    return new Promise((resolve, reject) => {
+      const leave = (err: LivingReportsError) => {
+        if (!ticket.withdraw()) return;
+        done();
+        reject(err);
+      };
+      const timer = this.clock.setTimeout(() => leave(lockTimeout(path, o.timeoutMs)), o.timeoutMs);
+      const cancel = () => leave(managerClosed(path));
+      const done = () => {
+        this.clock.clearTimeout(timer);
+        this.waiting.delete(cancel);
+      };
+      this.waiting.add(cancel);
+      ticket.granted.then((lease) => {
+        done();
+        resolve(lease);
+      }, reject);
+    });
+  }
+
+  /** Hands a healthy lock to the next waiter in this process, else removes it and passes the turn. */
+  private async release(key: string, handle: HeldLock, lease: Lease): Promise<void> {
+    this.held.delete(handle);
+    if (lease.isHealthy(handle.staleMs) && handOver(key, lease)) return;
+    try {
+      await lease.finish(handle.staleMs);
+    } finally {
+      passTurn(key);
+    }
+  }
+}
+
+function checkLockPath(path: string): string {
+  const lockPath = normalizePath(path);
+  if (lockPath === "") {
+    throw new LivingReportsError(ErrorCode.INVALID_PATH, "a lock path cannot be the root", { path });
+  }
+  return lockPath;
+}
+
+/**
+ * Merges `options` over `base` and checks them.
+ * @throws LivingReportsError INVALID_INPUT for a negative or non-finite value, or a refresh
+ *   interval not shorter than the stale time
+ */
+function resolveOptions(base: Resolved, options: LockOptions): Resolved {
+  const o: Resolved = { ...base, ...options };
+  const bad = (why: string) =>
+    new LivingReportsError(ErrorCode.INVALID_INPUT, `invalid lock options: ${why}`, { details: { ...o } });
+  if (!Number.isFinite(o.timeoutMs) || o.timeoutMs < 0) throw bad("timeoutMs must be a finite number >= 0");
+  if (!Number.isFinite(o.staleMs) || o.staleMs <= 0) throw bad("staleMs must be a finite number > 0");
+  if (!Number.isFinite(o.refreshMs) || o.refreshMs <= 0) throw bad("refreshMs must be a finite number > 0");
+  if (o.refreshMs >= o.staleMs) throw bad("refreshMs must be shorter than staleMs");
+  return o;
+}

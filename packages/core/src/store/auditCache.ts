@@ -1,0 +1,117 @@
+import type { StorageBackend } from "../backend/storageBackend.js";
+import { type AuditLine, AuditLog, type AuditReadResult } from "../durable/index.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { isLivingReportsError } from "../errors/livingReportsError.js";
+import { type CommittedTail, committedTail } from "./auditEvents.js";
+import { auditPath } from "./layout.js";
+
+/** An audit log opened under its report's lock, with what its tail says. */
+export interface OpenedLog {
+  log: AuditLog;
+  tail: CommittedTail;
+  /** What the open read, when the log was (re)read now; undefined when the cached state was still current. */
+  read: AuditReadResult | undefined;
+}
+
+interface Entry {
+  log: AuditLog;
+  tail: CommittedTail;
+  /** The file's size and inode after our last read or append (-1: inode not known yet). */
+  size: number;
+  ino: number;
+}
+
+/**
+ * Keeps the audit logs of recently written reports open, with their committed tail (baseline
+ * sha and version), so a write does not re-read a whole log: under the report's lock, a log
+ * whose size and inode are those this store left is current (only the lock holder appends);
+ * anything else (another writer appended, a crash left a torn tail, repair replaced the file) is
+ * re-read and its torn tail cut. Bounded: the least recently used log is closed beyond `max`.
+ */
+export class AuditLogCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly backend: StorageBackend,
+    private readonly max = 32,
+  ) {}
+
+  /** Opens (or reuses) report `id`'s log; call only under the report's lock. */
+  async open(id: string): Promise<OpenedLog> {
+    const path = auditPath(id);
+    const stat = await statOrMissing(this.backend, path);
+    const cached = this.entries.get(id);
+    if (cached !== undefined) {
+      this.entries.delete(id);
+      if (stat.size === cached.size && (cached.ino === -1 || cached.ino === stat.ino)) {
+        cached.ino = stat.ino;
+        this.entries.set(id, cached);
+        return { log: cached.log, tail: cached.tail, read: undefined };
+      }
+      await cached.log.close();
+    }
+    const log = new AuditLog(this.backend, path);
+    const read = await log.open({ repairTail: true });
+    const entry: Entry = { log, tail: committedTail(read.lines), size: read.validBytes, ino: stat.ino };
+    await this.remember(id, entry);
+    return { log, tail: entry.tail, read };
+  }
+
+  /** Appends to report `id`'s open log (under its lock) and updates the cached tail. */
+  async append(id: string, log: AuditLog, record: Record<string, unknown>): Promise<AuditLine> {
+    const line = await log.append(record);
+    const entry = this.entries.get(id);
+    if (entry !== undefined && entry.log === log) {
+      entry.size = line.offset + line.length;
+      entry.tail = advanceTail(entry.tail, line);
+    }
+    return line;
+  }
+
+  /** The cached committed tail of report `id`, if its log is open here. */
+  tailOf(id: string): CommittedTail | undefined {
+    return this.entries.get(id)?.tail;
+  }
+
+  /** Forgets and closes report `id`'s log (after a failure, a delete, or a rewrite). */
+  async evict(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    this.entries.delete(id);
+    // Every acknowledged append was already made durable; a failing close loses nothing.
+    await entry.log.close().catch(() => undefined);
+  }
+
+  /** Closes every cached log. */
+  async closeAll(): Promise<void> {
+    const logs = [...this.entries.values()].map((e) => e.log);
+    this.entries.clear();
+    await Promise.all(logs.map((log) => log.close().catch(() => undefined)));
+  }
+
+  private async remember(id: string, entry: Entry): Promise<void> {
+    this.entries.set(id, entry);
+    while (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value as string;
+      await this.evict(oldest);
+    }
+  }
+}
+
+function advanceTail(tail: CommittedTail, line: AuditLine): CommittedTail {
+  const sha = typeof line.record.outline_sha256 === "string" ? line.record.outline_sha256 : tail.sha;
+  const payload = line.record.payload as Record<string, unknown> | undefined;
+  const v = payload?.outline_version;
+  const version = typeof v === "number" && Number.isInteger(v) ? v : tail.version;
+  return { sha, version, last: line };
+}
+
+async function statOrMissing(backend: StorageBackend, path: string): Promise<{ size: number; ino: number }> {
+  try {
+    const { size, ino } = await backend.stat(path);
+    return { size, ino };
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return { size: 0, ino: -1 };
+    throw err;
+  }
+}

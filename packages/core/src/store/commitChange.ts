@@ -1,0 +1,122 @@
+import { atomicReplace, backupName, makeBackup } from "../durable/index.js";
+import type { LockHandle } from "../lock/lockManager.js";
+import { type ActionType, type Outline, serializeOutline, validateOutline } from "../schema/index.js";
+import { sha256Hex } from "../util/hash.js";
+import { eventRecord } from "./auditEvents.js";
+import { indexEntryFor } from "./indexLines.js";
+import { backupPath, backupsDir, outlinePath } from "./layout.js";
+import { checkExpectedVersion, withReportLock } from "./reportLock.js";
+import type { RecoveredReport } from "./reportRecovery.js";
+import type { StoreContext } from "./storeContext.js";
+import { isoTimestamp } from "./timestamps.js";
+import type { MutationOptions } from "./types.js";
+
+/** A change to commit: the next outline (the store sets its version and `updated_at`) and its event. */
+export interface PlannedChange {
+  outline: Outline;
+  action: ActionType;
+  /** The event payload, given the name of the backup of the state before the change. */
+  payload: (backupFilename: string) => Record<string, unknown>;
+}
+
+/**
+ * Commits a change of an existing report by the protocol of SPEC/issue 3, under its lock:
+ * recover; check `expectedVersion` (VERSION_CONFLICT, nothing written); plan and validate the
+ * next outline fully (nothing written if it fails); hard-link the current outline into
+ * `backups/`; atomically replace the outline (`outline_version` + 1, `updated_at` now); append
+ * the audit event (`backup_filename`, `outline_version`, `outline_sha256` of the bytes written;
+ * one datasync); append the index line (no fsync: rebuilt after a crash); prune backups beyond
+ * the retention. Resolves once the outline, backup and event are durable (G2).
+ *
+ * @throws LivingReportsError NOT_FOUND, VERSION_CONFLICT, INVALID_OUTLINE, TOO_LARGE, TOO_DEEP,
+ *   LOCK_TIMEOUT, LOCK_COMPROMISED, or what `plan` throws, or a storage error
+ */
+export async function commitChange(
+  ctx: StoreContext,
+  id: string,
+  options: MutationOptions,
+  plan: (report: RecoveredReport) => PlannedChange | Promise<PlannedChange>,
+): Promise<Outline> {
+  return await withReportLock(ctx, id, async (report, lock) => {
+    checkExpectedVersion(id, report.outline.outline_version, options.expectedVersion);
+    const change = await plan(report);
+    const at = ctx.options.now();
+    const next = validateOutline(
+      {
+        ...change.outline,
+        outline_version: report.outline.outline_version + 1,
+        updated_at: isoTimestamp(at),
+      },
+      ctx.options.limits,
+      outlinePath(id),
+    );
+    const bytes = serializeOutline(next);
+    const backup = backupName(at, report.backups);
+    lock.assertHeld();
+    await makeBackup(ctx.backend, outlinePath(id), backupPath(id, backup));
+    report.backups.add(backup);
+    lock.assertHeld();
+    await atomicReplace(ctx.backend, outlinePath(id), bytes);
+    const sha = sha256Hex(bytes);
+    lock.assertHeld();
+    await ctx.audit.append(
+      id,
+      report.log,
+      eventRecord({
+        reportId: id,
+        action: change.action,
+        actor: options.actor ?? ctx.options.actor,
+        at,
+        payload: {
+          ...change.payload(backup),
+          backup_filename: backup,
+          outline_version: next.outline_version,
+        },
+        outlineSha256: sha,
+        requestId: options.requestId,
+      }),
+    );
+    await ctx.index.append([indexEntryFor(next)]);
+    await pruneBackups(ctx, report, lock, sha, options);
+    return next;
+  });
+}
+
+/**
+ * Removes the oldest backups beyond `backupRetention` and records them in a `backup` event
+ * `{ pruned: [...] }` (so that verify knows they are gone on purpose, G4). The event is
+ * appended before the files are removed: a crash in between leaves backups that are recorded
+ * as pruned but still exist, never one that is missing without a record.
+ */
+async function pruneBackups(
+  ctx: StoreContext,
+  report: RecoveredReport,
+  lock: LockHandle,
+  sha: string,
+  options: MutationOptions,
+): Promise<void> {
+  const keep = ctx.options.backupRetention;
+  if (keep === undefined || report.backups.size <= keep) return;
+  const names = [...report.backups].sort();
+  const pruned = names.slice(0, names.length - keep);
+  lock.assertHeld();
+  await ctx.audit.append(
+    report.id,
+    report.log,
+    eventRecord({
+      reportId: report.id,
+      action: "backup",
+      actor: options.actor ?? ctx.options.actor,
+      at: ctx.options.now(),
+      payload: { pruned, retention: keep },
+      outlineSha256: sha,
+      requestId: options.requestId,
+    }),
+  );
+  for (const name of pruned) {
+    lock.assertHeld();
+    await ctx.backend.unlink(backupPath(report.id, name));
+    report.backups.delete(name);
+  }
+  await ctx.backend.syncDir(backupsDir(report.id));
+}

@@ -1,0 +1,65 @@
+import { atomicReplace } from "../durable/index.js";
+import { type ActionType, type Outline, serializeOutline, validateOutline } from "../schema/index.js";
+import { sha256Hex } from "../util/hash.js";
+import { eventRecord } from "./auditEvents.js";
+import { indexEntryFor } from "./indexLines.js";
+import { BY_ID, backupsDir, outlinePath, reportDir } from "./layout.js";
+import { acquireReportLock } from "./reportLock.js";
+import type { StoreContext } from "./storeContext.js";
+import type { MutationOptions } from "./types.js";
+import { ensureDirectory } from "./writerSession.js";
+
+/**
+ * Commits new report `id` (create, fork, synthesize; `draft.report_id` must be `id`): validates the outline fully first (nothing
+ * is written if it fails), creates `by_id/<id>/` and `backups/` durably, then under the new
+ * report's lock writes the outline atomically, appends the event (`outline_version` 1,
+ * `outline_sha256`) and the index line. A crash before the event leaves a folder that recovery
+ * removes (no outline) or a report without history (outline only), never a torn one.
+ *
+ * @throws LivingReportsError INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, LOCK_TIMEOUT, or a storage error
+ */
+export async function commitNewReport(
+  ctx: StoreContext,
+  id: string,
+  draft: unknown,
+  action: ActionType,
+  payload: Record<string, unknown>,
+  options: MutationOptions,
+): Promise<Outline> {
+  const outline = validateOutline(draft, ctx.options.limits, outlinePath(id));
+  const bytes = serializeOutline(outline);
+  await ctx.session.beginWrite();
+  const { backend } = ctx;
+  await ensureDirectory(backend, BY_ID);
+  await backend.mkdir(reportDir(id));
+  await backend.mkdir(backupsDir(id));
+  await backend.syncDir(reportDir(id));
+  await backend.syncDir(BY_ID);
+  const lock = await acquireReportLock(ctx, id);
+  try {
+    lock.assertHeld();
+    await atomicReplace(backend, outlinePath(id), bytes);
+    const { log } = await ctx.audit.open(id);
+    lock.assertHeld();
+    await ctx.audit.append(
+      id,
+      log,
+      eventRecord({
+        reportId: id,
+        action,
+        actor: options.actor ?? ctx.options.actor,
+        at: ctx.options.now(),
+        payload: { ...payload, outline_version: outline.outline_version },
+        outlineSha256: sha256Hex(bytes),
+        requestId: options.requestId,
+      }),
+    );
+    await ctx.index.append([indexEntryFor(outline)]);
+    return outline;
+  } catch (err) {
+    await ctx.audit.evict(id);
+    throw err;
+  } finally {
+    await lock.release();
+  }
+}

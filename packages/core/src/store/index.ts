@@ -1,0 +1,21 @@
+/**
+ * The report store: `openReports()` and its types. Everything else in this folder is internal.
+ */
+export { FORMAT_TEXT, FORMAT_VERSION } from "./formatMarker.js";
+export { openReports } from "./openReports.js";
+export type {
+  CreateInput,
+  HistoryEvent,
+  ListOptions,
+  MutationOptions,
+  OpenReportsOptions,
+  Progress,
+  RecoveryReport,
+  RepairReport,
+  ReportStatus,
+  ReportStore,
+  TrashEntry,
+  VerifyProblem,
+  VerifyReport,
+} from "./types.js";
+export { VerifyCode, type VerifyOptions, verifyStore } from "./verify/index.js";

@@ -1,0 +1,102 @@
+import type { StorageBackend } from "../backend/storageBackend.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { LivingReportsError } from "../errors/livingReportsError.js";
+import { AuditLogCache } from "./auditCache.js";
+import { readRootKind, writeFormatMarker } from "./formatMarker.js";
+import { BY_ID, SESSIONS } from "./layout.js";
+import { ReportIndex } from "./reportIndex.js";
+import type { Mended } from "./reportRecovery.js";
+import { OpenReportStore } from "./reportStore.js";
+import { resolveOptions, type StoreContext } from "./storeContext.js";
+import { rebuildIndex, recoverAllReports, reportIds } from "./storeRecovery.js";
+import type { OpenReportsOptions, ReportStore } from "./types.js";
+import { claimCrashedSessions, ensureDirectory, WriterSession } from "./writerSession.js";
+
+/**
+ * Opens the report store at the backend's root.
+ *
+ * Opening reads; it writes only to mend: when a writer crashed (its session lock in `.sessions/`
+ * is stale, so a crash is recovered once its session lock has gone stale), every report is
+ * recovered under its lock (temp files, torn tails, cut commits, manual edits), the index is
+ * rebuilt and the stale sessions are removed; the index is also rebuilt when a line of it does
+ * not parse, it names a live report that does not exist, or it is missing while reports exist.
+ * All of it is reported in `store.recovery`. A `readOnly` store writes nothing, ever.
+ *
+ * @throws LivingReportsError NOT_FOUND when the root holds no store (unless `create`);
+ *   UNSUPPORTED_FORMAT for a newer FORMAT; CORRUPT_FILE for a FORMAT that is not one;
+ *   INVALID_INPUT for bad options; storage and lock errors of the recovery
+ */
+export async function openReports(
+  backend: StorageBackend,
+  options: OpenReportsOptions = {},
+): Promise<ReportStore> {
+  const resolved = resolveOptions(options);
+  let kind = await readRootKind(backend);
+  if (kind === "none" && (options.create !== true || resolved.readOnly)) {
+    throw new LivingReportsError(
+      ErrorCode.NOT_FOUND,
+      "no report store at this root (open with create: true to make one)",
+      {
+        path: "",
+      },
+    );
+  }
+  if (kind !== "current" && options.create === true && !resolved.readOnly) {
+    await ensureDirectory(backend, BY_ID);
+    await writeFormatMarker(backend);
+    kind = "current";
+  }
+  const locks = backend.createLockManager(backend);
+  const mended: Mended[] = [];
+  const ctx: StoreContext = {
+    backend,
+    locks,
+    options: resolved,
+    index: new ReportIndex(backend, locks, resolved.lock),
+    session: new WriterSession(backend, locks, resolved.lock, resolved.readOnly, kind),
+    audit: new AuditLogCache(backend),
+    mended,
+  };
+  let indexRebuilt = false;
+  try {
+    if (!resolved.readOnly) indexRebuilt = await recoverAtOpen(ctx);
+  } catch (err) {
+    await ctx.audit.closeAll();
+    await locks.close().catch(() => undefined);
+    throw err;
+  }
+  return new OpenReportStore(ctx, { mended, indexRebuilt });
+}
+
+/** Recovers after crashed sessions and checks the index; returns whether the index was rebuilt. */
+async function recoverAtOpen(ctx: StoreContext): Promise<boolean> {
+  const crashed = await claimCrashedSessions(ctx.backend, ctx.locks, ctx.options.lock);
+  if (crashed.length > 0) {
+    await recoverAllReports(ctx, ctx.mended);
+    await rebuildIndex(ctx, ctx.mended);
+    for (const session of crashed) {
+      await session.handle?.release();
+      ctx.mended.push({ action: "removed_stale_session", file: session.path });
+    }
+    await ctx.backend.syncDir(SESSIONS);
+    return true;
+  }
+  const why = await indexDistrust(ctx);
+  if (why === undefined) return false;
+  await rebuildIndex(ctx, ctx.mended);
+  ctx.mended.push({ action: "rebuilt_index", file: "index.jsonl", detail: why });
+  return true;
+}
+
+/** Why the index cannot be trusted as it stands, if it cannot. */
+async function indexDistrust(ctx: StoreContext): Promise<string | undefined> {
+  await ctx.index.refresh();
+  const bad = ctx.index.problems[0];
+  if (bad !== undefined) return `line ${bad.line}: ${bad.message}`;
+  const ids = new Set(await reportIds(ctx));
+  const entries = ctx.index.all();
+  const ghost = entries.find((e) => e.status !== "deleted" && !ids.has(e.report_id));
+  if (ghost !== undefined) return `it lists ${ghost.report_id}, which does not exist`;
+  if (entries.length === 0 && ids.size > 0) return "it is missing or empty while reports exist";
+  return undefined;
+}

@@ -1,0 +1,103 @@
+import { atomicReplace, encodeAuditLine, parseAuditLog } from "../durable/index.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { isLivingReportsError, LivingReportsError } from "../errors/livingReportsError.js";
+import type { LockHandle } from "../lock/lockManager.js";
+import { assertReportId } from "../schema/index.js";
+import { EMPTY_SHA256, sha256Hex } from "../util/hash.js";
+import { auditPath } from "./layout.js";
+import { withReportLock } from "./reportLock.js";
+import type { Mended } from "./reportRecovery.js";
+import type { StoreContext } from "./storeContext.js";
+import { rebuildIndex, reportIds } from "./storeRecovery.js";
+import type { RepairReport } from "./types.js";
+import { verifyStore } from "./verify/index.js";
+import { claimCrashedSessions } from "./writerSession.js";
+
+const encoder = new TextEncoder();
+
+/**
+ * Repairs what can be repaired (SPEC §8 `repair`), each report under its lock: removes orphan
+ * temp files, cuts torn tails, records manual edits, rolls cut commits forward (the per-write
+ * recovery), reclaims stale locks (acquiring one does), and rewrites an audit log holding
+ * complete records glued after torn fragments (by atomic replace, keeping every record and the
+ * chain); then clears crashed sessions, rebuilds the index and verifies. What remains (a missing
+ * backup, corruption that cannot be salvaged) is listed in `unresolved`, never invented away.
+ */
+export async function repairStore(ctx: StoreContext, id: string | undefined): Promise<RepairReport> {
+  const only = id === undefined ? undefined : assertReportId(id);
+  await ctx.session.beginWrite();
+  const mended: Mended[] = [];
+  const ids = only === undefined ? await reportIds(ctx) : [only];
+  for (const [i, reportId] of ids.entries()) {
+    const before = ctx.mended.length;
+    try {
+      await withReportLock(ctx, reportId, (_report, lock) => rewriteGluedLog(ctx, reportId, lock, mended));
+    } catch (err) {
+      if (!(err instanceof LivingReportsError) || only !== undefined) throw err;
+      // Verify lists what stays broken; the other reports are still repaired.
+    }
+    mended.push(...ctx.mended.slice(before));
+    ctx.options.onProgress({ phase: "repair", done: i + 1, total: ids.length });
+  }
+  if (only === undefined) {
+    for (const session of await claimCrashedSessions(ctx.backend, ctx.locks, ctx.options.lock)) {
+      await session.handle?.release();
+      mended.push({ action: "removed_stale_session", file: session.path });
+    }
+  }
+  await rebuildIndex(ctx, mended);
+  const report = await verifyStore(ctx.backend, {
+    ...(only === undefined ? {} : { reportId: only }),
+    limits: ctx.options.limits,
+    now: ctx.options.lockNow,
+  });
+  return { mended, indexRebuilt: true, unresolved: report.problems };
+}
+
+/**
+ * Rewrites report `id`'s log when every problem in it is a torn fragment before a salvaged
+ * record: lines kept in order, legacy and salvaged records as plain lines (their chain value is
+ * the hash of their bytes, as before), framed records re-chained. Any other damage is left for
+ * the operator: rewriting would throw away evidence.
+ */
+async function rewriteGluedLog(
+  ctx: StoreContext,
+  id: string,
+  lock: LockHandle,
+  mended: Mended[],
+): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await ctx.backend.readFile(auditPath(id));
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return;
+    throw err;
+  }
+  const read = parseAuditLog(bytes);
+  if (read.problems.length === 0) return;
+  const salvaged = new Set(read.lines.filter((l) => l.kind === "salvaged").map((l) => l.line));
+  if (!read.problems.every((p) => salvaged.has(p.line))) return;
+  let chain = EMPTY_SHA256;
+  let text = "";
+  let framedSeen = false;
+  for (const line of read.lines) {
+    if (line.kind === "framed" || framedSeen) {
+      const encoded = encodeAuditLine(line.record, chain);
+      text += encoded.text;
+      chain = encoded.hash;
+      framedSeen = true;
+    } else {
+      text += `${line.raw}\n`;
+      chain = sha256Hex(`${line.raw}\n`);
+    }
+  }
+  await ctx.audit.evict(id);
+  lock.assertHeld();
+  await atomicReplace(ctx.backend, auditPath(id), encoder.encode(text));
+  mended.push({
+    report_id: id,
+    action: "salvaged_glued_records",
+    file: auditPath(id),
+    detail: `lines ${[...salvaged].join(", ")}`,
+  });
+}

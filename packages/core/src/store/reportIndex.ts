@@ -1,0 +1,170 @@
+import type { StorageBackend } from "../backend/storageBackend.js";
+import { appendLines, atomicReplace } from "../durable/index.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { isLivingReportsError } from "../errors/livingReportsError.js";
+import type { LockHandle, LockManager, LockOptions } from "../lock/lockManager.js";
+import type { IndexEntry } from "../schema/index.js";
+import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
+import { INDEX_FILE, INDEX_LOCK } from "./layout.js";
+
+const encoder = new TextEncoder();
+
+/**
+ * The in-memory view of `index.jsonl` (SPEC §4): the last line per report wins, `deleted` is a
+ * tombstone. {@link refresh} reads only the bytes appended since the last read, so listing is
+ * O(new lines); it re-reads the whole file when it shrank or was replaced (compaction, rebuild,
+ * another process), detected by the inode and by the last line read no longer being where it was.
+ * Appends and compaction hold `index.lock`, so a compaction never loses another writer's append.
+ */
+export class ReportIndex {
+  private readonly entries = new Map<string, IndexEntry>();
+  private offset = 0;
+  private lines = 0;
+  private ino = -1;
+  /** The last complete line consumed (with its `\n`): must still end the consumed prefix. */
+  private seam: Uint8Array = new Uint8Array(0);
+  private badLines: IndexLineProblem[] = [];
+
+  constructor(
+    private readonly backend: StorageBackend,
+    private readonly locks: LockManager,
+    private readonly lockOptions: LockOptions,
+  ) {}
+
+  /** Lines that failed to parse, as of the last full read and the tails since. */
+  get problems(): readonly IndexLineProblem[] {
+    return this.badLines;
+  }
+
+  /** Lines that a compaction would drop (superseded or blank), as of the last refresh. */
+  get deadLines(): number {
+    return this.lines - this.entries.size;
+  }
+
+  /** The current entry of every report (tombstones included), as of the last refresh. */
+  all(): IndexEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** The current entry of one report, as of the last refresh. */
+  get(id: string): IndexEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Reads what was appended since the last read (the whole file if it was replaced). Never writes. */
+  async refresh(): Promise<void> {
+    let size: number;
+    let ino: number;
+    try {
+      ({ size, ino } = await this.backend.stat(INDEX_FILE));
+    } catch (err) {
+      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+      this.reset();
+      this.ino = -1;
+      return;
+    }
+    if (ino !== this.ino || size < this.offset) {
+      await this.readAll();
+      return;
+    }
+    if (size === this.offset) return;
+    const from = this.offset - this.seam.length;
+    const bytes = await this.readRange(from, size - from);
+    if (!startsWith(bytes, this.seam)) {
+      await this.readAll();
+      return;
+    }
+    this.consume(bytes.subarray(this.seam.length));
+  }
+
+  /**
+   * Appends entries under the index lock (no fsync: recovery rebuilds the index after an unclean
+   * shutdown), then compacts when dead lines exceed 2× the live ones + 100.
+   */
+  async append(entries: readonly IndexEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.withLock(async (lock) => {
+      lock.assertHeld();
+      await appendLines(this.backend, INDEX_FILE, entries.map(encodeIndexEntry).join(""), { sync: false });
+      await this.refresh();
+      if (this.deadLines > 2 * this.entries.size + 100) await this.writeWhole(lock, this.all());
+    });
+  }
+
+  /**
+   * Replaces the index with exactly `scan()`'s entries (atomic replace, under the index lock, so an
+   * append made after the scan is kept and one made before it is in the scan).
+   */
+  async replace(scan: () => Promise<IndexEntry[]>): Promise<void> {
+    await this.withLock(async (lock) => {
+      const entries = await scan();
+      await this.writeWhole(lock, entries);
+    });
+  }
+
+  private async writeWhole(lock: LockHandle, entries: readonly IndexEntry[]): Promise<void> {
+    const sorted = [...entries].sort((a, b) => (a.report_id < b.report_id ? -1 : 1));
+    lock.assertHeld();
+    await atomicReplace(this.backend, INDEX_FILE, encoder.encode(sorted.map(encodeIndexEntry).join("")));
+    await this.readAll();
+  }
+
+  private async withLock<T>(fn: (lock: LockHandle) => Promise<T>): Promise<T> {
+    const lock = await this.locks.acquire(INDEX_LOCK, this.lockOptions);
+    try {
+      return await fn(lock);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private reset(): void {
+    this.entries.clear();
+    this.offset = 0;
+    this.lines = 0;
+    this.seam = new Uint8Array(0);
+    this.badLines = [];
+  }
+
+  private async readAll(): Promise<void> {
+    this.reset();
+    let bytes: Uint8Array;
+    try {
+      const stat = await this.backend.stat(INDEX_FILE);
+      bytes = await this.backend.readFile(INDEX_FILE);
+      this.ino = stat.ino;
+    } catch (err) {
+      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+      this.ino = -1;
+      return;
+    }
+    this.consume(bytes);
+  }
+
+  private consume(bytes: Uint8Array): void {
+    const chunk = parseIndexChunk(bytes, this.lines + 1);
+    if (chunk.consumed === 0) return;
+    for (const entry of chunk.entries) this.entries.set(entry.report_id, entry);
+    this.badLines.push(...chunk.problems);
+    this.lines += chunk.lines;
+    this.offset += chunk.consumed;
+    const body = bytes.subarray(0, chunk.consumed);
+    const lastStart = body.subarray(0, body.length - 1).lastIndexOf(0x0a) + 1;
+    this.seam = body.slice(lastStart);
+  }
+
+  private async readRange(position: number, length: number): Promise<Uint8Array> {
+    const handle = await this.backend.open(INDEX_FILE, "r");
+    try {
+      return await handle.read(length, position);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}

@@ -1,0 +1,159 @@
+import type { IndexEntry, Outline } from "../schema/index.js";
+import { assertReportId } from "../schema/index.js";
+import { renameReport, revertReport, setReportStatus, tagReport, updateReport } from "./mutations.js";
+import { createReport, forkReport, synthesizeReports } from "./newReports.js";
+import { listReports, readHistory, readOutline, resolveReport } from "./reads.js";
+import { repairStore } from "./repairStore.js";
+import { checkMutationOptions } from "./reportLock.js";
+import type { StoreContext } from "./storeContext.js";
+import { rebuildIndex } from "./storeRecovery.js";
+import { deleteReport, listTrash, purgeTrash, restoreFromTrash } from "./trash.js";
+import type {
+  CreateInput,
+  HistoryEvent,
+  ListOptions,
+  MutationOptions,
+  RecoveryReport,
+  RepairReport,
+  ReportStatus,
+  ReportStore,
+  TrashEntry,
+  VerifyReport,
+} from "./types.js";
+import { verifyStore } from "./verify/index.js";
+
+/**
+ * The {@link ReportStore} over one open root. Every call first checks that the store is open
+ * (CLOSED otherwise) and validates ids (INVALID_ID before any file is touched, G8).
+ */
+export class OpenReportStore implements ReportStore {
+  constructor(
+    private readonly ctx: StoreContext,
+    readonly recovery: RecoveryReport,
+  ) {}
+
+  async create(input: CreateInput, options: MutationOptions = {}): Promise<Outline> {
+    this.begin(options);
+    return await createReport(this.ctx, input, options);
+  }
+
+  async get(id: string): Promise<Outline> {
+    this.begin();
+    return await readOutline(this.ctx, id);
+  }
+
+  async update(outline: Outline, options: MutationOptions & { force?: boolean } = {}): Promise<Outline> {
+    this.begin(options);
+    return await updateReport(this.ctx, outline, options);
+  }
+
+  async rename(id: string, title: string, options: MutationOptions = {}): Promise<Outline> {
+    this.begin(options, id);
+    return await renameReport(this.ctx, id, title, options);
+  }
+
+  async tag(
+    id: string,
+    change: { add?: string[]; remove?: string[] },
+    options: MutationOptions = {},
+  ): Promise<Outline> {
+    this.begin(options, id);
+    return await tagReport(this.ctx, id, change, options);
+  }
+
+  async setStatus(id: string, status: ReportStatus, options: MutationOptions = {}): Promise<Outline> {
+    this.begin(options, id);
+    return await setReportStatus(this.ctx, id, status, options);
+  }
+
+  async archive(id: string, options: MutationOptions = {}): Promise<Outline> {
+    return await this.setStatus(id, "archived", options);
+  }
+
+  async delete(id: string, options: MutationOptions = {}): Promise<TrashEntry> {
+    this.begin(options, id);
+    return await deleteReport(this.ctx, id, options);
+  }
+
+  async trashList(): Promise<TrashEntry[]> {
+    this.begin();
+    return await listTrash(this.ctx.backend);
+  }
+
+  async trashRestore(id: string, options: MutationOptions = {}): Promise<Outline> {
+    this.begin(options, id);
+    return await restoreFromTrash(this.ctx, id, options);
+  }
+
+  async trashPurge(options: { olderThanDays?: number } = {}): Promise<string[]> {
+    this.begin();
+    return await purgeTrash(this.ctx, options.olderThanDays);
+  }
+
+  async fork(id: string, title: string, options: MutationOptions = {}): Promise<Outline> {
+    this.begin(options, id);
+    return await forkReport(this.ctx, id, title, options);
+  }
+
+  async synthesize(ids: string[], title: string, options: MutationOptions = {}): Promise<Outline> {
+    this.begin(options, ...(Array.isArray(ids) ? ids : []));
+    return await synthesizeReports(this.ctx, ids, title, options);
+  }
+
+  async revert(id: string, actionId: string, options: MutationOptions = {}): Promise<Outline> {
+    this.begin(options, id);
+    return await revertReport(this.ctx, id, actionId, options);
+  }
+
+  async history(id: string): Promise<HistoryEvent[]> {
+    this.begin();
+    return await readHistory(this.ctx, id);
+  }
+
+  async list(options: ListOptions = {}): Promise<IndexEntry[]> {
+    this.begin();
+    return await listReports(this.ctx, options);
+  }
+
+  async resolve(idOrTitle: string): Promise<string> {
+    this.begin();
+    return await resolveReport(this.ctx, idOrTitle);
+  }
+
+  async verify(id?: string): Promise<VerifyReport> {
+    this.begin(undefined, ...(id === undefined ? [] : [id]));
+    return await verifyStore(this.ctx.backend, {
+      ...(id === undefined ? {} : { reportId: id }),
+      limits: this.ctx.options.limits,
+      onProgress: this.ctx.options.onProgress,
+      now: this.ctx.options.lockNow,
+    });
+  }
+
+  async repair(id?: string): Promise<RepairReport> {
+    this.begin(undefined, ...(id === undefined ? [] : [id]));
+    return await repairStore(this.ctx, id);
+  }
+
+  async rebuildIndex(): Promise<{ reports: number }> {
+    this.begin();
+    await this.ctx.session.beginWrite();
+    return await rebuildIndex(this.ctx, this.ctx.mended);
+  }
+
+  async close(): Promise<void> {
+    await this.ctx.session.close();
+    await this.ctx.audit.closeAll();
+    await this.ctx.locks.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private begin(options?: MutationOptions, ...ids: string[]): void {
+    this.ctx.session.assertOpen();
+    for (const id of ids) assertReportId(id);
+    if (options !== undefined) checkMutationOptions(options);
+  }
+}

@@ -1,0 +1,2 @@
+export { VerifyCode } from "./problemCodes.js";
+export { type VerifyOptions, verifyStore } from "./verifyStore.js";

@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import type { StorageBackend } from "../backend/storageBackend.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { isLivingReportsError, LivingReportsError } from "../errors/livingReportsError.js";
+import type { LockHandle, LockManager, LockOptions } from "../lock/lockManager.js";
+import { type RootKind, writeFormatMarker } from "./formatMarker.js";
+import { SESSIONS, sessionLockPath } from "./layout.js";
+
+const SESSION_LOCK_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.lock$/;
+
+/**
+ * The session locks held by open stores of this process (`storageId` NUL path): alive by
+ * definition, so never claimed, and never waited for (an in-process waiter would queue behind
+ * its holder, and on a virtual clock its timeout would never fire).
+ */
+const liveSessions = new Set<string>();
+
+function sessionKey(backend: StorageBackend, path: string): string {
+  return `${backend.storageId}\0${path}`;
+}
+
+/**
+ * The write side of one open store. Reads never write, so nothing happens at open; the first
+ * write marks a legacy store with FORMAT and takes a session lock `.sessions/<uuid>.lock`
+ * (durable: its directory is synced), held and refreshed until {@link close}. A session lock
+ * left behind turns stale once its holder stops refreshing it, and the next open then knows the
+ * holder crashed (see {@link claimCrashedSessions}).
+ */
+export class WriterSession {
+  private started: Promise<void> | undefined;
+  private handle: LockHandle | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly backend: StorageBackend,
+    private readonly locks: LockManager,
+    private readonly lockOptions: LockOptions,
+    private readonly readOnly: boolean,
+    private rootKind: RootKind,
+  ) {}
+
+  /** @throws LivingReportsError CLOSED once the store was closed */
+  assertOpen(): void {
+    if (this.closed) throw new LivingReportsError(ErrorCode.CLOSED, "the report store is closed");
+  }
+
+  /**
+   * Called before any write: ensures FORMAT and a live session lock (taken again if the old one
+   * was compromised, e.g. after a stall). Concurrent first writes share one acquisition.
+   *
+   * @throws LivingReportsError CLOSED; READ_ONLY for a store opened `readOnly`; LOCK_TIMEOUT or I/O errors
+   */
+  async beginWrite(): Promise<void> {
+    this.assertOpen();
+    if (this.readOnly) {
+      throw new LivingReportsError(ErrorCode.READ_ONLY, "the report store was opened read-only");
+    }
+    if (this.handle?.compromised === true) this.started = undefined;
+    this.started ??= this.start().catch((err: unknown) => {
+      this.started = undefined;
+      throw err;
+    });
+    await this.started;
+    this.assertOpen();
+  }
+
+  /** Releases the session lock (a clean shutdown). Idempotent; later calls fail with CLOSED. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.started?.catch(() => undefined);
+    const handle = this.handle;
+    this.handle = undefined;
+    if (handle !== undefined) {
+      liveSessions.delete(sessionKey(this.backend, handle.path));
+      await handle.release();
+      await this.backend.syncDir(SESSIONS);
+    }
+  }
+
+  private async start(): Promise<void> {
+    if (this.rootKind !== "current") {
+      await writeFormatMarker(this.backend);
+      this.rootKind = "current";
+    }
+    await ensureDirectory(this.backend, SESSIONS);
+    const previous = this.handle;
+    const path = sessionLockPath(randomUUID());
+    liveSessions.add(sessionKey(this.backend, path));
+    this.handle = await this.locks.acquire(path, this.lockOptions);
+    await this.backend.syncDir(SESSIONS);
+    if (previous !== undefined) {
+      liveSessions.delete(sessionKey(this.backend, previous.path));
+      // A compromised lock may fail to release (it was taken over); the new session lock replaces it.
+      await previous.release().catch(() => undefined);
+    }
+  }
+}
+
+/** A crashed writer's session: its lock, when we hold it now (else it was reclaimed away). */
+export interface CrashedSession {
+  path: string;
+  handle: LockHandle | undefined;
+}
+
+/**
+ * Finds the session locks of writers that crashed: every `.sessions/<uuid>.lock` not held by an
+ * open store of this process that the lock manager lets us take at once (it was stale, so it is
+ * reclaimed, or it is not held at all). A live writer's fresh session lock is left alone: its
+ * acquisition times out immediately. (A stale lock reclaimed at the timeout is gone afterwards:
+ * that writer crashed too.)
+ *
+ * @returns the crashed sessions; the caller recovers the store, then releases their handles
+ */
+export async function claimCrashedSessions(
+  backend: StorageBackend,
+  locks: LockManager,
+  lockOptions: LockOptions,
+): Promise<CrashedSession[]> {
+  let names: string[];
+  try {
+    names = await backend.readdir(SESSIONS);
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return [];
+    throw err;
+  }
+  const crashed: CrashedSession[] = [];
+  for (const name of names.filter((n) => SESSION_LOCK_NAME.test(n))) {
+    const path = `${SESSIONS}/${name}`;
+    if (liveSessions.has(sessionKey(backend, path))) continue;
+    try {
+      crashed.push({ path, handle: await locks.acquire(path, { ...lockOptions, timeoutMs: 0 }) });
+    } catch (err) {
+      if (!isLivingReportsError(err, ErrorCode.LOCK_TIMEOUT)) throw err;
+      if (!(await exists(backend, path))) crashed.push({ path, handle: undefined });
+    }
+  }
+  return crashed;
+}
+
+/** Creates `path` (a directory) if missing, making its entry durable. */
+export async function ensureDirectory(backend: StorageBackend, path: string): Promise<void> {
+  try {
+    await backend.mkdir(path);
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.ALREADY_EXISTS)) return;
+    throw err;
+  }
+  const slash = path.lastIndexOf("/");
+  await backend.syncDir(slash < 0 ? "" : path.slice(0, slash));
+}
+
+async function exists(backend: StorageBackend, path: string): Promise<boolean> {
+  try {
+    await backend.stat(path);
+    return true;
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return false;
+    throw err;
+  }
+}

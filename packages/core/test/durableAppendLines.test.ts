@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { appendLines } from "../src/durable/appendLines.js";
+import { ErrorCode } from "../src/errors/errorCodes.js";
+import { FakeBackend, sys } from "./durableFakeBackend.js";
+
+describe("appendLines", () => {
+  it("opens for append, writes once, closes; datasyncs only when asked", async () => {
+    const fake = new FakeBackend();
+    await appendLines(fake, "index.jsonl", '{"a":1}\n');
+    await appendLines(fake, "index.jsonl", '{"a":2}\n', { sync: true });
+    expect(fake.ops()).toEqual([
+      "open:a index.jsonl",
+      "write index.jsonl",
+      "close index.jsonl",
+      "open:a index.jsonl",
+      "write index.jsonl",
+      "fdatasync index.jsonl",
+      "close index.jsonl",
+    ]);
+    expect(fake.text("index.jsonl")).toBe('{"a":1}\n{"a":2}\n');
+    expect(fake.syncedText("index.jsonl")).toBe('{"a":1}\n{"a":2}\n');
+  });
+
+  it("maps failures and still closes the file", async () => {
+    const fake = new FakeBackend();
+    fake.fault = (call) => (call.op === "fdatasync" ? sys("EIO", call.path) : undefined);
+    await expect(appendLines(fake, "index.jsonl", "x\n", { sync: true })).rejects.toMatchObject({
+      code: ErrorCode.FSYNC_FAILED,
+    });
+    expect(fake.ops().at(-1)).toBe("close index.jsonl");
+    fake.fault = (call) => (call.op === "open:a" ? sys("EROFS", call.path) : undefined);
+    await expect(appendLines(fake, "index.jsonl", "x\n")).rejects.toMatchObject({
+      code: ErrorCode.READ_ONLY,
+    });
+  });
+});

@@ -1,0 +1,31 @@
+import { ErrorCode, fromSystemError, LivingReportsError } from "@living-reports/core";
+
+/**
+ * Runs a synchronous memfs step and settles a promise with its result, mapping any failure with
+ * {@link fromSystemError} (the original kept as `cause`; fsync ops become FSYNC_FAILED).
+ */
+export function attempt<T>(path: string, op: string, step: () => T): Promise<T> {
+  try {
+    return Promise.resolve(step());
+  } catch (err) {
+    return Promise.reject(fromSystemError(err, path, op));
+  }
+}
+
+/**
+ * Checks that a length, position or time argument is a non-negative safe integer.
+ *
+ * @throws LivingReportsError INVALID_INPUT naming the argument
+ */
+export function checkCount(value: number, what: string, path: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new LivingReportsError(
+      ErrorCode.INVALID_INPUT,
+      `${what} must be a non-negative integer, got ${value}`,
+      {
+        path,
+      },
+    );
+  }
+  return value;
+}

@@ -1,0 +1,29 @@
+/**
+ * @living-reports/memfs: a storage backend over a memfs volume with a durability model, so that
+ * power loss can be simulated exactly (SPEC §6): unsynced data and unsynced directory entries are
+ * lost, kept in order, torn or reordered, as the crash mode says.
+ */
+export { selectCrash } from "./crashSelection.js";
+export type { DiskImage, ImageDir, ImageFile, ImageNode } from "./diskImage.js";
+export type { DurabilityModelState } from "./durabilityModel.js";
+export { MEMFS_CAPABILITIES, type MemfsBackend } from "./memfsBackend.js";
+export {
+  createMemfsDisk,
+  MemfsDisk,
+  type MemfsDiskOptions,
+  type MemfsDiskSnapshot,
+  memfsBackend,
+} from "./memfsDisk.js";
+export {
+  type CrashSelection,
+  type CrashTear,
+  type DataChange,
+  type EntryChange,
+  type EntryChangeKind,
+  isDataChange,
+  type PendingChange,
+  type TruncateChange,
+  type WriteChange,
+} from "./pendingChange.js";
+export { mulberry32 } from "./prng.js";
+export { VirtualClock } from "./virtualClock.js";

@@ -1,0 +1,314 @@
+import {
+  basename,
+  type Clock,
+  dirname,
+  type FileStat,
+  fromSystemError,
+  type OpenMode,
+} from "@living-reports/core";
+import type { Volume } from "memfs";
+import type { DurabilityModel } from "./durabilityModel.js";
+import type { EntryChangeKind } from "./pendingChange.js";
+import {
+  guardPath,
+  lstatOrUndefined,
+  systemError,
+  toFileStat,
+  type VolumeStat,
+  volumePath,
+} from "./volumePaths.js";
+
+/** An open file as the live filesystem tracks it. */
+export interface OpenFile {
+  readonly fd: number;
+  /** The model's inode id, fixed at open: memfs reuses inode numbers of deleted files. */
+  readonly inode: number;
+  readonly path: string;
+  readonly mode: OpenMode;
+}
+
+/** What a {@link LiveFs} is made of; the disk builds it from a fresh or crashed image. */
+export interface LiveFsParts {
+  readonly volume: Volume;
+  readonly inoToId: Map<number, number>;
+  readonly model: DurabilityModel;
+  readonly mtimes: Map<number, number>;
+  readonly clock: Clock;
+  readonly nextId: number;
+}
+
+/**
+ * The live filesystem: every mutation is done on the memfs volume (which reads see) and recorded
+ * in the durability model at once, in the same synchronous step, so the two never disagree.
+ *
+ * Paths are root-relative and already normalised. Errors are raw (memfs errno errors, or
+ * INVALID_PATH for symlinks); the backend maps them. Inodes carry the model's own ids, which are
+ * never reused, unlike memfs inode numbers.
+ */
+export class LiveFs {
+  readonly volume: Volume;
+  readonly model: DurabilityModel;
+  readonly clock: Clock;
+  readonly #inoToId: Map<number, number>;
+  /** Last mtime of every inode, deleted ones included: a crash may bring one back. */
+  readonly #mtimes: Map<number, number>;
+  readonly #openCounts = new Map<number, number>();
+  #nextId: number;
+
+  constructor(parts: LiveFsParts) {
+    this.volume = parts.volume;
+    this.model = parts.model;
+    this.clock = parts.clock;
+    this.#inoToId = parts.inoToId;
+    this.#mtimes = parts.mtimes;
+    this.#nextId = parts.nextId;
+  }
+
+  /** The next inode id this filesystem would hand out. */
+  get nextId(): number {
+    return this.#nextId;
+  }
+
+  /** A fresh inode id (never used before on this disk or the disks it came from). */
+  allocateId(): number {
+    return this.#nextId++;
+  }
+
+  /** The last mtime recorded for an inode. */
+  mtimeOf(id: number): number | undefined {
+    return this.#mtimes.get(id);
+  }
+
+  /** A copy of every recorded mtime. */
+  mtimes(): Map<number, number> {
+    return new Map(this.#mtimes);
+  }
+
+  /** The model id of a memfs inode number; nodes made behind the model's back get one lazily. */
+  idOfIno(ino: number): number {
+    let id = this.#inoToId.get(ino);
+    if (id === undefined) {
+      id = this.allocateId();
+      this.#inoToId.set(ino, id);
+    }
+    return id;
+  }
+
+  open(path: string, mode: OpenMode): OpenFile {
+    const existing = guardPath(this.volume, path);
+    if (existing?.isDirectory()) throw systemError("EISDIR", "open", path);
+    const fd = this.volume.openSync(volumePath(path), mode);
+    if (existing !== undefined) {
+      const inode = this.#idOf(existing);
+      if (mode === "w") {
+        this.model.recordTruncate(inode, path, 0);
+        this.#touchFd(fd, inode);
+      }
+      return this.#opened({ fd, inode, path, mode });
+    }
+    const inode = this.#newNode(this.volume.fstatSync(fd).ino, "file");
+    this.#recordEntry("create", path, inode);
+    this.#touchFd(fd, inode);
+    return this.#opened({ fd, inode, path, mode });
+  }
+
+  read(file: OpenFile, length: number, position: number): Uint8Array {
+    if (file.mode === "w" || file.mode === "wx" || file.mode === "a")
+      throw systemError("EBADF", "read", file.path);
+    const buf = Buffer.alloc(length);
+    const n = this.volume.readSync(file.fd, buf, 0, length, position);
+    return new Uint8Array(buf.buffer, buf.byteOffset, n);
+  }
+
+  /** Writes all of `data` at `position` (at the end for mode `a`); returns the offset used. */
+  write(file: OpenFile, data: Uint8Array, position: number): number {
+    if (file.mode === "r") throw systemError("EBADF", "write", file.path);
+    const offset = file.mode === "a" ? this.volume.fstatSync(file.fd).size : position;
+    if (data.length === 0) return offset;
+    this.volume.writeSync(file.fd, data, 0, data.length, offset);
+    this.model.recordWrite(file.inode, file.path, offset, data);
+    this.#touchFd(file.fd, file.inode);
+    return offset;
+  }
+
+  truncate(file: OpenFile, length: number): void {
+    if (file.mode === "r") throw systemError("EBADF", "ftruncate", file.path);
+    this.volume.ftruncateSync(file.fd, length);
+    this.model.recordTruncate(file.inode, file.path, length);
+    this.#touchFd(file.fd, file.inode);
+  }
+
+  /** fsync/fdatasync: the file's pending data changes become durable. */
+  sync(file: OpenFile): void {
+    this.volume.fsyncSync(file.fd);
+    this.model.syncData(file.inode);
+  }
+
+  fstat(file: OpenFile): FileStat {
+    return toFileStat(this.volume.fstatSync(file.fd), file.inode);
+  }
+
+  close(file: OpenFile): void {
+    this.volume.closeSync(file.fd);
+    const count = (this.#openCounts.get(file.inode) ?? 1) - 1;
+    if (count <= 0) this.#openCounts.delete(file.inode);
+    else this.#openCounts.set(file.inode, count);
+  }
+
+  readFile(path: string): Uint8Array {
+    const stat = guardPath(this.volume, path);
+    if (stat?.isDirectory()) throw systemError("EISDIR", "read", path);
+    const buf = this.volume.readFileSync(volumePath(path)) as Buffer;
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /**
+   * fsync of a directory. Failing to find the directory is reported as the open that a real
+   * directory fsync starts with (NOT_FOUND, WRONG_KIND), not as a failed fsync.
+   */
+  syncDir(path: string): void {
+    let dir: number;
+    try {
+      const stat = this.#mustExist(guardPath(this.volume, path), path);
+      if (!stat.isDirectory()) throw systemError("ENOTDIR", "open", path);
+      dir = this.#idOf(stat);
+    } catch (err) {
+      throw fromSystemError(err, path, "open");
+    }
+    this.model.syncDir(dir);
+    const kept = this.model.maybeCollect(this.#openCounts.keys());
+    if (kept !== undefined)
+      for (const id of [...this.#mtimes.keys()]) if (!kept.has(id)) this.#mtimes.delete(id);
+  }
+
+  rename(from: string, to: string): void {
+    if (from === "" || to === "") throw systemError("EBUSY", "rename", from === "" ? from : to);
+    const source = this.#mustExist(guardPath(this.volume, from), from);
+    const target = guardPath(this.volume, to);
+    const inode = this.#idOf(source);
+    if (source.isDirectory() && `${to}/`.startsWith(`${from}/`)) {
+      if (to === from) return;
+      throw systemError("EINVAL", "rename", to);
+    }
+    const toParent = lstatOrUndefined(this.volume, dirname(to));
+    if (toParent === undefined) throw systemError("ENOENT", "rename", to);
+    if (!toParent.isDirectory()) throw systemError("ENOTDIR", "rename", to);
+    if (target !== undefined) {
+      // POSIX: renaming onto another name of the same inode does nothing.
+      if (this.#idOf(target) === inode) return;
+      this.#checkReplaceable(source, target, to);
+      if (target.isDirectory()) this.volume.rmdirSync(volumePath(to));
+      else this.volume.unlinkSync(volumePath(to));
+    }
+    this.volume.renameSync(volumePath(from), volumePath(to));
+    if (dirname(from) === dirname(to)) {
+      this.#recordEntry("rename", to, inode, basename(from));
+    } else {
+      this.#recordEntry("renameOut", from, null);
+      this.#recordEntry("renameIn", to, inode);
+    }
+  }
+
+  link(existing: string, to: string): void {
+    const source = this.#mustExist(guardPath(this.volume, existing), existing);
+    if (source.isDirectory()) throw systemError("EPERM", "link", existing);
+    if (guardPath(this.volume, to) !== undefined) throw systemError("EEXIST", "link", to);
+    this.volume.linkSync(volumePath(existing), volumePath(to));
+    this.#recordEntry("link", to, this.#idOf(source));
+  }
+
+  unlink(path: string): void {
+    const stat = this.#mustExist(guardPath(this.volume, path, true), path);
+    if (stat.isDirectory()) throw systemError("EISDIR", "unlink", path);
+    this.volume.unlinkSync(volumePath(path));
+    this.#recordEntry("unlink", path, null);
+  }
+
+  mkdir(path: string): void {
+    if (guardPath(this.volume, path, true) !== undefined) throw systemError("EEXIST", "mkdir", path);
+    this.volume.mkdirSync(volumePath(path));
+    const id = this.#newNode(this.volume.lstatSync(volumePath(path)).ino, "dir");
+    this.#recordEntry("mkdir", path, id);
+    this.#touchPath(path, id);
+  }
+
+  rmdir(path: string): void {
+    if (path === "") throw systemError("EBUSY", "rmdir", path);
+    const stat = this.#mustExist(guardPath(this.volume, path), path);
+    if (!stat.isDirectory()) throw systemError("ENOTDIR", "rmdir", path);
+    this.volume.rmdirSync(volumePath(path));
+    this.#recordEntry("rmdir", path, null);
+  }
+
+  readdir(path: string): string[] {
+    guardPath(this.volume, path);
+    return (this.volume.readdirSync(volumePath(path)) as string[]).map(String).sort();
+  }
+
+  stat(path: string): FileStat {
+    const stat = this.#mustExist(guardPath(this.volume, path, true), path);
+    return toFileStat(stat, this.#idOf(stat));
+  }
+
+  utimes(path: string, mtimeMs: number): void {
+    const stat = this.#mustExist(guardPath(this.volume, path), path);
+    const date = new Date(mtimeMs);
+    this.volume.utimesSync(volumePath(path), date, date);
+    this.#mtimes.set(this.#idOf(stat), mtimeMs);
+  }
+
+  #checkReplaceable(source: VolumeStat, target: VolumeStat, to: string): void {
+    if (source.isDirectory()) {
+      if (!target.isDirectory()) throw systemError("ENOTDIR", "rename", to);
+      if (this.volume.readdirSync(volumePath(to)).length > 0) throw systemError("ENOTEMPTY", "rename", to);
+    } else if (target.isDirectory()) {
+      throw systemError("EISDIR", "rename", to);
+    }
+  }
+
+  /** Records an entry change in `path`'s parent directory and stamps the parent's mtime. */
+  #recordEntry(kind: EntryChangeKind, path: string, inode: number | null, from?: string): void {
+    const parent = dirname(path);
+    const dir = this.#idOf(this.volume.lstatSync(volumePath(parent)));
+    const change = { kind, path, dir, name: basename(path), inode };
+    this.model.recordEntry(from === undefined ? change : { ...change, from });
+    this.#touchPath(parent, dir);
+  }
+
+  #newNode(ino: number, kind: "file" | "dir"): number {
+    const id = this.allocateId();
+    this.#inoToId.set(ino, id);
+    this.model.addNode(id, kind);
+    return id;
+  }
+
+  #opened(file: OpenFile): OpenFile {
+    this.#openCounts.set(file.inode, (this.#openCounts.get(file.inode) ?? 0) + 1);
+    return file;
+  }
+
+  #idOf(stat: VolumeStat): number {
+    return this.idOfIno(stat.ino);
+  }
+
+  #mustExist(stat: VolumeStat | undefined, path: string): VolumeStat {
+    // lstat again to raise memfs's own error (ENOENT, or ENOTDIR through a file).
+    return stat ?? this.volume.lstatSync(volumePath(path));
+  }
+
+  // mtimes follow the disk's clock, not the wall clock memfs stamps, so lock staleness works on
+  // virtual time.
+  #touchPath(path: string, id: number): void {
+    const now = this.clock.now();
+    const date = new Date(now);
+    this.volume.utimesSync(volumePath(path), date, date);
+    this.#mtimes.set(id, now);
+  }
+
+  #touchFd(fd: number, id: number): void {
+    const now = this.clock.now();
+    const date = new Date(now);
+    this.volume.futimesSync(fd, date, date);
+    this.#mtimes.set(id, now);
+  }
+}

@@ -1,0 +1,30 @@
+import { describeBackendPrimitives } from "./backendPrimitives.js";
+import { describeDurabilityModel } from "./durabilityModel.js";
+import { describeDurablePrimitives } from "./durablePrimitives.js";
+import { describeLegacyStores } from "./legacy.js";
+import { describeLocks } from "./locks.js";
+import { describeStore } from "./store.js";
+import { describeSyscallBudget } from "./syscallBudget.js";
+import type { ConformanceTarget } from "./target.js";
+
+/**
+ * Registers the whole conformance suite (vitest `describe` blocks, each title starting with
+ * `[<target.name>]`) for one backend. Call it at the top level of a test file:
+ *
+ * ```ts
+ * runConformanceSuite({ name: "memfs", setup: async () => ... });
+ * ```
+ *
+ * Every test gets a fresh root from `target.setup()` and tears it down, pass or fail (see
+ * `withRoot`). Areas: backend primitives, durable primitives, syscall budget, durability
+ * model (simulated crashes, where the backend has them), locks, the store, legacy stores.
+ */
+export function runConformanceSuite(target: ConformanceTarget): void {
+  describeBackendPrimitives(target);
+  describeDurablePrimitives(target);
+  describeSyscallBudget(target);
+  describeDurabilityModel(target);
+  describeLocks(target);
+  describeStore(target);
+  describeLegacyStores(target);
+}

@@ -1,0 +1,97 @@
+import { LivingReportsError, type Outline, openReports, type ReportStore } from "@living-reports/core";
+import { describe, expect, it } from "vitest";
+import type { ConformanceTarget } from "../../conformance/target.js";
+import { titleOf, withRoot } from "../../conformance/withRoot.js";
+import { FAULT_OPS, type FaultErrorCode, type FaultOp } from "../faultRule.js";
+import { FaultyBackend } from "../faultyBackend.js";
+import { STEP_ERRNOS } from "./faultExpectations.js";
+
+/** What a reader sees of one report: the state a failed update must leave unchanged. */
+interface Observed {
+  outline: Outline;
+  events: number;
+  lastAction: string | undefined;
+  indexTitle: string | undefined;
+}
+
+async function observe(store: ReportStore, id: string): Promise<Observed> {
+  const history = await store.history(id);
+  const entry = (await store.list({ status: "all" })).find((e) => e.report_id === id);
+  return {
+    outline: await store.get(id),
+    events: history.length,
+    lastAction: history.at(-1)?.action_id,
+    indexTitle: entry?.current_title,
+  };
+}
+
+/** Calls of each op one fault-free update makes (a store with two commits behind it). */
+async function callsPerUpdate(faulty: FaultyBackend, store: ReportStore, id: string): Promise<Map<FaultOp, number>> {
+  const before = new Map(FAULT_OPS.map((op) => [op, faulty.callCount(op)]));
+  const current = await store.get(id);
+  await store.update({ ...current, title: "probe" });
+  return new Map(FAULT_OPS.map((op) => [op, faulty.callCount(op) - (before.get(op) ?? 0)]));
+}
+
+/**
+ * One update with the nth call of `op` failing with `errno`, and what must hold after it: a
+ * rejected update (a LivingReportsError) changed nothing a reader sees; an update that resolved
+ * (its fault hit a call whose failure it may absorb, such as a best-effort cleanup) committed in
+ * full. Either way the next fault-free update commits the next version and verify finds nothing.
+ */
+async function updateWithFault(
+  faulty: FaultyBackend,
+  store: ReportStore,
+  id: string,
+  fault: { op: FaultOp; nth: number; errno: FaultErrorCode },
+): Promise<void> {
+  const label = `${fault.errno} at ${fault.op} #${fault.nth}`;
+  const before = await observe(store, id);
+  const title = `after ${label}`;
+  faulty.setPlan([{ op: fault.op, nth: fault.nth, error: fault.errno }]);
+  const outcome = await store.update({ ...before.outline, title }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  faulty.setPlan([]);
+  const after = await observe(store, id);
+  if (outcome === undefined) {
+    expect(after.outline.title, label).toBe(title);
+    expect(after.outline.outline_version, label).toBe(before.outline.outline_version + 1);
+    expect(after.events, label).toBe(before.events + 1);
+  } else {
+    expect(outcome, label).toBeInstanceOf(LivingReportsError);
+    expect(after, `${label}: ${(outcome as Error).message}`).toEqual(before);
+  }
+  const next = await store.update({ ...after.outline, title: `next to ${label}` });
+  expect(next.outline_version, label).toBe(after.outline.outline_version + 1);
+  const verified = await store.verify(id);
+  expect(verified.problems, label).toEqual([]);
+}
+
+/**
+ * Registers the fault tests of the store's `update` (SPEC §5 "Bad input", G1–G4, G6): for each op
+ * an update makes, its nth call fails (for every n, with EIO and ENOSPC) and the store keeps the
+ * previous outline, history and index, and stays usable.
+ */
+export function describeStoreFaults(target: ConformanceTarget): void {
+  describe(titleOf(target, "faults: store update"), () => {
+    for (const op of FAULT_OPS) {
+      it(`every ${op} call of an update fails with EIO or ENOSPC: nothing changes, the store stays usable`, () =>
+        withRoot(target, async ({ backend }) => {
+          const faulty = new FaultyBackend(backend);
+          const store = await openReports(faulty, { create: true, lock: { timeoutMs: 5_000 } });
+          try {
+            const created = await store.create({ title: "faults" });
+            await store.update({ ...created, title: "second" });
+            const calls = (await callsPerUpdate(faulty, store, created.report_id)).get(op) ?? 0;
+            for (let nth = 1; nth <= calls; nth++) {
+              for (const errno of STEP_ERRNOS) await updateWithFault(faulty, store, created.report_id, { op, nth, errno });
+            }
+          } finally {
+            await store.close();
+          }
+        }));
+    }
+  });
+}

@@ -1,0 +1,26 @@
+export { describeBackendPrimitives } from "./conformance/backendPrimitives.js";
+export { describeDurabilityModel } from "./conformance/durabilityModel.js";
+export {
+  describeLegacyStores,
+  LEGACY_FIXTURES_DIR,
+  type LegacyFixture,
+  readFixture,
+} from "./conformance/legacy.js";
+export { runConformanceSuite } from "./conformance/runConformanceSuite.js";
+export { describeSyscallBudget } from "./conformance/syscallBudget.js";
+export type { ConformanceTarget, TargetRoot } from "./conformance/target.js";
+export { titleOf, withRoot } from "./conformance/withRoot.js";
+export {
+  formatEvent,
+  formatTrace,
+  recordTrace,
+  summarizeTrace,
+  TRACE_OPS,
+  type TraceArgs,
+  type TraceEvent,
+  type TraceOp,
+  type TraceRecording,
+  type TraceSummary,
+} from "./trace/index.js";
+export { LONG_AGO_MS, type LoadTreeOptions, loadTree } from "./util/loadTree.js";
+export { diffTrees, snapshotTree, type TreeNode, type TreeSnapshot } from "./util/treeSnapshot.js";
