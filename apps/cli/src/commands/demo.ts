@@ -23,6 +23,10 @@ function demoText(s: DemoSummary): string {
         ? `while a rename of ${s.crash.inFlight.join(", ")} was in flight`
         : "(the concurrent rename had just resolved)"
     }`,
+    ...s.inFlightOutcome.map(
+      (o) =>
+        `     after recovery it reads "${o.title}" (version ${o.outline_version}): all of the rename or none of it`,
+    ),
     `3. recovery on reopen: ${s.recovery.mended.length} thing(s) mended, index ${s.recovery.indexRebuilt ? "rebuilt" : "kept"}`,
     ...mended,
     `4. after recovery: ${verdict(s.verify)}`,

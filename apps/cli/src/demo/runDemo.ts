@@ -44,6 +44,8 @@ export interface DemoSummary {
   events: number;
   original: { root: string; verify: DemoVerify };
   crash: { mode: "torn"; seed: number; acknowledged: number; inFlight: string[] };
+  /** Where each report that had a write in flight ended up: before or after that write (either is correct, G1). */
+  inFlightOutcome: { report_id: string; title: string; outline_version: number }[];
   recovery: RecoveryReport;
   verify: DemoVerify;
   acknowledged: AckCheck & { survived: boolean };
@@ -94,27 +96,31 @@ async function crashMidWrite(
   acks: AckLog,
 ): Promise<{ crashed: MemfsDisk; inFlight: string[] }> {
   const store = await openReports(disk.backend(), { actor });
-  const reports = await store.list({ status: "all", sort: "created" });
+  const reports = await store.list({ status: "all" });
   for (const entry of reports) acks.ack(await store.get(entry.report_id));
-  const [first, , , fork] = reports;
-  if (first === undefined || fork === undefined) {
-    throw new LivingReportsError(ErrorCode.NOT_FOUND, "demo: the copied store holds fewer than 4 reports");
-  }
-  acks.ack(await store.tag(first.report_id, { add: ["reviewed"] }));
-  const current = await store.get(first.report_id);
+  const byTitle = (title: string): string => {
+    const entry = reports.find((e) => e.current_title === title);
+    if (entry === undefined)
+      throw new LivingReportsError(ErrorCode.NOT_FOUND, `demo: no report "${title}" in the copy`);
+    return entry.report_id;
+  };
+  const evolving = byTitle("Warehouse costs");
+  const renaming = byTitle("Customer churn, what-if");
+  acks.ack(await store.tag(evolving, { add: ["reviewed"] }));
+  const current = await store.get(evolving);
   let renamed: Outline | undefined;
-  const inFlight = store.rename(fork.report_id, "Customer churn, what-if (v2)").then((o) => {
+  const inFlight = store.rename(renaming, "Customer churn, what-if (v2)").then((o) => {
     renamed = o;
     return o;
   });
   const update = store.update(
-    withSection(current, "Next steps", "Win-back offer test.", [insight("Test a win-back offer", 5)]),
+    withSection(current, "Next steps", "Renegotiate the Q4 lease.", [insight("Lease is 40% of cost", 6)]),
   );
   acks.ack(await update);
   const crashed = disk.crash({ mode: "torn", seed });
   // Whether the rename had resolved is decided now, at the crash, not once it settles later.
-  const unacknowledged = renamed === undefined ? [fork.report_id] : [];
-  if (renamed === undefined) acks.inFlight(fork.report_id);
+  const unacknowledged = renamed === undefined ? [renaming] : [];
+  if (renamed === undefined) acks.inFlight(renaming);
   else acks.ack(renamed);
   // The old store lives on the old disk, which the crash left behind: let it finish and close.
   await inFlight.catch(() => undefined);
@@ -154,7 +160,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         versions += (await store.get(entry.report_id)).outline_version;
         events += (await store.history(entry.report_id)).length;
       }
+      const inFlightOutcome = [];
+      for (const id of inFlight) {
+        const outline = await store.get(id);
+        inFlightOutcome.push({
+          report_id: id,
+          title: outline.title,
+          outline_version: outline.outline_version,
+        });
+      }
       summary = {
+        inFlightOutcome,
         reports: entries.length,
         versions,
         events,

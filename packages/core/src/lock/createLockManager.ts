@@ -45,7 +45,7 @@ export function createLockManager(backend: StorageBackend, options: LockManagerO
 type Resolved = Required<LockOptions>;
 
 class QueuedLockManager implements LockManager {
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly defaults: Resolved;
   private readonly primitive: LockPrimitive;
   private readonly hooks: LockHooks;

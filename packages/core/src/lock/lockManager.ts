@@ -1,3 +1,5 @@
+import type { Clock } from "./clock.js";
+
 /** Options of one acquisition. Defaults (SPEC §7): timeout 30 s, stale 10 s, refresh 5 s. */
 export interface LockOptions {
   /** How long to wait for the lock before failing with LOCK_TIMEOUT (ms). */
@@ -41,6 +43,11 @@ export interface LockHandle {
  * once stale, and of two reclaimers only one wins.
  */
 export interface LockManager {
+  /**
+   * The clock this manager judges staleness and timeouts by (wall time, or a backend's virtual
+   * clock), so that a checker of lock files can judge them the same way.
+   */
+  readonly clock: Clock;
   /**
    * Acquires the lock at `path` (a root-relative path whose parent directory exists).
    * @throws LivingReportsError LOCK_TIMEOUT after `timeoutMs`; CLOSED after {@link close}

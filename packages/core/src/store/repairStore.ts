@@ -49,7 +49,8 @@ export async function repairStore(ctx: StoreContext, id: string | undefined): Pr
   const report = await verifyStore(ctx.backend, {
     ...(only === undefined ? {} : { reportId: only }),
     limits: ctx.options.limits,
-    now: ctx.options.lockNow,
+    now: ctx.options.lockNow ?? (() => ctx.locks.clock.now()),
+    ...(ctx.options.lock.staleMs === undefined ? {} : { staleMs: ctx.options.lock.staleMs }),
   });
   return { mended, indexRebuilt: true, unresolved: report.problems };
 }

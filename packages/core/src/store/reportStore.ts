@@ -126,7 +126,8 @@ export class OpenReportStore implements ReportStore {
       ...(id === undefined ? {} : { reportId: id }),
       limits: this.ctx.options.limits,
       onProgress: this.ctx.options.onProgress,
-      now: this.ctx.options.lockNow,
+      now: this.ctx.options.lockNow ?? (() => this.ctx.locks.clock.now()),
+      ...(this.ctx.options.lock.staleMs === undefined ? {} : { staleMs: this.ctx.options.lock.staleMs }),
     });
   }
 

@@ -18,7 +18,7 @@ export interface ResolvedOptions {
   readOnly: boolean;
   now: () => Date;
   /** The lock clock's now in ms (verify judges lock staleness with it). */
-  lockNow: () => number;
+  lockNow: (() => number) | undefined;
   onProgress: (progress: Progress) => void;
 }
 
@@ -66,7 +66,7 @@ export function resolveOptions(options: OpenReportsOptions): ResolvedOptions {
     backupRetention: retention,
     readOnly: options.readOnly ?? false,
     now: options.now ?? (() => new Date()),
-    lockNow: options.clock === undefined ? Date.now : () => options.clock!.now(),
+    lockNow: options.clock === undefined ? undefined : () => options.clock!.now(),
     onProgress: options.onProgress ?? (() => {}),
   };
 }

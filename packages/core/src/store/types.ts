@@ -22,8 +22,8 @@ export interface OpenReportsOptions {
   /** Source of time for timestamps (default `() => new Date()`); the crash explorer pins it. */
   now?: () => Date;
   /**
-   * The clock the backend's locks run on (default wall time), so that `verify` judges lock
-   * staleness as the locks do: pass the memfs disk's virtual clock with a memfs backend.
+   * Overrides the clock `verify` judges lock staleness by. Default: the clock of the backend's
+   * lock manager (wall time on node-fs, the disk's virtual clock on memfs), so rarely needed.
    */
   clock?: Clock;
   /** Called with progress of long work (rebuild, verify, repair). */

@@ -10,6 +10,7 @@ import {
   normalizePath,
   type OpenMode,
   type StorageBackend,
+  systemClock,
 } from "@living-reports/core";
 
 /**
@@ -48,6 +49,7 @@ function sysError(code: string, path: string, op: string): LivingReportsError {
 
 /** The fake lock manager: remembers which backend it was built on; it cannot lock. */
 export class RecordingLockManager implements LockManager {
+  readonly clock = systemClock;
   constructor(readonly on: StorageBackend) {}
   acquire(path: string): never {
     throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, "the fake backend has no locks", { path });
