@@ -1,0 +1,21 @@
+/**
+ * What one trial of one (workload, contender) measured in its own process: `ops` operations in
+ * `elapsedMs` of wall time, with the latency of each (µs). Printed by the worker as one JSON line.
+ */
+export interface Measurement {
+  ops: number;
+  elapsedMs: number;
+  latenciesUs: number[];
+}
+
+/** True when `value` has the shape of a {@link Measurement}. */
+export function isMeasurement(value: unknown): value is Measurement {
+  if (typeof value !== "object" || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return (
+    typeof m.ops === "number" &&
+    typeof m.elapsedMs === "number" &&
+    Array.isArray(m.latenciesUs) &&
+    m.latenciesUs.every((x) => typeof x === "number")
+  );
+}

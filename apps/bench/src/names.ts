@@ -1,0 +1,42 @@
+/** The workloads of issue 6, by the names the results use. */
+export const WORKLOADS = [
+  "replace-4k",
+  "replace-64k",
+  "append",
+  "append-8-concurrent",
+  "update",
+  "lock-uncontended",
+  "lock-handoff-inprocess",
+  "lock-handoff-crossprocess",
+  "index-update-10k",
+  "rebuild-100k",
+] as const;
+
+/** A workload name. */
+export type Workload = (typeof WORKLOADS)[number];
+
+/** The contenders of issue 6, by the names the results use. */
+export const CONTENDERS = [
+  "living-reports",
+  "node-baseline-sync",
+  "node-baseline-async",
+  "write-file-atomic",
+  "atomically",
+  "steno",
+  "proper-lockfile",
+  "proper-lockfile-tuned",
+  "seed-python",
+] as const;
+
+/** A contender name. */
+export type Contender = (typeof CONTENDERS)[number];
+
+/** True when `value` names a workload. */
+export function isWorkload(value: string): value is Workload {
+  return (WORKLOADS as readonly string[]).includes(value);
+}
+
+/** True when `value` names a contender. */
+export function isContender(value: string): value is Contender {
+  return (CONTENDERS as readonly string[]).includes(value);
+}

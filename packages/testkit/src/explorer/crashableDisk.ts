@@ -1,0 +1,77 @@
+import type { Clock, StorageBackend } from "@living-reports/core";
+
+/**
+ * One volatile change of a {@link CrashableDisk}, as the explorer needs to see it: data changes
+ * (`write`, `truncate`) belong to a file `inode`; entry changes (`create`, `mkdir`, `link`,
+ * `unlink`, `rmdir`, `rename`, `renameOut`, `renameIn`) to a directory `dir`. The memfs
+ * package's `PendingChange` has this shape.
+ */
+export interface CrashChange {
+  readonly id: number;
+  readonly kind: string;
+  /** The path the change was made through (for failure reports). */
+  readonly path: string;
+  readonly inode?: number | null;
+  readonly dir?: number;
+  /** A write's bytes. */
+  readonly data?: Uint8Array;
+}
+
+/** Cut kept write `id` to its first `bytes` bytes. */
+export interface CrashTearSpec {
+  readonly id: number;
+  readonly bytes: number;
+}
+
+/** One explicit crash state: the pending changes kept (by id) and the kept writes torn. */
+export interface CrashSelectionSpec {
+  readonly keep: ReadonlySet<number>;
+  readonly tear?: readonly CrashTearSpec[];
+}
+
+/**
+ * A disk with a durability model that can be crashed on purpose. `MemfsDisk` from
+ * `@living-reports/memfs` satisfies it structurally (testkit does not depend on memfs: memfs
+ * devDepends on testkit).
+ */
+export interface CrashableDisk<TSnapshot = unknown> {
+  /** A new backend instance over this disk (a new "process"). */
+  backend(): StorageBackend;
+  /** The volatile changes, in issue order. */
+  pendingChanges(): readonly CrashChange[];
+  /** A new disk holding the durable image plus exactly the kept changes; this disk is unchanged. */
+  crashWith(selection: CrashSelectionSpec): CrashableDisk<TSnapshot>;
+  /** An immutable copy of the whole disk state. */
+  snapshot(): TSnapshot;
+  /** The live files: path → UTF-8 content, `null` for a directory. */
+  toJSON(): Record<string, string | null>;
+}
+
+/**
+ * How the explorer makes disks and clocks. For memfs:
+ * `{ create: (clock) => createMemfsDisk({ clock }), fromSnapshot: (s, clock) => MemfsDisk.fromSnapshot(s, { clock }), clock: (ms) => new VirtualClock(ms) }`.
+ */
+export interface DiskModel<TSnapshot> {
+  /** An empty disk whose locks and mtimes run on `clock`. */
+  create(clock: Clock): CrashableDisk<TSnapshot>;
+  /** A disk in exactly the state of `snapshot`, its locks running on `clock`. */
+  fromSnapshot(snapshot: TSnapshot, clock: Clock): CrashableDisk<TSnapshot>;
+  /**
+   * A clock standing at `startMs` that moves only when told (a virtual clock). The explorer
+   * checks crash states on a clock set well past the recording, so a crashed writer's locks are
+   * already stale and recovery needs no waiting.
+   */
+  clock(startMs: number): Clock;
+}
+
+/** A crash state copied onto another backend (e.g. a temporary directory for node-fs). */
+export interface MaterializedState {
+  readonly backend: StorageBackend;
+  /** The clock that backend's locks run on (default: the explorer's check clock). */
+  readonly clock?: Clock;
+  /** Removes what the materialisation made. */
+  cleanup(): Promise<void>;
+}
+
+/** Copies a crashed disk onto another backend; see {@link MaterializedState}. */
+export type Materializer = (crashed: CrashableDisk) => Promise<MaterializedState>;

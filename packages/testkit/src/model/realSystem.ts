@@ -1,0 +1,78 @@
+import { type OpenReportsOptions, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
+import type { TargetRoot } from "../conformance/target.js";
+import { ProcessBackend } from "./processBackend.js";
+import type { ModelStats } from "./modelStats.js";
+
+/**
+ * Lock times of the store under test: a small stale time, so that a process death is recovered
+ * after a short (real, on node-fs) wait, with refreshes well inside it.
+ */
+export const MODEL_LOCK = { staleMs: 300, refreshMs: 100, timeoutMs: 10_000 } as const;
+
+/** How long a dead process's locks take to turn stale, with a margin for coarse mtimes. */
+const DEATH_WAIT_MS = MODEL_LOCK.staleMs + 100;
+
+/** The store options every incarnation opens with. */
+const STORE_OPTIONS: OpenReportsOptions = { create: true, lock: MODEL_LOCK };
+
+/** The system under test, as the commands drive it: the store of the current process on its disk. */
+export interface RealSystem {
+  readonly root: TargetRoot;
+  /** A backend over the current disk (`root.backend`, or what the last power loss left). */
+  disk: StorageBackend;
+  /** The current process: the store's backend, where faults are injected. */
+  process: ProcessBackend;
+  store: ReportStore;
+  /** How many processes have run so far (each gets its own storage id). */
+  incarnations: number;
+  /** The recovery report of the last open after a death, for the checks that follow it. */
+  lastOpen: ReportStore["recovery"] | undefined;
+  readonly stats: ModelStats;
+}
+
+/** Opens the first process's store on a fresh root. @throws what `openReports` throws */
+export async function startSystem(root: TargetRoot, stats: ModelStats): Promise<RealSystem> {
+  const process = new ProcessBackend(root.backend, 1);
+  const store = await openReports(process, STORE_OPTIONS);
+  return { root, disk: root.backend, process, store, incarnations: 1, lastOpen: undefined, stats };
+}
+
+/**
+ * The current process dies (no `close()`: its session lock and anything else it held stay on
+ * disk), the lock clock moves past the stale time, and a new process opens the store over
+ * `disk` (default: the same disk), which recovers what the dead one left. `disk` is what a power
+ * loss left, for a crash.
+ *
+ * @throws what `openReports` throws (a failed recovery is a failed test)
+ */
+export async function restartAfterDeath(real: RealSystem, disk: StorageBackend = real.disk): Promise<void> {
+  await real.process.kill();
+  await real.root.advanceClock(DEATH_WAIT_MS);
+  real.incarnations += 1;
+  real.disk = disk;
+  real.process = new ProcessBackend(disk, real.incarnations);
+  real.store = await openReports(real.process, STORE_OPTIONS);
+  real.lastOpen = real.store.recovery;
+}
+
+/**
+ * Lets locks a failed operation could not release turn stale, so the next writer reclaims them
+ * instead of waiting (on memfs's virtual clock a waiter would wait forever): moves the lock clock
+ * past the stale time when any report, index or trash lock is left on disk.
+ */
+export async function expireLeftoverLocks(real: RealSystem): Promise<boolean> {
+  if (!(await hasLockLeft(real.disk))) return false;
+  await real.root.advanceClock(DEATH_WAIT_MS);
+  return true;
+}
+
+async function hasLockLeft(disk: StorageBackend): Promise<boolean> {
+  const top = await disk.readdir("");
+  if (top.includes("index.lock")) return true;
+  if (top.includes(".trash") && (await disk.readdir(".trash")).some((n) => n.endsWith(".lock"))) return true;
+  if (!top.includes("by_id")) return false;
+  for (const id of await disk.readdir("by_id")) {
+    if ((await disk.readdir(`by_id/${id}`)).includes(".lock")) return true;
+  }
+  return false;
+}

@@ -1,0 +1,86 @@
+import {
+  ErrorCode,
+  isLivingReportsError,
+  isReportId,
+  LivingReportsError,
+  type Outline, type ReportStore, type StorageBackend } from "@living-reports/core";
+import type { StoreEffect } from "./storeEffect.js";
+
+/**
+ * G2/G3/G6/G9 on one report's history: every acknowledged commit's event is there (its action
+ * and `outline_version`), no event twice, versions rising by exactly 1, no manual edit.
+ */
+export async function checkHistory(store: ReportStore, id: string, acked: readonly StoreEffect[]): Promise<string[]> {
+  const out: string[] = [];
+  const history = await store.history(id);
+  const ids = new Set<string>();
+  let last: number | undefined;
+  for (const event of history) {
+    if (ids.has(event.action_id)) out.push(`G3: ${id} event ${event.action_id} appears twice`);
+    ids.add(event.action_id);
+    if (event.action_type === "manual_edit_detected") {
+      out.push(`G9: ${id} line ${event.line} records a manual edit that nobody made`);
+      continue;
+    }
+    const version = event.payload.outline_version;
+    if (typeof version !== "number" || event.action_type === "backup") continue;
+    if (last !== undefined && version !== last + 1) {
+      out.push(`G6: ${id} line ${event.line} ${event.action_type} has version ${version} after ${last}`);
+    }
+    last = version;
+  }
+  for (const effect of acked) {
+    if (effect.kind !== "outline") continue;
+    const v = effect.outline.outline_version;
+    const found = history.some((e) => e.payload.outline_version === v && e.action_type === effect.action);
+    if (!found) out.push(`G2/G3: ${id} lost the acknowledged ${effect.action} event of version ${v}`);
+  }
+  return out;
+}
+
+/** G5: after recovery the index lists exactly the reports present, with their title, tags and status. */
+export async function checkIndex(
+  store: ReportStore,
+  backend: StorageBackend,
+  known: ReadonlyMap<string, Outline>,
+): Promise<string[]> {
+  const out: string[] = [];
+  const present = new Map(known);
+  for (const id of (await listDir(backend, "by_id")).filter(isReportId)) {
+    if (present.has(id)) continue;
+    try {
+      present.set(id, await store.get(id));
+    } catch (err) {
+      // A folder without a loadable outline is no report; verify reports it if it matters.
+      if (!(err instanceof LivingReportsError)) throw err;
+    }
+  }
+  const entries = new Map(
+    (await store.list({ status: "all" })).filter((e) => e.status !== "deleted").map((e) => [e.report_id, e]),
+  );
+  for (const [id, outline] of present) {
+    const entry = entries.get(id);
+    const tags = Array.isArray(outline.metadata.tags) ? outline.metadata.tags : [];
+    const status = outline.metadata.status === "archived" ? "archived" : "active";
+    if (entry === undefined) out.push(`G5: index misses report ${id}`);
+    else if (
+      entry.current_title !== outline.title ||
+      JSON.stringify(entry.tags) !== JSON.stringify(tags) ||
+      entry.status !== status
+    ) {
+      out.push(`G5: index entry of ${id} is stale ("${entry.current_title}" ${entry.status})`);
+    }
+  }
+  for (const id of entries.keys()) if (!present.has(id)) out.push(`G5: index lists ${id}, which does not exist`);
+  return out;
+}
+
+async function listDir(backend: StorageBackend, path: string): Promise<string[]> {
+  try {
+    return await backend.readdir(path);
+  } catch (err) {
+    // No by_id/ at all: no reports.
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return [];
+    throw err;
+  }
+}

@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// Installs the packages the way a stranger would, and checks that they work (issue 8).
+//
+// 1. `npm pack` every published package (its `prepack` builds it), and checks each tarball's file
+//    list: the entry points, the types, README, LICENSE, and no tests.
+// 2. Makes a fresh project in a temporary directory, outside the workspace, and `npm install`s the
+//    tarballs there (from the local npm cache where it can: `--prefer-offline`).
+// 3. Runs a smoke script there: every package imports by name; a store works on node-fs and on
+//    memfs (through a simulated power loss); the types resolve under NodeNext with strict
+//    settings; the installed `living-reports` binary answers `--help` and drives a store.
+//
+// Usage: node scripts/packSmoke.mjs [--keep]   (--keep leaves the temporary directory to look at)
+// Exits non-zero, naming the step, when anything fails.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const keep = process.argv.includes("--keep");
+
+/** Published packages, dependencies first (each one's prepack build needs the ones before it). */
+const PACKAGES = [
+  { dir: "packages/core", name: "@living-reports/core" },
+  { dir: "packages/node-fs", name: "@living-reports/node-fs" },
+  { dir: "packages/memfs", name: "@living-reports/memfs" },
+  { dir: "packages/testkit", name: "@living-reports/testkit" },
+  { dir: "apps/cli", name: "@living-reports/cli", bin: "dist/bin.js" },
+];
+
+// npm passes its own configuration to scripts as npm_* variables (workspace, prefix...); the
+// temporary project must not inherit them, or npm would act on the monorepo instead.
+const KEPT_NPM_VARS = new Set(["npm_config_cache", "npm_config_registry", "npm_config_userconfig"]);
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || KEPT_NPM_VARS.has(key.toLowerCase())),
+);
+
+function step(title) {
+  console.log(`\n== pack smoke: ${title}`);
+}
+
+function sh(command, args, cwd, options = {}) {
+  return execFileSync(command, args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    stdio: options.capture === true ? ["ignore", "pipe", "inherit"] : "inherit",
+  });
+}
+
+function checkTarball(pkg, files) {
+  const required = ["package.json", "README.md", "LICENSE", "dist/index.d.ts", "dist/index.js"];
+  if (pkg.bin !== undefined) required.splice(3, 2, "dist/main.d.ts", "dist/main.js", pkg.bin);
+  const missing = required.filter((f) => !files.includes(f));
+  const unwanted = files.filter((f) => /(^|\/)(test|node_modules)\//.test(f) || f.endsWith(".tsbuildinfo"));
+  if (missing.length > 0 || unwanted.length > 0) {
+    throw new Error(`${pkg.name}: tarball misses [${missing.join(", ")}], holds [${unwanted.join(", ")}]`);
+  }
+}
+
+/** Runs in the fresh project: every import resolves through the installed packages only. */
+const SMOKE_SCRIPT = `import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "@living-reports/cli";
+import { openReports, LivingReportsError, ErrorCode } from "@living-reports/core";
+import { createMemfsDisk } from "@living-reports/memfs";
+import { nodeFsBackend } from "@living-reports/node-fs";
+import * as testkit from "@living-reports/testkit";
+
+assert.equal(typeof run, "function");
+assert.equal(typeof testkit.runConformanceSuite, "function");
+// Internal modules stay internal: only the package root is exported.
+await assert.rejects(import("@living-reports/core/dist/store/reportStore.js"), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
+
+async function exercise(backend, label) {
+  const store = await openReports(backend, { create: true });
+  const created = await store.create({ title: "Smoke " + label, tags: ["smoke"] });
+  const tagged = await store.tag(created.report_id, { add: ["packed"] });
+  assert.equal(tagged.outline_version, created.outline_version + 1);
+  assert.deepEqual((await store.list()).map((e) => e.report_id), [created.report_id]);
+  const report = await store.verify();
+  assert.equal(report.ok, true, JSON.stringify(report.problems));
+  await assert.rejects(store.get("not-a-uuid"), (e) => e instanceof LivingReportsError && e.code === ErrorCode.INVALID_ID);
+  await store.close();
+  return created.report_id;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "living-reports-smoke-"));
+try {
+  await exercise(nodeFsBackend({ root: dir }), "node-fs");
+  console.log("node-fs: ok");
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const disk = createMemfsDisk();
+const id = await exercise(disk.backend(), "memfs");
+const recovered = await openReports(disk.crash({ mode: "torn", seed: 1 }).backend());
+assert.deepEqual((await recovered.get(id)).metadata.tags, ["smoke", "packed"]);
+await recovered.close();
+console.log("memfs (through a power loss): ok");
+`;
+
+/** Typechecked in the fresh project: the exported types resolve ("types" first in exports). */
+const CONSUMER_TYPES = `import type { ExitCode } from "@living-reports/cli";
+import { type Outline, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
+import { type MemfsDisk, createMemfsDisk } from "@living-reports/memfs";
+import { type NodeFsBackend, nodeFsBackend } from "@living-reports/node-fs";
+import type { ConformanceTarget } from "@living-reports/testkit";
+
+const disk: MemfsDisk = createMemfsDisk();
+const backends: StorageBackend[] = [disk.backend()];
+export const onDisk: (root: string) => NodeFsBackend = (root) => nodeFsBackend({ root });
+export const target: ConformanceTarget = {
+  name: "smoke",
+  setup: async () => ({
+    backend: disk.backend(),
+    another: () => disk.backend(),
+    advanceClock: async () => {},
+    teardown: async () => {},
+  }),
+};
+export async function titles(): Promise<string[]> {
+  const store: ReportStore = await openReports(backends[0]!, { create: true });
+  const outline: Outline = await store.create({ title: "t" });
+  await store.close();
+  return [outline.title];
+}
+export type Codes = ExitCode;
+`;
+
+const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    verbatimModuleSyntax: true,
+    skipLibCheck: true,
+    types: [],
+    noEmit: true,
+  },
+  files: ["consumer.ts"],
+};
+
+const work = mkdtempSync(join(tmpdir(), "living-reports-pack-"));
+try {
+  step(`packing into ${work}/tarballs`);
+  const tarballDir = join(work, "tarballs");
+  mkdirSync(tarballDir);
+  const tarballs = [];
+  for (const pkg of PACKAGES) {
+    const out = sh("npm", ["pack", "--json", "--pack-destination", tarballDir], join(repo, pkg.dir), {
+      capture: true,
+    });
+    // prepack's own output goes to stderr; stdout holds npm's JSON report alone.
+    const [report] = JSON.parse(out);
+    checkTarball(
+      pkg,
+      report.files.map((f) => f.path),
+    );
+    console.log(`${report.filename}: ${report.files.length} files, ${report.size} bytes`);
+    tarballs.push(join(tarballDir, report.filename));
+  }
+
+  step("installing the tarballs into a fresh project");
+  const project = join(work, "project");
+  mkdirSync(project);
+  writeFileSync(
+    join(project, "package.json"),
+    `${JSON.stringify({ name: "pack-smoke", version: "0.0.0", private: true, type: "module" }, null, 2)}\n`,
+  );
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], project);
+
+  step("importing every package and using a store on each backend");
+  writeFileSync(join(project, "smoke.mjs"), SMOKE_SCRIPT);
+  sh(process.execPath, ["smoke.mjs"], project);
+
+  step("typechecking a consumer under NodeNext, strict");
+  writeFileSync(join(project, "consumer.ts"), CONSUMER_TYPES);
+  writeFileSync(join(project, "tsconfig.json"), `${JSON.stringify(CONSUMER_TSCONFIG, null, 2)}\n`);
+  sh(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
+
+  step("the installed CLI");
+  const help = sh("npx", ["--no", "living-reports", "--help"], project, { capture: true });
+  if (!help.includes("Usage: living-reports")) throw new Error(`unexpected --help output:\n${help}`);
+  const cli = (...args) => sh("npx", ["--no", "living-reports", "--root", "cli-store", ...args], project);
+  cli("init");
+  cli("create", "Pack smoke", "--tag", "smoke");
+  cli("list");
+  cli("verify");
+  console.log("\npack smoke: OK");
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else if (existsSync(work)) rmSync(work, { recursive: true, force: true });
+}
