@@ -54,6 +54,11 @@ function checkTarball(pkg, files) {
   if (pkg.bin !== undefined) required.splice(3, 2, "dist/main.d.ts", "dist/main.js", pkg.bin);
   const missing = required.filter((f) => !files.includes(f));
   const unwanted = files.filter((f) => /(^|\/)(test|node_modules)\//.test(f) || f.endsWith(".tsbuildinfo"));
+  // dist/ is never cleaned by tsc: an output whose source is gone would ship a ghost module.
+  const stale = files.filter(
+    (f) => /^dist\/.*\.m?js$/.test(f) && !files.includes(f.replace(/^dist\//, "src/").replace(/js$/, "ts")),
+  );
+  unwanted.push(...stale);
   if (missing.length > 0 || unwanted.length > 0) {
     throw new Error(`${pkg.name}: tarball misses [${missing.join(", ")}], holds [${unwanted.join(", ")}]`);
   }
@@ -187,9 +192,10 @@ try {
   sh(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
 
   step("the installed CLI");
-  const help = sh("npx", ["--no", "living-reports", "--help"], project, { capture: true });
+  const help = sh("npx", ["--no", "--", "living-reports", "--help"], project, { capture: true });
   if (!help.includes("Usage: living-reports")) throw new Error(`unexpected --help output:\n${help}`);
-  const cli = (...args) => sh("npx", ["--no", "living-reports", "--root", "cli-store", ...args], project);
+  const cli = (...args) =>
+    sh("npx", ["--no", "--", "living-reports", "--root", "cli-store", ...args], project);
   cli("init");
   cli("create", "Pack smoke", "--tag", "smoke");
   cli("list");

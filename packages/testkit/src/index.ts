@@ -24,3 +24,6 @@ export {
 } from "./trace/index.js";
 export { LONG_AGO_MS, type LoadTreeOptions, loadTree } from "./util/loadTree.js";
 export { diffTrees, snapshotTree, type TreeNode, type TreeSnapshot } from "./util/treeSnapshot.js";
+export * from "./explorer/index.js";
+export * from "./mutants/index.js";
+export * from "./workloads/index.js";

@@ -78,7 +78,13 @@ export function openLockLog(logFile, marksDir) {
         async acquire(path, options) {
           const h = ++seq;
           write({ e: "req", h, path });
-          const handle = await inner.acquire(path, options);
+          let handle;
+          try {
+            handle = await inner.acquire(path, options);
+          } catch (err) {
+            write({ e: "gaveup", h, path });
+            throw err;
+          }
           write({ e: "acq", h, path });
           mark(path, h);
           handle.onCompromised(() => write({ e: "comp", h, path }));

@@ -92,7 +92,8 @@ export function liveReport(state: ModelState, id: string): ModelReport {
   return report;
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted: equal exactly when the values are, whatever their key order. */
+export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

@@ -76,3 +76,9 @@ async function hasLockLeft(disk: StorageBackend): Promise<boolean> {
   }
   return false;
 }
+
+/** Whether the current disk holds a writer's session lock (a process that wrote and did not close). */
+export async function hasSession(real: RealSystem): Promise<boolean> {
+  if (!(await real.disk.readdir("")).includes(".sessions")) return false;
+  return (await real.disk.readdir(".sessions")).some((name) => name.endsWith(".lock"));
+}

@@ -1,5 +1,12 @@
 import type { ActionType } from "@living-reports/core";
-import { liveReport, type ModelReport, type ModelState, type ReportContent, tagsOf } from "./modelState.js";
+import {
+  canonicalJson,
+  liveReport,
+  type ModelReport,
+  type ModelState,
+  type ReportContent,
+  tagsOf,
+} from "./modelState.js";
 
 /**
  * The model's transitions: pure functions from one {@link ModelState} to the next, written from
@@ -82,4 +89,36 @@ export function retagged(content: ReportContent, add: readonly string[], remove:
 /** The content with `metadata.status` set. */
 export function withStatus(content: ReportContent, status: "active" | "archived"): ReportContent {
   return { ...content, metadata: { ...content.metadata, status } };
+}
+
+/**
+ * The state as recovery leaves it when it completes a commit cut after its outline was renamed
+ * into place: the operation itself is not on disk, so the completing event records the kind of
+ * change the outline shows against its backup (SPEC G9 "recovered as that operation", as far as
+ * it can be told): only the title → `rename`; only the tags → `tag_update`; only the status →
+ * `archive` or `status_change`; anything else, or nothing but the version → `evolve`.
+ */
+export function asRecovered(before: ModelState, after: ModelState): ModelState {
+  const live = new Map(after.live);
+  for (const [id, report] of after.live) {
+    const last = report.events.at(-1);
+    if (last?.before == null || report.events.length <= (before.live.get(id)?.events.length ?? 0)) continue;
+    const action = changeKind(last.before, report.content);
+    live.set(id, { ...report, events: [...report.events.slice(0, -1), { ...last, action }] });
+  }
+  return { ...after, live };
+}
+
+function changeKind(from: ReportContent, to: ReportContent): ActionType {
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  const changed: string[] = [];
+  if (from.title !== to.title) changed.push("title");
+  if (!same(from.sections, to.sections) || !same(from.insights, to.insights)) changed.push("body");
+  const keys = new Set([...Object.keys(from.metadata), ...Object.keys(to.metadata)]);
+  for (const key of keys) if (!same(from.metadata[key], to.metadata[key])) changed.push(`metadata.${key}`);
+  if (changed.length !== 1) return "evolve";
+  if (changed[0] === "title") return "rename";
+  if (changed[0] === "metadata.tags") return "tag_update";
+  if (changed[0] === "metadata.status") return to.metadata.status === "archived" ? "archive" : "status_change";
+  return "evolve";
 }

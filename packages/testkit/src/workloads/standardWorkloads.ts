@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Section } from "@living-reports/core";
+import type { Outline, ReportStore, Section } from "@living-reports/core";
 import type { CrashChecker, Workload, WorkloadContext } from "../explorer/workload.js";
 import { storeChecker } from "./storeChecker.js";
 import { commitStep, deleteStep } from "./storeEffect.js";
@@ -12,10 +12,18 @@ export interface CheckedWorkload {
 }
 
 /** Backups kept by the evolve workload's store, so that pruning is explored too. */
-const EVOLVE_RETENTION = 3;
+export const EVOLVE_RETENTION = 3;
 
 function section(title: string, order: number): Section {
   return { section_id: randomUUID(), title, order, insight_ids: [], content_format: "markdown", metadata: {} };
+}
+
+/**
+ * Records a report made by setup as acknowledged (its `create` event and outline), so the
+ * checker knows it must survive every crash.
+ */
+function baseline(ctx: WorkloadContext, store: ReportStore, id: string): Promise<Outline> {
+  return commitStep(ctx, `baseline ${id.slice(0, 8)}`, "create", () => store.get(id));
 }
 
 /** Creates reports one after another in a new store (create: folders, outline, log, index). */
@@ -49,14 +57,14 @@ export const evolveWorkload: Workload = {
     const [entry] = await store.list();
     if (entry === undefined) throw new Error("evolve: setup left no report");
     const id = entry.report_id;
-    const current = await store.get(id);
+    const current = await baseline(ctx, store, id);
     await commitStep(ctx, "update", "evolve", () =>
       store.update({ ...current, sections: [...current.sections, section("Findings", 1)] }),
     );
     await commitStep(ctx, "rename", "rename", () => store.rename(id, `Evolved ${between(ctx.rand, 1, 9)}`));
     await commitStep(ctx, "tag", "tag_update", () => store.tag(id, { add: ["hot"], remove: ["seed"] }));
     const renamed = (await store.history(id)).find((e) => e.action_type === "rename");
-    if (ctx.rand() < 0.5) await commitStep(ctx, "archive", "status_change", () => store.archive(id));
+    if (ctx.rand() < 0.5) await commitStep(ctx, "archive", "archive", () => store.archive(id));
     if (renamed !== undefined) {
       await commitStep(ctx, "revert rename", "revert", () => store.revert(id, renamed.action_id));
     }
@@ -76,6 +84,8 @@ export const concurrentAuditWorkload: Workload = {
     const b = await openWorkloadStore(ctx, ctx.another());
     const [shared, other] = (await a.list({ sort: "title" })).map((e) => e.report_id).reverse();
     if (shared === undefined || other === undefined) throw new Error("concurrent-audit: setup incomplete");
+    await baseline(ctx, a, shared);
+    await baseline(ctx, a, other);
     const ops = between(ctx.rand, 2, 3);
     await Promise.all([
       ...Array.from({ length: ops }, (_, i) =>
@@ -103,14 +113,16 @@ export const indexChangesWorkload: Workload = {
     const ids = (await a.list({ sort: "title" })).map((e) => e.report_id);
     const [first, second] = ids;
     if (first === undefined || second === undefined) throw new Error("index: setup incomplete");
+    await baseline(ctx, a, first);
+    await baseline(ctx, a, second);
     await Promise.all([
       commitStep(ctx, "a creates", "create", () => a.create({ title: "Third", tags: ["new"] })),
       commitStep(ctx, "b renames first", "rename", () => b.rename(first, "First, renamed")),
-      commitStep(ctx, "b archives second", "status_change", () => b.archive(second)),
+      commitStep(ctx, "b archives second", "archive", () => b.archive(second)),
     ]);
     await deleteStep(ctx, "a deletes first", () => a.delete(first));
     if (ctx.rand() < 0.5) {
-      await commitStep(ctx, "b restores first", "status_change", () => b.trashRestore(first));
+      await commitStep(ctx, "b restores first", undefined, () => b.trashRestore(first));
     }
     await Promise.all([a.close(), b.close()]);
   },

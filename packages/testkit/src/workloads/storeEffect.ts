@@ -1,4 +1,4 @@
-import type { ActionType, Outline, TrashEntry } from "@living-reports/core";
+import type { ActionType, Clock, Outline, TrashEntry } from "@living-reports/core";
 import type { WorkloadContext } from "../explorer/workload.js";
 
 /**
@@ -6,7 +6,13 @@ import type { WorkloadContext } from "../explorer/workload.js";
  * a committed outline (with the event it recorded) or a report moved to the trash.
  */
 export type StoreEffect =
-  | { readonly kind: "outline"; readonly reportId: string; readonly outline: Outline; readonly action: ActionType }
+  | {
+      readonly kind: "outline";
+      readonly reportId: string;
+      readonly outline: Outline;
+      /** The action of the event that records this version (absent: an earlier event recorded it, e.g. a restore). */
+      readonly action?: ActionType;
+    }
   | { readonly kind: "deleted"; readonly reportId: string };
 
 /** True for a {@link StoreEffect} (steps of other kinds are ignored by the store checker). */
@@ -16,19 +22,20 @@ export function isStoreEffect(value: unknown): value is StoreEffect {
   return (kind === "outline" || kind === "deleted") && typeof (value as { reportId?: unknown }).reportId === "string";
 }
 
-/** Runs a store operation that commits an outline as a recorded step. */
+/**
+ * Runs a store operation that commits an outline as a recorded step; `action` is the event that
+ * records its version (`undefined` when the operation keeps the version, as a restore does).
+ */
 export function commitStep(
   ctx: WorkloadContext,
   label: string,
-  action: ActionType,
+  action: ActionType | undefined,
   run: () => Promise<Outline>,
 ): Promise<Outline> {
-  return ctx.step(label, run, (outline): StoreEffect => ({
-    kind: "outline",
-    reportId: outline.report_id,
-    outline,
-    action,
-  }));
+  return ctx.step(label, run, (outline): StoreEffect => {
+    const base = { kind: "outline", reportId: outline.report_id, outline } as const;
+    return action === undefined ? base : { ...base, action };
+  });
 }
 
 /** Runs a store delete as a recorded step. */
@@ -36,11 +43,17 @@ export function deleteStep(ctx: WorkloadContext, label: string, run: () => Promi
   return ctx.step(label, run, (entry): StoreEffect => ({ kind: "deleted", reportId: entry.report_id }));
 }
 
+const ticks = new WeakMap<Clock, number>();
+
 /**
- * A deterministic `now` for a store under a workload: one second later on every call, from the
- * clock's time when made, so timestamps and backup names replay.
+ * A deterministic `now` for the stores of a workload: one second later on every call, shared by
+ * every store on the same `clock` (so events of setup, of the run and of two processes stay in
+ * commit order), never behind the clock itself. Timestamps and backup names replay.
  */
-export function steppingNow(startMs: number): () => Date {
-  let tick = 0;
-  return () => new Date(startMs + 1000 * tick++);
+export function steppingNow(clock: Clock): () => Date {
+  return () => {
+    const next = Math.max(ticks.get(clock) ?? 0, clock.now()) + 1000;
+    ticks.set(clock, next);
+    return new Date(next);
+  };
 }

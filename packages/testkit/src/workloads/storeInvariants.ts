@@ -32,8 +32,11 @@ export async function checkHistory(store: ReportStore, id: string, acked: readon
   for (const effect of acked) {
     if (effect.kind !== "outline") continue;
     const v = effect.outline.outline_version;
-    const found = history.some((e) => e.payload.outline_version === v && e.action_type === effect.action);
-    if (!found) out.push(`G2/G3: ${id} lost the acknowledged ${effect.action} event of version ${v}`);
+    const action = effect.action;
+    const found = history.some(
+      (e) => e.payload.outline_version === v && (action === undefined || e.action_type === action),
+    );
+    if (!found) out.push(`G2/G3: ${id} lost the acknowledged ${action ?? "commit"} event of version ${v}`);
   }
   return out;
 }

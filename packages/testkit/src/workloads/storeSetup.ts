@@ -7,7 +7,7 @@ export function storeOptions(
   ctx: { clock: SetupContext["clock"] },
   extra: OpenReportsOptions = {},
 ): OpenReportsOptions {
-  return { ...extra, clock: ctx.clock, now: steppingNow(ctx.clock.now()) };
+  return { ...extra, clock: ctx.clock, now: steppingNow(ctx.clock) };
 }
 
 /** Opens a store on `backend` with {@link storeOptions}. */

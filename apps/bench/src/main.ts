@@ -1,0 +1,100 @@
+/**
+ * `npm run bench [-- --quick]`: living-reports against what a user would pick instead (issue 6,
+ * SPEC §10). Each (workload, contender) runs in its own process, several rounds in shuffled
+ * order; rows are medians over rounds and ratios are taken within a round. Prints a markdown
+ * table and writes `apps/bench/results/latest.json` (and `latest.md`).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cellKey, type RoundSample, resultRows, summarize } from "./aggregate.js";
+import { chooseBenchDir } from "./benchDir.js";
+import { parseOptions } from "./options.js";
+import { type Cell, planCells } from "./plan.js";
+import { markdownReport } from "./report.js";
+import { runTrial, type SeedRunner, straceWorks } from "./runTrial.js";
+import { prng, shuffled } from "./stats.js";
+import { checkTargets } from "./targets.js";
+
+const BENCH_ROOT = fileURLToPath(new URL("../", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+const options = parseOptions(process.argv.slice(2));
+const dir = chooseBenchDir(options.dir, join(BENCH_ROOT, ".scratch"));
+const notes: string[] = [];
+const seed = findSeed(notes);
+const strace = options.strace && straceWorks();
+if (!strace) notes.push("fsyncs not counted (strace missing, not permitted, or --no-strace).");
+const cells = planCells(options, seed !== undefined);
+const random = prng(options.seed);
+const samples = new Map<string, RoundSample[]>();
+const started = performance.now();
+
+try {
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const cell of shuffled(cells, random)) {
+      progress(`round ${round}/${options.rounds} ${cell.workload} ${cell.contender}`);
+      const sample = summarize(round, runTrial(cell, dir.path, seed));
+      const key = cellKey(cell.workload, cell.contender);
+      samples.set(key, [...(samples.get(key) ?? []), sample]);
+    }
+  }
+  const fsyncs = new Map<string, number>();
+  if (strace) {
+    for (const cell of cells) {
+      progress(`fsync count ${cell.workload} ${cell.contender}`);
+      const small: Cell = { ...cell, ops: Math.min(cell.ops, 30), warmup: Math.min(cell.warmup, 3) };
+      const m = runTrial(small, dir.path, seed, true);
+      fsyncs.set(cellKey(cell.workload, cell.contender), (m.fsyncs ?? 0) / m.ops);
+    }
+  }
+  progress("");
+  const rows = resultRows(samples, fsyncs);
+  const targets = checkTargets(samples, rows);
+  const report = markdownReport(
+    {
+      cpu: os.cpus()[0]?.model ?? "unknown CPU",
+      cores: os.cpus().length,
+      node: process.version,
+      kernel: os.release(),
+      filesystem: dir.filesystem,
+      dir: dir.path,
+      rounds: options.rounds,
+      mode: options.quick ? "quick" : "full",
+      seed: options.seed,
+    },
+    rows,
+    samples,
+    targets,
+    notes,
+  );
+  const results = join(BENCH_ROOT, "results");
+  fs.mkdirSync(results, { recursive: true });
+  fs.writeFileSync(join(results, "latest.json"), `${JSON.stringify(rows, null, 2)}\n`);
+  fs.writeFileSync(join(results, "latest.md"), report);
+  process.stdout.write(report);
+  process.stdout.write(`\n(${((performance.now() - started) / 1000).toFixed(1)} s; results/latest.json written)\n`);
+} finally {
+  fs.rmSync(dir.path, { recursive: true, force: true });
+}
+
+/** The seed module's runner when python3 with pydantic and the seed are present, else a note. */
+function findSeed(notes: string[]): SeedRunner | undefined {
+  const pythonPath = join(REPO_ROOT, "..", "shared", "seed", "python");
+  const check = spawnSync("python3", ["-c", "import pydantic, seedpkg.storage"], {
+    env: { ...process.env, PYTHONPATH: pythonPath },
+    encoding: "utf8",
+  });
+  if (check.status === 0) return { pythonPath, script: join(BENCH_ROOT, "python", "seed_bench.py") };
+  notes.push(
+    `seed-python skipped: python3 with pydantic and ${pythonPath} not usable (${(check.stderr ?? check.error?.message ?? "").trim().split("\n").pop()}).`,
+  );
+  return undefined;
+}
+
+function progress(text: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
+  else if (text !== "") process.stderr.write(`${text}\n`);
+}

@@ -1,0 +1,69 @@
+import { type Contender, isContender, isWorkload, type Workload } from "./names.js";
+
+/** The command line of `npm run bench`. */
+export interface BenchOptions {
+  /** `--quick`: fewer rounds and operations, no `rebuild-100k` (under two minutes). */
+  quick: boolean;
+  /** `--rounds N` (default 3 quick, 7 full). */
+  rounds: number;
+  /** `--workload a,b`: only these (default all of the mode). */
+  workloads: Workload[] | undefined;
+  /** `--contender a,b`: only these (default all). */
+  contenders: Contender[] | undefined;
+  /** `--dir D`: where trials write (default: the OS temp dir unless it is tmpfs). */
+  dir: string | undefined;
+  /** `--no-strace`: skip counting fsyncs. */
+  strace: boolean;
+  /** `--seed N`: the seed of the shuffles (default: the time). */
+  seed: number;
+}
+
+const USAGE =
+  "usage: bench [--quick] [--rounds N] [--workload a,b] [--contender a,b] [--dir D] [--no-strace] [--seed N]";
+
+/**
+ * Parses the bench's arguments.
+ * @throws Error with the usage for an unknown flag, workload or contender, or a bad number
+ */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const o: BenchOptions = {
+    quick: false,
+    rounds: 0,
+    workloads: undefined,
+    contenders: undefined,
+    dir: undefined,
+    strace: true,
+    seed: Date.now() % 2 ** 31,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === "--quick") o.quick = true;
+    else if (flag === "--no-strace") o.strace = false;
+    else if (flag === "--rounds") o.rounds = positive(value(), flag);
+    else if (flag === "--seed") o.seed = positive(value(), flag);
+    else if (flag === "--dir") o.dir = value();
+    else if (flag === "--workload") o.workloads = list(value(), isWorkload, "workload");
+    else if (flag === "--contender") o.contenders = list(value(), isContender, "contender");
+    else throw new Error(`unknown argument ${flag}\n${USAGE}`);
+  }
+  if (o.rounds === 0) o.rounds = o.quick ? 3 : 7;
+  return o;
+}
+
+function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${text}\n${USAGE}`);
+  return n;
+}
+
+function list<T extends string>(text: string, is: (v: string) => v is T, what: string): T[] {
+  return text.split(",").map((v) => {
+    if (!is(v)) throw new Error(`unknown ${what} ${v}\n${USAGE}`);
+    return v;
+  });
+}

@@ -1,0 +1,50 @@
+import type { BenchOptions } from "./options.js";
+import { type Contender, WORKLOADS, type Workload } from "./names.js";
+import { SEED_WORKLOADS, TRIALS } from "./trials/registry.js";
+
+/** One (workload, contender) pair to run each round, with its operation counts. */
+export interface Cell {
+  workload: Workload;
+  contender: Contender;
+  ops: number;
+  warmup: number;
+}
+
+/** Measured operations per trial: [quick, full]. Sized so a trial takes well under a second. */
+const OPS: Record<Workload, [number, number]> = {
+  "replace-4k": [200, 1000],
+  "replace-64k": [100, 500],
+  append: [300, 2000],
+  "append-8-concurrent": [800, 4000],
+  update: [100, 600],
+  "lock-uncontended": [300, 2000],
+  "lock-handoff-inprocess": [60, 300],
+  "lock-handoff-crossprocess": [30, 200],
+  "index-update-10k": [100, 500],
+  "rebuild-100k": [1, 1],
+};
+
+/** proper-lockfile's default retry waits a second per hand-off: a few are enough to show it. */
+const SLOW_HANDOFFS: [number, number] = [2, 5];
+
+/**
+ * The cells of a run: every workload of the mode (`rebuild-100k` only in full mode) × every
+ * contender that implements it, seed-python only when `seedAvailable`.
+ */
+export function planCells(options: BenchOptions, seedAvailable: boolean): Cell[] {
+  const mode = options.quick ? 0 : 1;
+  const workloads = (options.workloads ?? WORKLOADS.filter((w) => !(options.quick && w === "rebuild-100k")));
+  const cells: Cell[] = [];
+  for (const workload of workloads) {
+    const contenders = Object.keys(TRIALS[workload]) as Contender[];
+    if (seedAvailable && SEED_WORKLOADS.includes(workload)) contenders.push("seed-python");
+    for (const contender of contenders) {
+      if (options.contenders !== undefined && !options.contenders.includes(contender)) continue;
+      const slow = contender === "proper-lockfile" && workload.startsWith("lock-handoff");
+      const ops = (slow ? SLOW_HANDOFFS : OPS[workload])[mode];
+      const warmup = workload === "rebuild-100k" || slow ? 0 : Math.max(2, Math.round(ops / 10));
+      cells.push({ workload, contender, ops, warmup });
+    }
+  }
+  return cells;
+}

@@ -1,0 +1,29 @@
+export type {
+  CrashableDisk,
+  CrashChange,
+  CrashSelectionSpec,
+  CrashTearSpec,
+  DiskModel,
+  MaterializedState,
+  Materializer,
+} from "./crashableDisk.js";
+export type { CrashFailure, CrashStateDescription } from "./crashFailure.js";
+export { changeStreams, enumerateSelections } from "./enumerateSelections.js";
+export { type ExploreOptions, type ExploreResult, exploreCrashes } from "./exploreCrashes.js";
+export { type CrashPoint, type Recording, type RecordOptions, recordWorkload } from "./recordWorkload.js";
+export type {
+  CrashCheckContext,
+  CrashChecker,
+  SetupContext,
+  StepRecord,
+  Workload,
+  WorkloadContext,
+} from "./workload.js";
+export {
+  type CrashcheckIo,
+  type CrashcheckOptions,
+  type CrashcheckReport,
+  parseCrashcheckArgs,
+  runCrashcheck,
+} from "./runCrashcheck.js";
+export { type DirectoryMaterializerOptions, directoryMaterializer } from "./directoryMaterializer.js";

