@@ -12,9 +12,9 @@ import { fileURLToPath } from "node:url";
 import { cellKey, type RoundSample, resultRows, summarize } from "./aggregate.js";
 import { chooseBenchDir } from "./benchDir.js";
 import { parseOptions } from "./options.js";
-import { type Cell, planCells } from "./plan.js";
+import { type Cell, FIXTURE_REPORTS, planCells } from "./plan.js";
 import { markdownReport } from "./report.js";
-import { runTrial, type SeedRunner, straceWorks } from "./runTrial.js";
+import { makeFixture, runTrial, type SeedRunner, straceWorks } from "./runTrial.js";
 import { prng, shuffled } from "./stats.js";
 import { checkTargets } from "./targets.js";
 
@@ -33,6 +33,7 @@ const samples = new Map<string, RoundSample[]>();
 const started = performance.now();
 
 try {
+  makeFixtures(cells);
   for (let round = 1; round <= options.rounds; round++) {
     for (const cell of shuffled(cells, random)) {
       progress(`round ${round}/${options.rounds} ${cell.workload} ${cell.contender}`);
@@ -92,6 +93,18 @@ function findSeed(notes: string[]): SeedRunner | undefined {
     `seed-python skipped: python3 with pydantic and ${pythonPath} not usable (${(check.stderr ?? check.error?.message ?? "").trim().split("\n").pop()}).`,
   );
   return undefined;
+}
+
+/** Makes each shared store fixture once (setup, not measured) and points its cells at it. */
+function makeFixtures(cells: Cell[]): void {
+  for (const cell of cells) {
+    const reports = FIXTURE_REPORTS[cell.workload];
+    if (reports === undefined) continue;
+    cell.fixture = join(dir.path, `fixture-${cell.workload}`);
+    if (fs.existsSync(cell.fixture)) continue;
+    progress(`fixture: a store of ${reports} reports for ${cell.workload}`);
+    makeFixture(cell.fixture, reports);
+  }
 }
 
 function progress(text: string): void {

@@ -1,5 +1,6 @@
 import type { BenchOptions } from "./options.js";
 import { type Contender, WORKLOADS, type Workload } from "./names.js";
+import { INDEX_REPORTS, REBUILD_REPORTS } from "./trials/indexWorkloads.js";
 import { SEED_WORKLOADS, TRIALS } from "./trials/registry.js";
 
 /** One (workload, contender) pair to run each round, with its operation counts. */
@@ -8,7 +9,15 @@ export interface Cell {
   contender: Contender;
   ops: number;
   warmup: number;
+  /** The shared store the trial works on (the large-store workloads), made once per run. */
+  fixture?: string;
 }
+
+/** Reports in the shared store fixture of each workload that needs one. */
+export const FIXTURE_REPORTS: Partial<Record<Workload, number>> = {
+  "index-update-10k": INDEX_REPORTS,
+  "rebuild-100k": REBUILD_REPORTS,
+};
 
 /** Measured operations per trial: [quick, full]. Sized so a trial takes well under a second. */
 const OPS: Record<Workload, [number, number]> = {

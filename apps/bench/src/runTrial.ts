@@ -40,6 +40,7 @@ export function runTrial(
       env.PYTHONPATH = seed.pythonPath;
     } else {
       command = [process.execPath, WORKER, cell.workload, cell.contender, work, ...args];
+      if (cell.fixture !== undefined) command.push(cell.fixture);
     }
     if (strace) {
       const filter = "trace=fsync,fdatasync,access,faccessat,faccessat2";
@@ -61,6 +62,16 @@ export function runTrial(
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(traceFile, { force: true });
   }
+}
+
+/**
+ * Makes the shared store of `reports` reports at `path` in a worker process (setup: not measured).
+ * @throws Error when the worker fails
+ */
+export function makeFixture(path: string, reports: number): void {
+  fs.mkdirSync(path, { recursive: true });
+  const result = spawnSync(process.execPath, [WORKER, "--fixture", String(reports), path], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`fixture of ${reports} reports failed: ${result.stderr.slice(-2000)}`);
 }
 
 /** True when strace runs here (installed, and ptrace allowed). */

@@ -229,6 +229,49 @@ describe("lock manager (core, virtual clock)", () => {
     warn.mockRestore();
   });
 
+  it("a removal that fails once on release is retried, and the lock is gone", async () => {
+    const { disk, manager } = world();
+    const h = await manager().acquire(LOCK, OPTS);
+    let failures = 1;
+    disk.fail = (op, path) => (op === "rmdir" && path === LOCK && failures-- > 0 ? "EIO" : undefined);
+    await h.release();
+    expect(disk.nodes.has(LOCK)).toBe(false);
+  });
+
+  it("a lock this process failed to remove is reclaimed by its next acquisition here, not after staleness", async () => {
+    const { disk, manager } = world();
+    const h = await manager().acquire(LOCK, OPTS);
+    disk.fail = (op, path) => (op === "rmdir" && path === LOCK ? "EIO" : undefined);
+    await expect(h.release()).rejects.toMatchObject({ code: ErrorCode.STORAGE_FAILURE });
+    const leftover = disk.nodes.get(LOCK)?.ino;
+    expect(leftover).toBeDefined();
+    disk.fail = () => undefined;
+    // Another process must wait for staleness (the virtual clock has not moved).
+    await expect(manager("other-process").acquire(LOCK, { ...OPTS, timeoutMs: 0 })).rejects.toMatchObject({
+      code: ErrorCode.LOCK_TIMEOUT,
+    });
+    // This process knows the leftover is its own: same inode and mtime as it last set.
+    const again = await manager().acquire(LOCK, OPTS);
+    expect(disk.nodes.get(LOCK)?.ino).not.toBe(leftover);
+    expect(disk.nodes.has(`${LOCK}.reclaim`)).toBe(false);
+    await again.release();
+    expect(disk.nodes.has(LOCK)).toBe(false);
+  });
+
+  it("a leftover that changed since (another holder's lock) is not reclaimed early", async () => {
+    const { clock, disk, manager } = world();
+    const h = await manager().acquire(LOCK, OPTS);
+    disk.fail = (op, path) => (op === "rmdir" && path === LOCK ? "EIO" : undefined);
+    await expect(h.release()).rejects.toMatchObject({ code: ErrorCode.STORAGE_FAILURE });
+    disk.fail = () => undefined;
+    // Someone else reclaimed it after staleness and holds a new instance now.
+    disk.nodes.set(LOCK, { kind: "directory", mtimeMs: clock.now(), ino: 777 });
+    await expect(manager().acquire(LOCK, { ...OPTS, timeoutMs: 0 })).rejects.toMatchObject({
+      code: ErrorCode.LOCK_TIMEOUT,
+    });
+    expect(disk.nodes.get(LOCK)?.ino).toBe(777);
+  });
+
   it("rejects bad options and the root as a lock path", async () => {
     const m = world().manager();
     await expect(m.acquire(LOCK, { staleMs: 100, refreshMs: 100 })).rejects.toMatchObject({

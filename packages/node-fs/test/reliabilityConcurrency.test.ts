@@ -5,7 +5,13 @@ import { runConcurrency } from "../reliability/scenarios/concurrency.js";
 // 2-core machine only makes it slower (lock timeouts are 120 s, staleness 10 s).
 describe("reliability: concurrent writer processes (node-fs)", () => {
   it("4 processes × 30 mixed operations: every acknowledged operation once, no double hold, verify clean", async () => {
-    const r = await runConcurrency({ processes: 4, opsPerProcess: 30, reports: 3, inFlight: 2, seed: 20261125 });
+    const r = await runConcurrency({
+      processes: 4,
+      opsPerProcess: 30,
+      reports: 3,
+      inFlight: 2,
+      seed: 20261125,
+    });
     expect(r.crashedWriters).toEqual([]);
     expect(r.store.problems).toEqual([]);
     expect(r.store.acked).toBeGreaterThan(0);

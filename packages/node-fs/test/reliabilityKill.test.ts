@@ -25,7 +25,8 @@ describe("reliability: kill -9 of writer processes (node-fs)", () => {
     // Right after the kill only the crashed session's lock may be reported (STALE_LOCK, exit 1);
     // the next ordinary write claims it, and verify is then clean.
     const early = JSON.parse(r.verifyAfterKills.stdout) as { problems: { code: string; file?: string }[] };
-    for (const p of early.problems) expect(p).toMatchObject({ code: "STALE_LOCK", file: expect.stringMatching(/^\.sessions\//) });
+    for (const p of early.problems)
+      expect(p).toMatchObject({ code: "STALE_LOCK", file: expect.stringMatching(/^\.sessions\//) });
     expect(r.verify).toMatchObject({ status: 0 });
     expect(r.finalTags).toEqual(expect.arrayContaining(r.ackedTags));
   }, 240_000);

@@ -10,6 +10,9 @@ export { runConformanceSuite } from "./conformance/runConformanceSuite.js";
 export { describeSyscallBudget } from "./conformance/syscallBudget.js";
 export type { ConformanceTarget, TargetRoot } from "./conformance/target.js";
 export { titleOf, withRoot } from "./conformance/withRoot.js";
+export * from "./explorer/index.js";
+export * from "./faults/index.js";
+export * from "./mutants/index.js";
 export {
   formatEvent,
   formatTrace,
@@ -24,6 +27,4 @@ export {
 } from "./trace/index.js";
 export { LONG_AGO_MS, type LoadTreeOptions, loadTree } from "./util/loadTree.js";
 export { diffTrees, snapshotTree, type TreeNode, type TreeSnapshot } from "./util/treeSnapshot.js";
-export * from "./explorer/index.js";
-export * from "./mutants/index.js";
 export * from "./workloads/index.js";

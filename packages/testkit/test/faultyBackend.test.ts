@@ -40,15 +40,18 @@ describe("FaultyBackend: mapping", () => {
     ["EACCES", ErrorCode.PERMISSION_DENIED],
     ["EROFS", ErrorCode.READ_ONLY],
     ["EMFILE", ErrorCode.STORAGE_FAILURE],
-  ] as const)("%s on readFile is %s, with the errno, the path and an InjectedFault cause", async (errno, code) => {
-    const faulty = new FaultyBackend(await fixture(), [{ op: "readFile", error: errno }]);
-    const err = await rejection(faulty.readFile("d/f"));
-    expect(err.code).toBe(code);
-    expect(err.syscode).toBe(errno);
-    expect(err.path).toBe("d/f");
-    expect(err.cause).toBeInstanceOf(InjectedFault);
-    expect(await read(faulty, "d/f")).toBe("old");
-  });
+  ] as const)(
+    "%s on readFile is %s, with the errno, the path and an InjectedFault cause",
+    async (errno, code) => {
+      const faulty = new FaultyBackend(await fixture(), [{ op: "readFile", error: errno }]);
+      const err = await rejection(faulty.readFile("d/f"));
+      expect(err.code).toBe(code);
+      expect(err.syscode).toBe(errno);
+      expect(err.path).toBe("d/f");
+      expect(err.cause).toBeInstanceOf(InjectedFault);
+      expect(await read(faulty, "d/f")).toBe("old");
+    },
+  );
 
   it.each(["sync", "datasync", "syncDir"] as const)("any %s fault is FSYNC_FAILED", async (op) => {
     const faulty = new FaultyBackend(await fixture(), [{ op, error: "ENOSPC" }]);
@@ -160,7 +163,13 @@ describe("FaultyBackend: which calls a plan hits", () => {
     const faulty = new FaultyBackend(await fixture(), [{ op: "stat", nth: 2, error: "EIO" }]);
     const outcomes = async (): Promise<boolean[]> => {
       const out: boolean[] = [];
-      for (let i = 0; i < 4; i++) out.push(await faulty.stat("d/f").then(() => true, () => false));
+      for (let i = 0; i < 4; i++)
+        out.push(
+          await faulty.stat("d/f").then(
+            () => true,
+            () => false,
+          ),
+        );
       return out;
     };
     expect(await outcomes()).toEqual([true, false, true, true]);

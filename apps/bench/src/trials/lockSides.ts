@@ -23,7 +23,7 @@ const REPORT = "report";
  * retries. The tuned contender polls every millisecond.
  */
 const DEFAULT_WAITING = { retries: 10 };
-const TUNED = { retries: { retries: 100_000, factor: 1, minTimeout: 1, maxTimeout: 1 } };
+const TUNED = { retries: { retries: 2_000, factor: 1, minTimeout: 1, maxTimeout: 1 } };
 
 /** Prepares the lock's folder (and the file proper-lockfile locks) under `dir`. */
 export function prepareLockDir(dir: string): void {

@@ -14,6 +14,11 @@ export interface TrialContext {
   readonly ops: number;
   /** Unmeasured operations to run first (JIT, page cache, lazy opens). */
   readonly warmup: number;
+  /**
+   * A store made once per run for the large-store workloads (see fixtures in main.ts), shared by
+   * their trials and rounds; undefined for the others.
+   */
+  readonly fixture: string | undefined;
 }
 
 /** One (workload, contender) implementation: sets up in `ctx.dir`, measures, cleans up after itself. */

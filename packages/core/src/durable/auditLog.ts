@@ -27,7 +27,8 @@ const encoder = new TextEncoder();
  * commit. One instance per log per process; writers of one log must hold its report's lock.
  *
  * Guarantees: an {@link append} resolves only once its line is durable (written and
- * fdatasynced, and the file's name synced into its directory when this instance created it).
+ * fdatasynced, and, on the first append after each {@link open}, the file's name synced into its
+ * directory).
  * Lines are written in call order and each chains to the one before. A failed write or
  * datasync fails every caller whose line was in that batch (and any queued behind it), never
  * pretends success, and leaves the log refusing appends until it is reopened.
@@ -37,7 +38,11 @@ export class AuditLog {
   readonly #path: string;
   #opened = false;
   #closed = false;
-  /** The file's directory entry is durable (it existed when opened, or its directory was synced). */
+  /**
+   * The file's directory entry was synced by this open. Never inferred from the file existing at
+   * open: an earlier first append whose directory sync failed leaves a file whose name is still
+   * volatile, and a later acknowledged line would vanish with it at a power loss.
+   */
   #nameDurable = false;
   #handle: FileHandle | undefined;
   /** Bytes known durable (what a failed batch is truncated back to). */
@@ -76,13 +81,13 @@ export class AuditLog {
     let bytes: Uint8Array;
     try {
       bytes = await this.#backend.readFile(this.#path);
-      this.#nameDurable = true;
     } catch (err) {
       const mapped = fromSystemError(err, this.#path, "read");
       if (mapped.code !== ErrorCode.NOT_FOUND) throw mapped;
       bytes = new Uint8Array(0);
-      this.#nameDurable = false;
     }
+    // The first append after each open syncs the directory once (see #nameDurable).
+    this.#nameDurable = false;
     const result = parseAuditLog(bytes);
     this.#refusal = undefined;
     const completeLines = countNewlines(bytes, result.validBytes);

@@ -2,8 +2,8 @@ import type { StorageBackend } from "../backend/storageBackend.js";
 import type { Clock } from "./clock.js";
 import { Lease, type LockHooks } from "./lease.js";
 import { lockTimeout, managerClosed } from "./lockErrors.js";
-import { isStale, type LockPrimitive } from "./lockPrimitive.js";
-import { reclaimStale } from "./reclaim.js";
+import { isStale, type LockPrimitive, type LockState, sameLockInstance } from "./lockPrimitive.js";
+import { reclaimOwnLeftover, reclaimStale } from "./reclaim.js";
 
 /** Retry delays of a cross-process waiter: a few ms, doubling, capped, jittered. */
 const FIRST_RETRY_MS = 2;
@@ -22,11 +22,13 @@ export interface DiskAcquisition {
   /** Clock time by which the lock must be had. */
   readonly deadline: number;
   readonly isClosed: () => boolean;
+  /** This process's own leftover of this lock (a release that failed), reclaimed without waiting. */
+  readonly leftover: LockState | undefined;
 }
 
 /**
  * Acquires the lock on disk for the head of the in-process queue: tries the primitive, reclaims
- * the lock when it is stale (under the reclaim guard), else retries after a short jittered delay
+ * the lock when it is stale or is this process's own leftover (under the reclaim guard), else retries after a short jittered delay
  * until the deadline.
  *
  * @throws LivingReportsError LOCK_TIMEOUT at the deadline; CLOSED when the manager closed meanwhile;
@@ -46,7 +48,10 @@ export async function acquireOnDisk(a: DiskAcquisition): Promise<Lease> {
     const seen = await a.primitive.inspect(a.path);
     const gone = seen === undefined;
     const reclaimed =
-      !gone && isStale(seen.mtimeMs, a.clock.now(), a.staleMs) && (await reclaimStale(reclaim, target, seen));
+      !gone &&
+      (a.leftover !== undefined && sameLockInstance(seen, a.leftover)
+        ? await reclaimOwnLeftover(reclaim, target, seen)
+        : isStale(seen.mtimeMs, a.clock.now(), a.staleMs) && (await reclaimStale(reclaim, target, seen)));
     if (a.clock.now() >= a.deadline) throw lockTimeout(a.path, a.timeoutMs);
     if (gone || reclaimed) {
       attempt = 0;

@@ -11,6 +11,7 @@ import { HeldLock } from "./lockHandle.js";
 import { DEFAULT_LOCK_OPTIONS, type LockHandle, type LockManager, type LockOptions } from "./lockManager.js";
 import type { LockPrimitive } from "./lockPrimitive.js";
 import { mkdirPrimitive } from "./mkdirPrimitive.js";
+import { forgetLeftover, ownLeftover, rememberLeftover } from "./ownLeftovers.js";
 
 /** The options of {@link createLockManager}. */
 export interface LockManagerOptions {
@@ -31,7 +32,8 @@ export interface LockManagerOptions {
  *   queue in memory, first come first served, and the held lock is handed from one to the next
  *   without touching the disk; only the head of the queue works the disk, retrying every few ms.
  * - A lock whose mtime is older than `staleMs` by the clock is reclaimed under a guard, so that
- *   of two reclaimers only one removes it; a regular `.lock` file (the Python module's fallback
+ *   of two reclaimers only one removes it; a lock this process failed to remove on release (tried
+ *   three times) is reclaimed the same way at its next acquisition here, without waiting; a regular `.lock` file (the Python module's fallback
  *   lock) is held while fresh and reclaimed the same way.
  * - A held lock is refreshed every `refreshMs`; a failed refresh, a lock replaced under its holder
  *   or a holder that stalled past `staleMs` marks the handle compromised (never a throw from a
@@ -81,7 +83,10 @@ class QueuedLockManager implements LockManager {
           ...o,
           deadline: start + o.timeoutMs,
           isClosed: () => this.closed,
+          leftover: ownLeftover(key),
         });
+        // Whatever our leftover was, it is gone or replaced by the lock we now hold.
+        forgetLeftover(key);
       } catch (err) {
         passTurn(key);
         throw err;
@@ -137,6 +142,10 @@ class QueuedLockManager implements LockManager {
     if (lease.isHealthy(handle.staleMs) && handOver(key, lease)) return;
     try {
       await lease.finish(handle.staleMs);
+    } catch (err) {
+      const leftover = lease.leftover();
+      if (leftover !== undefined) rememberLeftover(key, leftover);
+      throw err;
     } finally {
       passTurn(key);
     }

@@ -3,7 +3,10 @@ import type { LivingReportsError } from "../errors/livingReportsError.js";
 import { isLivingReportsError } from "../errors/livingReportsError.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import { lockCompromised } from "./lockErrors.js";
-import type { PrimitiveContext, PrimitiveLock } from "./lockPrimitive.js";
+import type { LockState, PrimitiveContext, PrimitiveLock } from "./lockPrimitive.js";
+
+/** Tries of a lock removal on release before the failure is reported. */
+const RELEASE_ATTEMPTS = 3;
 
 /** Test hooks of a lock manager. */
 export interface LockHooks {
@@ -98,7 +101,21 @@ export class Lease {
       lock.abandon();
       return;
     }
-    await lock.release();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await lock.release();
+        return;
+      } catch (err) {
+        // A removal that failed (EIO, EBUSY...) is tried again at once: a lock left behind makes
+        // every later writer wait for its stale time. Gone already is not a failure to retry.
+        if (attempt >= RELEASE_ATTEMPTS || isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+      }
+    }
+  }
+
+  /** What the lock looked like on disk when its holder last touched it (see PrimitiveLock.onDisk). */
+  leftover(): LockState | undefined {
+    return this.lock?.onDisk?.();
   }
 
   private stop(): void {

@@ -47,6 +47,12 @@ export interface PrimitiveLock {
   release(): Promise<void>;
   /** Stops all activity on the lock without touching the disk (it may be someone else's by now). */
   abandon(): void;
+  /**
+   * The identity this holder last gave the lock on disk, if the primitive knows it: after a failed
+   * release the manager remembers it, so that this process reclaims its own leftover at once
+   * instead of waiting for it to turn stale. Never throws.
+   */
+  onDisk?(): LockState;
 }
 
 /**

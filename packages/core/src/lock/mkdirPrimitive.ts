@@ -70,6 +70,10 @@ class MkdirLock implements PrimitiveLock {
   }
 
   abandon(): void {}
+
+  onDisk(): LockState {
+    return this.state;
+  }
 }
 
 /** `stat` of `path` as a {@link LockState}, or `undefined` when nothing is there. */

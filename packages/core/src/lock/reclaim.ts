@@ -43,6 +43,35 @@ export async function reclaimStale(
   seen: LockState,
   depth = 0,
 ): Promise<boolean> {
+  const stillStale = (current: LockState) => isStale(current.mtimeMs, context.clock.now(), context.staleMs);
+  return await reclaimUnderGuard(context, target, seen, depth, stillStale);
+}
+
+/**
+ * Removes this process's own leftover at `target.path` without waiting for it to turn stale: a
+ * lock whose release failed is still exactly the instance (`seen`: inode and mtime) its holder
+ * last set, and nobody else holds that instance (a new holder would have made a new one). The
+ * removal is decided under the same guard as {@link reclaimStale}, so a reclaimer that judged the
+ * leftover stale meanwhile never removes a lock made after it. See docs/LOCKS.md.
+ *
+ * @returns true when this call removed the leftover; false when it did not (retry the acquisition)
+ * @throws LivingReportsError from the backend
+ */
+export async function reclaimOwnLeftover(
+  context: ReclaimContext,
+  target: ReclaimTarget,
+  seen: LockState,
+): Promise<boolean> {
+  return await reclaimUnderGuard(context, target, seen, 0, () => true);
+}
+
+async function reclaimUnderGuard(
+  context: ReclaimContext,
+  target: ReclaimTarget,
+  seen: LockState,
+  depth: number,
+  removable: (current: LockState) => boolean,
+): Promise<boolean> {
   const { backend, clock, staleMs } = context;
   const guard = `${target.path}${RECLAIM_GUARD_SUFFIX}`;
   try {
@@ -69,7 +98,7 @@ export async function reclaimStale(
     if (
       current !== undefined &&
       sameLockInstance(current, seen) &&
-      isStale(current.mtimeMs, clock.now(), staleMs) &&
+      removable(current) &&
       clock.now() - takenAt <= staleMs / 2
     ) {
       await target.remove(target.path, current);

@@ -1,15 +1,18 @@
 import { atomicReplace, backupName, makeBackup } from "../durable/index.js";
+import { LivingReportsError } from "../errors/livingReportsError.js";
 import type { LockHandle } from "../lock/lockManager.js";
 import { type ActionType, type Outline, serializeOutline, validateOutline } from "../schema/index.js";
 import { sha256Hex } from "../util/hash.js";
 import { eventRecord } from "./auditEvents.js";
 import { indexEntryFor } from "./indexLines.js";
+import { indexCommitted } from "./indexUpkeep.js";
 import { backupPath, backupsDir, outlinePath } from "./layout.js";
 import { checkExpectedVersion, withReportLock } from "./reportLock.js";
 import type { RecoveredReport } from "./reportRecovery.js";
 import type { StoreContext } from "./storeContext.js";
 import { isoTimestamp } from "./timestamps.js";
 import type { MutationOptions } from "./types.js";
+import { rollBackUpdate } from "./uncommit.js";
 
 /** A change to commit: the next outline (the store sets its version and `updated_at`) and its event. */
 export interface PlannedChange {
@@ -27,6 +30,12 @@ export interface PlannedChange {
  * the audit event (`backup_filename`, `outline_version`, `outline_sha256` of the bytes written;
  * one datasync); append the index line (no fsync: rebuilt after a crash); prune backups beyond
  * the retention. Resolves once the outline, backup and event are durable (G2).
+ *
+ * Failure (SPEC §5 "Bad input"): until the event is durable, a failure rejects and rolls the
+ * outline back to its previous bytes (see {@link rollBackUpdate}; a failed rollback surfaces, and
+ * the next write recovers it as a crash's cut commit). Once the event is durable the change is
+ * committed and resolves: an index failure marks the index stale (rebuilt by the next write, or
+ * by recovery after a crash), a pruning failure is recorded in the store's `mended` lines.
  *
  * @throws LivingReportsError NOT_FOUND, VERSION_CONFLICT, INVALID_OUTLINE, TOO_LARGE, TOO_DEEP,
  *   LOCK_TIMEOUT, LOCK_COMPROMISED, or what `plan` throws, or a storage error
@@ -55,31 +64,64 @@ export async function commitChange(
     lock.assertHeld();
     await makeBackup(ctx.backend, outlinePath(id), backupPath(id, backup));
     report.backups.add(backup);
-    lock.assertHeld();
-    await atomicReplace(ctx.backend, outlinePath(id), bytes);
     const sha = sha256Hex(bytes);
-    lock.assertHeld();
-    await ctx.audit.append(
-      id,
-      report.log,
-      eventRecord({
-        reportId: id,
-        action: change.action,
-        actor: options.actor ?? ctx.options.actor,
-        at,
-        payload: {
-          ...change.payload(backup),
-          backup_filename: backup,
-          outline_version: next.outline_version,
-        },
-        outlineSha256: sha,
-        requestId: options.requestId,
-      }),
-    );
-    await ctx.index.append([indexEntryFor(next)]);
-    await pruneBackups(ctx, report, lock, sha, options);
+    try {
+      lock.assertHeld();
+      await atomicReplace(ctx.backend, outlinePath(id), bytes);
+      lock.assertHeld();
+      await ctx.audit.append(
+        id,
+        report.log,
+        eventRecord({
+          reportId: id,
+          action: change.action,
+          actor: options.actor ?? ctx.options.actor,
+          at,
+          payload: {
+            ...change.payload(backup),
+            backup_filename: backup,
+            outline_version: next.outline_version,
+          },
+          outlineSha256: sha,
+          requestId: options.requestId,
+        }),
+      );
+    } catch (err) {
+      // Not committed (no durable event), so readers must see the previous outline again; the
+      // failed log is dropped by withReportLock and reopened (torn tail cut) by the next write.
+      return await rollBackUpdate(ctx, id, lock, report.bytes, err);
+    }
+    // Committed: nothing after this point may fail the operation (a retry would apply it twice).
+    await indexCommitted(ctx, [indexEntryFor(next)]);
+    await pruneAfterCommit(ctx, report, lock, sha, options);
     return next;
   });
+}
+
+/**
+ * Prunes after a committed change; a failure is recorded in `ctx.mended` (`prune_failed`), never
+ * thrown: the change is committed, and the backups left are only more than the retention keeps.
+ * The log is dropped from the cache, since a failed `backup` event leaves it refusing appends.
+ */
+async function pruneAfterCommit(
+  ctx: StoreContext,
+  report: RecoveredReport,
+  lock: LockHandle,
+  sha: string,
+  options: MutationOptions,
+): Promise<void> {
+  try {
+    await pruneBackups(ctx, report, lock, sha, options);
+  } catch (err) {
+    if (!(err instanceof LivingReportsError)) throw err;
+    await ctx.audit.evict(report.id);
+    ctx.mended.push({
+      report_id: report.id,
+      action: "prune_failed",
+      file: backupsDir(report.id),
+      detail: err.message,
+    });
+  }
 }
 
 /**

@@ -3,10 +3,12 @@ import { type ActionType, type Outline, serializeOutline, validateOutline } from
 import { sha256Hex } from "../util/hash.js";
 import { eventRecord } from "./auditEvents.js";
 import { indexEntryFor } from "./indexLines.js";
+import { indexCommitted } from "./indexUpkeep.js";
 import { BY_ID, backupsDir, outlinePath, reportDir } from "./layout.js";
 import { acquireReportLock } from "./reportLock.js";
 import type { StoreContext } from "./storeContext.js";
 import type { MutationOptions } from "./types.js";
+import { rollBackCreate } from "./uncommit.js";
 import { ensureDirectory } from "./writerSession.js";
 
 /**
@@ -14,7 +16,9 @@ import { ensureDirectory } from "./writerSession.js";
  * is written if it fails), creates `by_id/<id>/` and `backups/` durably, then under the new
  * report's lock writes the outline atomically, appends the event (`outline_version` 1,
  * `outline_sha256`) and the index line. A crash before the event leaves a folder that recovery
- * removes (no outline) or a report without history (outline only), never a torn one.
+ * removes (no outline) or a report without history (outline only), never a torn one. A failure
+ * before the event is durable removes the outline again (see {@link rollBackCreate}); once it
+ * is durable the report is created and an index failure does not fail the call.
  *
  * @throws LivingReportsError INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, LOCK_TIMEOUT, or a storage error
  */
@@ -37,28 +41,31 @@ export async function commitNewReport(
   await backend.syncDir(BY_ID);
   const lock = await acquireReportLock(ctx, id);
   try {
-    lock.assertHeld();
-    await atomicReplace(backend, outlinePath(id), bytes);
-    const { log } = await ctx.audit.open(id);
-    lock.assertHeld();
-    await ctx.audit.append(
-      id,
-      log,
-      eventRecord({
-        reportId: id,
-        action,
-        actor: options.actor ?? ctx.options.actor,
-        at: ctx.options.now(),
-        payload: { ...payload, outline_version: outline.outline_version },
-        outlineSha256: sha256Hex(bytes),
-        requestId: options.requestId,
-      }),
-    );
-    await ctx.index.append([indexEntryFor(outline)]);
+    try {
+      lock.assertHeld();
+      await atomicReplace(backend, outlinePath(id), bytes);
+      const { log } = await ctx.audit.open(id);
+      lock.assertHeld();
+      await ctx.audit.append(
+        id,
+        log,
+        eventRecord({
+          reportId: id,
+          action,
+          actor: options.actor ?? ctx.options.actor,
+          at: ctx.options.now(),
+          payload: { ...payload, outline_version: outline.outline_version },
+          outlineSha256: sha256Hex(bytes),
+          requestId: options.requestId,
+        }),
+      );
+    } catch (err) {
+      await ctx.audit.evict(id);
+      return await rollBackCreate(ctx, id, lock, err);
+    }
+    // Committed: an index failure must not fail it (see indexCommitted).
+    await indexCommitted(ctx, [indexEntryFor(outline)]);
     return outline;
-  } catch (err) {
-    await ctx.audit.evict(id);
-    throw err;
   } finally {
     await lock.release();
   }

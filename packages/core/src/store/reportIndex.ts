@@ -1,7 +1,7 @@
 import type { StorageBackend } from "../backend/storageBackend.js";
 import { appendLines, atomicReplace } from "../durable/index.js";
 import { ErrorCode } from "../errors/errorCodes.js";
-import { isLivingReportsError } from "../errors/livingReportsError.js";
+import { isLivingReportsError, type LivingReportsError } from "../errors/livingReportsError.js";
 import type { LockHandle, LockManager, LockOptions } from "../lock/lockManager.js";
 import type { IndexEntry } from "../schema/index.js";
 import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
@@ -24,6 +24,9 @@ export class ReportIndex {
   /** The last complete line consumed (with its `\n`): must still end the consumed prefix. */
   private seam: Uint8Array = new Uint8Array(0);
   private badLines: IndexLineProblem[] = [];
+  /** Entries of committed operations whose append failed, shown over the file's until a rebuild. */
+  private readonly pending = new Map<string, IndexEntry>();
+  private staleCause: LivingReportsError | undefined;
 
   constructor(
     private readonly backend: StorageBackend,
@@ -43,12 +46,36 @@ export class ReportIndex {
 
   /** The current entry of every report (tombstones included), as of the last refresh. */
   all(): IndexEntry[] {
-    return [...this.entries.values()];
+    if (this.pending.size === 0) return [...this.entries.values()];
+    const merged = new Map(this.entries);
+    for (const id of this.pending.keys()) merged.set(id, this.get(id) as IndexEntry);
+    return [...merged.values()];
   }
 
   /** The current entry of one report, as of the last refresh. */
   get(id: string): IndexEntry | undefined {
-    return this.entries.get(id);
+    const onFile = this.entries.get(id);
+    const mine = this.pending.get(id);
+    if (mine === undefined) return onFile;
+    // A line another writer appended after our failed one is newer: it wins.
+    return onFile !== undefined && Date.parse(onFile.updated_at) > Date.parse(mine.updated_at)
+      ? onFile
+      : mine;
+  }
+
+  /** Why the file lags behind committed operations (an append failed), until the next {@link replace}. */
+  get stale(): LivingReportsError | undefined {
+    return this.staleCause;
+  }
+
+  /**
+   * Records that appending `entries` of a committed operation failed (the file may even end in a
+   * partial line): {@link all} and {@link get} show them over the file until {@link replace}
+   * rebuilds it. Never throws.
+   */
+  markStale(entries: readonly IndexEntry[], cause: LivingReportsError): void {
+    this.staleCause ??= cause;
+    for (const entry of entries) this.pending.set(entry.report_id, entry);
   }
 
   /** Reads what was appended since the last read (the whole file if it was replaced). Never writes. */
@@ -96,10 +123,15 @@ export class ReportIndex {
    * append made after the scan is kept and one made before it is in the scan).
    */
   async replace(scan: () => Promise<IndexEntry[]>): Promise<void> {
+    const before = new Map(this.pending);
     await this.withLock(async (lock) => {
       const entries = await scan();
       await this.writeWhole(lock, entries);
     });
+    // The scan read every outline, so what the failed appends before it held is in the file now;
+    // an append that failed during the scan may not be.
+    for (const [id, entry] of before) if (this.pending.get(id) === entry) this.pending.delete(id);
+    if (this.pending.size === 0) this.staleCause = undefined;
   }
 
   private async writeWhole(lock: LockHandle, entries: readonly IndexEntry[]): Promise<void> {

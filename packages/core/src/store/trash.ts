@@ -7,6 +7,7 @@ import { type Outline, parseOutlineBytes } from "../schema/index.js";
 import { sha256Hex } from "../util/hash.js";
 import { eventRecord } from "./auditEvents.js";
 import { indexEntryFor } from "./indexLines.js";
+import { indexCommitted } from "./indexUpkeep.js";
 import { BY_ID, reportDir, TRASH } from "./layout.js";
 import { checkExpectedVersion, invalidInput, withReportLock } from "./reportLock.js";
 import type { StoreContext } from "./storeContext.js";
@@ -44,7 +45,7 @@ export async function deleteReport(
       }),
     );
     await moveToTrash(ctx, id, lock, location);
-    await ctx.index.append([indexEntryFor(report.outline, true)]);
+    await indexCommitted(ctx, [indexEntryFor(report.outline, true)]);
     return { report_id: id, title: report.outline.title, deleted_at: deletedAt, location };
   });
 }
@@ -124,7 +125,7 @@ export async function restoreFromTrash(
     await ctx.backend.rename(entry.location, reportDir(id));
     await ctx.backend.syncDir(BY_ID);
     await ctx.backend.syncDir(TRASH);
-    await ctx.index.append([indexEntryFor(outline)]);
+    await indexCommitted(ctx, [indexEntryFor(outline)]);
     return outline;
   });
 }

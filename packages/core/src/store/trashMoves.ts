@@ -3,6 +3,7 @@ import { isLivingReportsError, LivingReportsError } from "../errors/livingReport
 import type { LockHandle } from "../lock/lockManager.js";
 import { parseOutlineBytes } from "../schema/index.js";
 import { indexEntryFor } from "./indexLines.js";
+import { indexCommitted } from "./indexUpkeep.js";
 import { BY_ID, reportDir, TRASH } from "./layout.js";
 import type { Mended } from "./reportRecovery.js";
 import type { StoreContext } from "./storeContext.js";
@@ -78,7 +79,7 @@ export async function tombstone(ctx: StoreContext, location: string): Promise<vo
       await ctx.backend.readFile(`${location}/outline.json`),
       ctx.options.limits,
     );
-    await ctx.index.append([indexEntryFor(outline, true)]);
+    await indexCommitted(ctx, [indexEntryFor(outline, true)]);
   } catch (err) {
     // Without a readable outline there is no entry to write; the next index rebuild drops the report.
     if (!(err instanceof LivingReportsError)) throw err;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Child, killHard, seededRandom, startNode } from "../processes.js";
-import { type RunDir, makeRunDir, removeRunDir } from "../runDir.js";
+import { makeRunDir, type RunDir, removeRunDir } from "../runDir.js";
 
 /** The built CLI (`living-reports`), as `npm test` builds it before the tests. */
 export const CLI_BIN = fileURLToPath(new URL("../../../../apps/cli/dist/bin.js", import.meta.url));
@@ -71,8 +71,17 @@ export async function runCliKill(kills: number, seed: number): Promise<CliKillRe
     expectOk(cli(run, "tag", id, "--add", "final"));
     ackedTags.push("final");
     const verify = cli(run, "--json", "verify");
-    const shown = JSON.parse(expectOk(cli(run, "--json", "show", id)).stdout) as { metadata: { tags?: string[] } };
-    return { killedMidWrite, after, verifyAfterKills, verify, finalTags: shown.metadata.tags ?? [], ackedTags };
+    const shown = JSON.parse(expectOk(cli(run, "--json", "show", id)).stdout) as {
+      metadata: { tags?: string[] };
+    };
+    return {
+      killedMidWrite,
+      after,
+      verifyAfterKills,
+      verify,
+      finalTags: shown.metadata.tags ?? [],
+      ackedTags,
+    };
   } finally {
     removeRunDir(run);
   }

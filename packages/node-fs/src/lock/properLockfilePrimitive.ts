@@ -29,10 +29,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function properLockfilePrimitive(backend: StorageBackend): LockPrimitive {
   const clock = systemClock;
+  const probed = new ProbeCache();
   return {
     async tryAcquire(path, context) {
       const startedAt = clock.now();
       const held = new ProperLock(backend, path, startedAt, context);
+      probed.applyTo(held.shim);
       let release: () => Promise<void>;
       try {
         release = await properLock(`/living-reports-lock/${randomUUID()}`, {
@@ -49,6 +51,7 @@ export function properLockfilePrimitive(backend: StorageBackend): LockPrimitive 
         if ((err as { code?: unknown }).code === "ELOCKED") return undefined;
         throw unwrapShimError(err);
       }
+      probed.learnFrom(held.shim);
       held.started(release);
       return held;
     },
@@ -58,6 +61,29 @@ export function properLockfilePrimitive(backend: StorageBackend): LockPrimitive 
       else await backend.unlink(path);
     },
   };
+}
+
+/**
+ * proper-lockfile probes the filesystem's mtime precision on the first lock taken through an
+ * `fs` object (a `utimes` + `stat` of the new lock: a metadata write) and caches the answer on
+ * that object under a private symbol. Each lock here has its own shim, so without this every
+ * acquisition would probe again; this carries the cached answer (any own symbol property
+ * proper-lockfile set) from the first shim to the later ones. The precision is a property of the
+ * filesystem, the same for every lock of one backend. Measured: docs/BENCHMARKS.md.
+ */
+class ProbeCache {
+  private learned: [symbol, unknown][] | undefined;
+
+  applyTo(shim: LockFsShim): void {
+    for (const [key, value] of this.learned ?? []) Object.defineProperty(shim, key, { value });
+  }
+
+  learnFrom(shim: LockFsShim): void {
+    if (this.learned !== undefined) return;
+    const record = shim as unknown as Record<symbol, unknown>;
+    const symbols = Object.getOwnPropertySymbols(shim);
+    if (symbols.length > 0) this.learned = symbols.map((key) => [key, record[key]]);
+  }
 }
 
 class ProperLock implements PrimitiveLock {

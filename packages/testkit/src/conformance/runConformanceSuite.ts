@@ -1,6 +1,7 @@
 import { describeBackendPrimitives } from "./backendPrimitives.js";
 import { describeDurabilityModel } from "./durabilityModel.js";
 import { describeDurablePrimitives } from "./durablePrimitives.js";
+import { describeFaults } from "./faults.js";
 import { describeLegacyStores } from "./legacy.js";
 import { describeLocks } from "./locks.js";
 import { describeStore } from "./store.js";
@@ -17,7 +18,8 @@ import type { ConformanceTarget } from "./target.js";
  *
  * Every test gets a fresh root from `target.setup()` and tears it down, pass or fail (see
  * `withRoot`). Areas: backend primitives, durable primitives, syscall budget, durability
- * model (simulated crashes, where the backend has them), locks, the store, legacy stores.
+ * model (simulated crashes, where the backend has them), locks, the store, legacy stores, and
+ * fault injection (every step of a write failing with EIO/ENOSPC).
  */
 export function runConformanceSuite(target: ConformanceTarget): void {
   describeBackendPrimitives(target);
@@ -27,4 +29,5 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeLocks(target);
   describeStore(target);
   describeLegacyStores(target);
+  describeFaults(target);
 }

@@ -65,14 +65,27 @@ export function describeFailure(input: FailureInput): CrashFailure {
   };
 }
 
+/** How small a failing state is: its crash point, changes kept, writes torn. */
+export interface FailureRank {
+  readonly point: number;
+  readonly kept: number;
+  readonly torn: number;
+}
+
+/** The rank of a described failure. */
+export function rankOf(failure: CrashFailure): FailureRank {
+  return { point: failure.state.point, kept: failure.state.kept.length, torn: failure.state.torn.length };
+}
+
 /**
- * Orders failures smallest first: the earliest crash point, then the fewest changes kept, then
- * the fewest torn writes, so the first one is the shortest trace to read.
+ * Orders ranks smallest first: the earliest crash point, then the fewest changes kept, then the
+ * fewest torn writes, so the first failure is the shortest trace to read.
  */
+export function compareRanks(a: FailureRank, b: FailureRank): number {
+  return a.point - b.point || a.kept - b.kept || a.torn - b.torn;
+}
+
+/** {@link compareRanks} of two failures. */
 export function compareFailures(a: CrashFailure, b: CrashFailure): number {
-  return (
-    a.state.point - b.state.point ||
-    a.state.kept.length - b.state.kept.length ||
-    a.state.torn.length - b.state.torn.length
-  );
+  return compareRanks(rankOf(a), rankOf(b));
 }

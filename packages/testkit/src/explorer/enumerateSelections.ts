@@ -63,12 +63,20 @@ function reorderStates(changes: readonly CrashChange[], out: SelectionSet, seed:
   const ids = changes.map((c) => c.id);
   const n = ids.length;
   if (n < 31 && 2 ** n <= out.limit) {
-    for (let mask = 0; mask < 2 ** n; mask++) out.add(ids.filter((_, i) => (mask >>> i) & 1), []);
+    for (let mask = 0; mask < 2 ** n; mask++)
+      out.add(
+        ids.filter((_, i) => (mask >>> i) & 1),
+        [],
+      );
     return;
   }
   out.add([], []);
   out.add(ids, []);
-  for (const id of ids) out.add(ids.filter((x) => x !== id), []);
+  for (const id of ids)
+    out.add(
+      ids.filter((x) => x !== id),
+      [],
+    );
   for (const id of ids) out.add([id], []);
   const rand = mulberry32(seed);
   for (let tries = 0; !out.full && tries < out.limit * 4; tries++) {

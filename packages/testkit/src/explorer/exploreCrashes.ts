@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
 import { type CrashMode, ErrorCode, LivingReportsError, type StorageBackend } from "@living-reports/core";
-import type { CrashableDisk, CrashSelectionSpec, DiskModel, Materializer } from "./crashableDisk.js";
-import { type CrashFailure, compareFailures, describeFailure } from "./crashFailure.js";
+import type { CrashableDisk, DiskModel, Materializer } from "./crashableDisk.js";
+import {
+  type CrashFailure,
+  compareFailures,
+  compareRanks,
+  describeFailure,
+  type FailureRank,
+  rankOf,
+} from "./crashFailure.js";
 import { enumerateSelections } from "./enumerateSelections.js";
 import { type Recording, recordWorkload } from "./recordWorkload.js";
+import { signature } from "./violationSignature.js";
 import type { CrashChecker, StepRecord, Workload } from "./workload.js";
 
 /** How far past the recording crash states are checked: beyond any lock's stale time. */
@@ -26,8 +34,10 @@ export interface ExploreOptions<TSnapshot> {
   readonly perPoint?: number;
   /** Most workload rounds (default 1000). */
   readonly maxRounds?: number;
-  /** Stop after this many violating states (default 10). */
+  /** Violating states kept in the result, the smallest (default 10). */
   readonly maxFailures?: number;
+  /** Stop exploring after this many violating states (default: explore the whole budget). */
+  readonly stopAfter?: number;
   /** Check each state on another backend (node-fs: a temporary directory); default the crashed memfs disk. */
   readonly materialize?: Materializer;
   /** Wraps the recorded backends (mutants, fault injection). */
@@ -49,8 +59,10 @@ export interface ExploreResult {
   readonly points: number;
   readonly rounds: number;
   readonly elapsedMs: number;
-  /** Violating states found (at most `maxFailures`), smallest first. */
+  /** The smallest violating states found (at most `maxFailures`), smallest first. */
   readonly failures: readonly CrashFailure[];
+  /** Every kind of violation found, as {@link signature}s, sorted. */
+  readonly kinds: readonly string[];
 }
 
 /**
@@ -70,25 +82,37 @@ export async function exploreCrashes<TSnapshot>(
   options: ExploreOptions<TSnapshot>,
 ): Promise<ExploreResult> {
   if (!(Number.isInteger(options.states) && options.states >= 0)) {
-    throw new LivingReportsError(ErrorCode.INVALID_INPUT, `states must be an integer ≥ 0, got ${options.states}`);
+    throw new LivingReportsError(
+      ErrorCode.INVALID_INPUT,
+      `states must be an integer ≥ 0, got ${options.states}`,
+    );
   }
   const mode = options.mode ?? "prefix";
   const seed = options.seed ?? 0;
   const started = performance.now();
   const tally = { states: 0, violations: 0, recoveries: 0, points: 0, rounds: 0 };
   const failures: CrashFailure[] = [];
+  const kinds = new Set<string>();
   const maxFailures = options.maxFailures ?? 10;
+  const stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
   const maxRounds = options.maxRounds ?? 1000;
-  while (tally.states < options.states && tally.rounds < maxRounds && failures.length < maxFailures) {
+  while (tally.states < options.states && tally.rounds < maxRounds && tally.violations < stopAfter) {
     const recording = await recordWorkload(workload, options.disks, {
       seed: seed + tally.rounds,
       ...(options.wrapBackend === undefined ? {} : { wrapBackend: options.wrapBackend }),
     });
     const before = tally.states;
     const round = new Round(workload.name, recording, checker, options, mode, seed + tally.rounds);
-    await round.run(options.states - tally.states, maxFailures - failures.length, (failure) => {
-      failures.push(failure);
-    });
+    await round.run(
+      options.states - tally.states,
+      stopAfter - tally.violations,
+      (rank, violations, build) => {
+        for (const v of violations) kinds.add(signature(v));
+        const worst = failures[maxFailures - 1];
+        if (worst !== undefined && compareRanks(rank, rankOf(worst)) >= 0) return;
+        keepSmallest(failures, build(), maxFailures);
+      },
+    );
     tally.states += round.states;
     tally.violations += round.violations;
     tally.recoveries += round.recoveries;
@@ -96,7 +120,6 @@ export async function exploreCrashes<TSnapshot>(
     tally.rounds += 1;
     if (tally.states === before) break;
   }
-  failures.sort(compareFailures);
   return {
     workload: workload.name,
     mode,
@@ -104,8 +127,12 @@ export async function exploreCrashes<TSnapshot>(
     ...tally,
     elapsedMs: performance.now() - started,
     failures,
+    kinds: [...kinds].sort(),
   };
 }
+
+/** Receives each violating state: its rank, its violations, and how to describe it (costly). */
+type FailureSink = (rank: FailureRank, violations: readonly string[], build: () => CrashFailure) => void;
 
 /** The exploration of one recording. */
 class Round<TSnapshot> {
@@ -123,7 +150,7 @@ class Round<TSnapshot> {
     private readonly seed: number,
   ) {}
 
-  async run(budget: number, failureBudget: number, onFailure: (f: CrashFailure) => void): Promise<void> {
+  async run(budget: number, stopAfter: number, onFailure: FailureSink): Promise<void> {
     const clock = this.options.disks.clock(this.recording.endMs + CHECK_CLOCK_OFFSET_MS);
     const perPoint = this.options.perPoint ?? 32;
     const points = this.recording.points.map((point, index) => {
@@ -144,7 +171,7 @@ class Round<TSnapshot> {
         const selection = point.selections[pass];
         if (selection === undefined) continue;
         any = true;
-        if (this.states >= budget || this.violations >= failureBudget) return;
+        if (this.states >= budget || this.violations >= stopAfter) return;
         const crashed = point.disk.crashWith(selection);
         const files = crashed.toJSON();
         const image = hashFiles(files);
@@ -154,7 +181,8 @@ class Round<TSnapshot> {
         const violations = await this.verdict(`${point.key}|${image}`, crashed, clock, point);
         if (violations.length === 0) continue;
         this.violations += 1;
-        onFailure(
+        const rank = { point: point.index, kept: selection.keep.size, torn: selection.tear?.length ?? 0 };
+        onFailure(rank, violations, () =>
           describeFailure({
             workload: this.name,
             trace: this.recording.trace,
@@ -176,7 +204,9 @@ class Round<TSnapshot> {
   /** The steps acknowledged and in flight at crash point `p`, and a key naming that pair. */
   expectations(p: number): { acked: StepRecord[]; inFlight: StepRecord[]; key: string } {
     const acked = this.recording.steps.filter((s) => s.error === undefined && s.end <= p);
-    const inFlight = this.recording.steps.filter((s) => s.start <= p && !(s.error === undefined && s.end <= p));
+    const inFlight = this.recording.steps.filter(
+      (s) => s.start <= p && !(s.error === undefined && s.end <= p),
+    );
     return { acked, inFlight, key: `${acked.map((s) => s.index)}/${inFlight.map((s) => s.index)}` };
   }
 
@@ -208,6 +238,13 @@ class Round<TSnapshot> {
     this.#verdicts.set(key, violations);
     return violations;
   }
+}
+
+/** Inserts `failure` in order and drops the largest beyond `max`. */
+function keepSmallest(failures: CrashFailure[], failure: CrashFailure, max: number): void {
+  const at = failures.findIndex((f) => compareFailures(failure, f) < 0);
+  failures.splice(at < 0 ? failures.length : at, 0, failure);
+  if (failures.length > max) failures.length = max;
 }
 
 function hashFiles(files: Readonly<Record<string, string | null>>): string {

@@ -7,10 +7,19 @@ export type {
   MaterializedState,
   Materializer,
 } from "./crashableDisk.js";
-export type { CrashFailure, CrashStateDescription } from "./crashFailure.js";
+export type { CrashFailure, CrashStateDescription, FailureRank } from "./crashFailure.js";
+export { type DirectoryMaterializerOptions, directoryMaterializer } from "./directoryMaterializer.js";
 export { changeStreams, enumerateSelections } from "./enumerateSelections.js";
 export { type ExploreOptions, type ExploreResult, exploreCrashes } from "./exploreCrashes.js";
 export { type CrashPoint, type Recording, type RecordOptions, recordWorkload } from "./recordWorkload.js";
+export {
+  type CrashcheckIo,
+  type CrashcheckOptions,
+  type CrashcheckReport,
+  parseCrashcheckArgs,
+  runCrashcheck,
+} from "./runCrashcheck.js";
+export { signature } from "./violationSignature.js";
 export type {
   CrashCheckContext,
   CrashChecker,
@@ -19,11 +28,3 @@ export type {
   Workload,
   WorkloadContext,
 } from "./workload.js";
-export {
-  type CrashcheckIo,
-  type CrashcheckOptions,
-  type CrashcheckReport,
-  parseCrashcheckArgs,
-  runCrashcheck,
-} from "./runCrashcheck.js";
-export { type DirectoryMaterializerOptions, directoryMaterializer } from "./directoryMaterializer.js";

@@ -78,7 +78,14 @@ export async function recordWorkload<TSnapshot>(
       steps[index] = { index, label, start, end, effect: describe === undefined ? result : describe(result) };
       return result;
     } catch (err) {
-      steps[index] = { index, label, start, end: Number.POSITIVE_INFINITY, effect: undefined, error: errorText(err) };
+      steps[index] = {
+        index,
+        label,
+        start,
+        end: Number.POSITIVE_INFINITY,
+        effect: undefined,
+        error: errorText(err),
+      };
       throw err;
     }
   };

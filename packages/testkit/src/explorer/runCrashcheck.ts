@@ -39,7 +39,12 @@ export interface CrashcheckReport {
   readonly states: number;
   readonly violations: number;
   readonly statesPerSecond: number;
-  readonly failures: { workload: string; trace: string; state: CrashFailure["state"]; violations: readonly string[] }[];
+  readonly failures: {
+    workload: string;
+    trace: string;
+    state: CrashFailure["state"];
+    violations: readonly string[];
+  }[];
 }
 
 /**
@@ -54,7 +59,8 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
   const seed = options.seed ?? 0;
   const states = options.states ?? 2000;
   if (!CRASH_MODES.includes(mode)) throw invalid(`unknown crash mode ${JSON.stringify(mode)}`);
-  if (!(Number.isInteger(states) && states >= 0)) throw invalid(`--states must be an integer ≥ 0, got ${states}`);
+  if (!(Number.isInteger(states) && states >= 0))
+    throw invalid(`--states must be an integer ≥ 0, got ${states}`);
   if (!Number.isInteger(seed)) throw invalid(`--seed must be an integer, got ${seed}`);
   const backend = options.backend ?? "memfs";
   if (backend === "node-fs" && io.materializeNodeFs === undefined) {
@@ -72,7 +78,9 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
       mode,
       seed,
       states: share,
-      ...(backend === "node-fs" && io.materializeNodeFs !== undefined ? { materialize: io.materializeNodeFs } : {}),
+      ...(backend === "node-fs" && io.materializeNodeFs !== undefined
+        ? { materialize: io.materializeNodeFs }
+        : {}),
     });
     rows.push({ name: workload.name, states: result.states, violations: result.violations });
     const smallest = result.failures[0];
@@ -96,7 +104,8 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
 
 async function mutantsReport(io: CrashcheckIo, states: number, seed: number, json: boolean): Promise<number> {
   const results: MutantResult[] = [];
-  for (const mutant of standardMutants()) results.push(await runMutant(mutant, { disks: io.disks, states, seed }));
+  for (const mutant of standardMutants())
+    results.push(await runMutant(mutant, { disks: io.disks, states, seed }));
   const mutants = results.map(({ name, caught, states: n }) => ({ name, caught, states: n }));
   if (json) io.stdout(`${JSON.stringify({ mutants }, null, 2)}\n`);
   else {
@@ -110,12 +119,24 @@ async function mutantsReport(io: CrashcheckIo, states: number, seed: number, jso
 
 function formatReport(report: CrashcheckReport): string {
   const lines = [`crashcheck: ${report.backend}, mode ${report.mode}, seed ${report.seed}`];
-  for (const w of report.workloads) lines.push(`  ${w.name.padEnd(18)} ${w.states} states, ${w.violations} violations`);
-  lines.push(`  total: ${report.states} states, ${report.violations} violations, ${report.statesPerSecond} states/s`);
+  for (const w of report.workloads)
+    lines.push(`  ${w.name.padEnd(18)} ${w.states} states, ${w.violations} violations`);
+  lines.push(
+    `  total: ${report.states} states, ${report.violations} violations, ${report.statesPerSecond} states/s`,
+  );
   for (const f of report.failures) {
-    lines.push("", `violation in ${f.workload} at crash point ${f.state.point}:`, ...f.violations.map((v) => `  ${v}`));
+    lines.push(
+      "",
+      `violation in ${f.workload} at crash point ${f.state.point}:`,
+      ...f.violations.map((v) => `  ${v}`),
+    );
     lines.push("  lost:", ...f.state.lost.map((c) => `    ${c}`), "  trace (last 15 calls):");
-    lines.push(...f.trace.split("\n").slice(-15).map((l) => `    ${l}`));
+    lines.push(
+      ...f.trace
+        .split("\n")
+        .slice(-15)
+        .map((l) => `    ${l}`),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

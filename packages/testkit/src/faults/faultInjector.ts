@@ -101,7 +101,13 @@ function shouldFire(armed: ArmedRule): boolean {
   return rule.times === "always" ? armed.seen >= nth : armed.seen === nth;
 }
 
-function decisionFor(armed: ArmedRule, ruleIndex: number, op: FaultOp, path: string, to?: string): FaultDecision {
+function decisionFor(
+  armed: ArmedRule,
+  ruleIndex: number,
+  op: FaultOp,
+  path: string,
+  to?: string,
+): FaultDecision {
   const { rule } = armed;
   const shortWrite = op === "write" ? rule.shortWrite : undefined;
   const applied = shortWrite === undefined ? (rule.applied ?? APPLIED_BY_DEFAULT.has(op)) : shortWrite > 0;
@@ -125,7 +131,13 @@ function decisionFor(armed: ArmedRule, ruleIndex: number, op: FaultOp, path: str
 }
 
 function arm(rule: FaultRule): ArmedRule {
-  return { rule, matches: compilePathPattern(rule.path), random: mulberry32(rule.seed ?? 1), seen: 0, fired: 0 };
+  return {
+    rule,
+    matches: compilePathPattern(rule.path),
+    random: mulberry32(rule.seed ?? 1),
+    seen: 0,
+    fired: 0,
+  };
 }
 
 function checkRule(rule: FaultRule, index: number): void {
@@ -137,13 +149,16 @@ function checkRule(rule: FaultRule, index: number): void {
   if (rule.op !== "*" && !(FAULT_OPS as readonly string[]).includes(rule.op)) bad(`unknown op ${rule.op}`);
   if (rule.error !== undefined && !FAULT_ERROR_CODES.includes(rule.error)) bad(`unknown error ${rule.error}`);
   if (rule.nth !== undefined && rule.probability !== undefined) bad("nth and probability are exclusive");
-  if (rule.nth !== undefined && !(Number.isInteger(rule.nth) && rule.nth >= 1)) bad("nth must be an integer ≥ 1");
+  if (rule.nth !== undefined && !(Number.isInteger(rule.nth) && rule.nth >= 1))
+    bad("nth must be an integer ≥ 1");
   if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1))
     bad("probability must be within 0..1");
-  if (rule.times !== undefined && rule.times !== "once" && rule.times !== "always") bad("times is once or always");
+  if (rule.times !== undefined && rule.times !== "once" && rule.times !== "always")
+    bad("times is once or always");
   if (rule.shortWrite !== undefined) {
     if (rule.op !== "write") bad("shortWrite applies to op write only");
-    if (!(Number.isInteger(rule.shortWrite) && rule.shortWrite >= 0)) bad("shortWrite must be an integer ≥ 0");
+    if (!(Number.isInteger(rule.shortWrite) && rule.shortWrite >= 0))
+      bad("shortWrite must be an integer ≥ 0");
   } else if (rule.error === undefined) {
     bad("a rule needs an error (or a shortWrite)");
   }

@@ -93,4 +93,9 @@ export interface FiredFault {
 }
 
 /** Ops whose faulted calls still run on the inner backend unless a rule says otherwise. */
-export const APPLIED_BY_DEFAULT: ReadonlySet<FaultOp> = new Set<FaultOp>(["sync", "datasync", "syncDir", "close"]);
+export const APPLIED_BY_DEFAULT: ReadonlySet<FaultOp> = new Set<FaultOp>([
+  "sync",
+  "datasync",
+  "syncDir",
+  "close",
+]);

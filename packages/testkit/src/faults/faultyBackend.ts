@@ -95,7 +95,12 @@ export class FaultyBackend implements StorageBackend {
   }
 
   rename(from: string, to: string): Promise<void> {
-    return faultedCall(this.#injector, { op: "rename", path: from, to, run: () => this.#inner.rename(from, to) });
+    return faultedCall(this.#injector, {
+      op: "rename",
+      path: from,
+      to,
+      run: () => this.#inner.rename(from, to),
+    });
   }
 
   link(existing: string, to: string): Promise<void> {

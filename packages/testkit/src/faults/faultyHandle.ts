@@ -18,7 +18,11 @@ export class FaultyHandle implements FileHandle {
   }
 
   read(length: number, position: number): Promise<Uint8Array> {
-    return faultedCall(this.#injector, { op: "read", path: this.path, run: () => this.#inner.read(length, position) });
+    return faultedCall(this.#injector, {
+      op: "read",
+      path: this.path,
+      run: () => this.#inner.read(length, position),
+    });
   }
 
   /**
@@ -47,7 +51,11 @@ export class FaultyHandle implements FileHandle {
   }
 
   datasync(): Promise<void> {
-    return faultedCall(this.#injector, { op: "datasync", path: this.path, run: () => this.#inner.datasync() });
+    return faultedCall(this.#injector, {
+      op: "datasync",
+      path: this.path,
+      run: () => this.#inner.datasync(),
+    });
   }
 
   truncate(length: number): Promise<void> {

@@ -1,3 +1,4 @@
+export { describeFaults } from "../conformance/faults.js";
 export {
   FAULT_ERROR_CODES,
   FAULT_OPS,

@@ -1,16 +1,22 @@
 import { openReports } from "@living-reports/core";
 import { createMemfsDisk, VirtualClock } from "@living-reports/memfs";
-for (const crash of [false, true]) {
-  const clock = new VirtualClock();
-  let disk = createMemfsDisk({ clock });
-  const opts = { create: true, lock: { staleMs: 300, refreshMs: 100, timeoutMs: 2000 } };
-  let store = await openReports(disk.backend(), opts);
-  const a = await store.create({ title: "A" });
-  await store.delete(a.report_id);
-  console.log("after delete", Object.keys(disk.toJSON()).filter(p => p.includes(".lock")));
-  if (crash) { disk = disk.crash({ mode: "drop" }); await clock.advance(400); store = await openReports(disk.backend(), opts); }
-  await store.trashRestore(a.report_id);
-  console.log("after restore", Object.keys(disk.toJSON()).filter(p => p.includes(".lock")));
-  await clock.advance(400);
-  console.log(crash, JSON.stringify((await store.verify()).problems));
-}
+import { FaultyBackend } from "../faults/faultyBackend.js";
+const clock = new VirtualClock();
+let disk = createMemfsDisk({ clock });
+const opts = { create: true, lock: { staleMs: 300, refreshMs: 100, timeoutMs: 2000 } };
+const faulty = new FaultyBackend(disk.backend());
+const store = await openReports(faulty, opts);
+const a = await store.create({ title: "Alpha" });
+const show = async (s: any, w: string) => { const o = await s.get(a.report_id); const h = await s.history(a.report_id); console.log(w, "outline v", o.outline_version, o.metadata.status, "| history", h.map((e: any) => e.action_type + "@" + (e.payload.outline_version ?? "-")).join(",")); };
+faulty.setPlan([{ op: "datasync", nth: 1, error: "EIO" }]);
+await store.archive(a.report_id).then(() => console.log("resolved"), (e) => console.log("archive:", e.code, e.message.slice(0, 90)));
+faulty.setPlan([]);
+await show(store, "immediate:");
+const r = await store.repair(); console.log("repair mended", JSON.stringify(r.mended));
+await show(store, "after repair:");
+disk = disk.crash({ mode: process.argv[2] as any ?? "drop" });
+await clock.advance(400);
+const s2 = await openReports(disk.backend(), opts);
+console.log("recovery", JSON.stringify(s2.recovery.mended));
+await show(s2, "after crash:");
+console.log("verify", JSON.stringify((await s2.verify()).problems));

@@ -78,7 +78,7 @@ export function reportOperations(): fc.Arbitrary<OperationCommand>[] {
 export function faultCommand(): fc.Arbitrary<ModelCommand> {
   return fc
     .tuple(
-      fc.oneof(...reportOperations()),
+      fc.oneof(...reportOperations().filter((_, i) => !(process.env.TEMPNF ?? '').split(',').includes(String(i)))), // TEMP
       fc.constantFrom(...FAULTABLE),
       fc.integer({ min: 1, max: 4 }),
       fc.constantFrom("EIO", "ENOSPC", "EACCES") as fc.Arbitrary<"EIO" | "ENOSPC" | "EACCES">,

@@ -9,7 +9,7 @@ import type { ModelStats } from "./modelStats.js";
  */
 export const MODEL_LOCK = { staleMs: 300, refreshMs: 100, timeoutMs: 10_000 } as const;
 
-/** How long a dead process's locks take to turn stale, with a margin for coarse mtimes. */
+/** How long the lock clock moves at a death: past the stale time, with a margin. */
 const DEATH_WAIT_MS = MODEL_LOCK.staleMs + 100;
 
 /** The store options every incarnation opens with. */
@@ -38,6 +38,12 @@ export async function startSystem(root: TargetRoot, stats: ModelStats): Promise<
 }
 
 /**
+ * proper-lockfile stamps lock mtimes rounded up to the second, so on a real disk a lock can look
+ * up to this much younger than it is; back-dating by it stands for waiting that long.
+ */
+const MTIME_ROUNDING_MS = 1_000;
+
+/**
  * The current process dies (no `close()`: its session lock and anything else it held stay on
  * disk), the lock clock moves past the stale time, and a new process opens the store over
  * `disk` (default: the same disk), which recovers what the dead one left. `disk` is what a power
@@ -47,9 +53,9 @@ export async function startSystem(root: TargetRoot, stats: ModelStats): Promise<
  */
 export async function restartAfterDeath(real: RealSystem, disk: StorageBackend = real.disk): Promise<void> {
   await real.process.kill();
-  await real.root.advanceClock(DEATH_WAIT_MS);
-  real.incarnations += 1;
   real.disk = disk;
+  await letLocksGoStale(real, await lockPaths(disk, true));
+  real.incarnations += 1;
   real.process = new ProcessBackend(disk, real.incarnations);
   real.store = await openReports(real.process, STORE_OPTIONS);
   real.lastOpen = real.store.recovery;
@@ -57,24 +63,39 @@ export async function restartAfterDeath(real: RealSystem, disk: StorageBackend =
 
 /**
  * Lets locks a failed operation could not release turn stale, so the next writer reclaims them
- * instead of waiting (on memfs's virtual clock a waiter would wait forever): moves the lock clock
- * past the stale time when any report, index or trash lock is left on disk.
+ * instead of waiting (on memfs's virtual clock a waiter would wait forever). The live process's
+ * session lock is left alone: it is held.
+ *
+ * @returns whether any report, index or trash lock was left
  */
 export async function expireLeftoverLocks(real: RealSystem): Promise<boolean> {
-  if (!(await hasLockLeft(real.disk))) return false;
-  await real.root.advanceClock(DEATH_WAIT_MS);
+  const left = await lockPaths(real.disk, false);
+  if (left.length === 0) return false;
+  await letLocksGoStale(real, left);
   return true;
 }
 
-async function hasLockLeft(disk: StorageBackend): Promise<boolean> {
-  const top = await disk.readdir("");
-  if (top.includes("index.lock")) return true;
-  if (top.includes(".trash") && (await disk.readdir(".trash")).some((n) => n.endsWith(".lock"))) return true;
-  if (!top.includes("by_id")) return false;
-  for (const id of await disk.readdir("by_id")) {
-    if ((await disk.readdir(`by_id/${id}`)).includes(".lock")) return true;
+/** Moves the lock clock past the stale time, and back-dates `paths` by the mtime rounding. */
+async function letLocksGoStale(real: RealSystem, paths: readonly string[]): Promise<void> {
+  await real.root.advanceClock(DEATH_WAIT_MS);
+  for (const path of paths) {
+    const { mtimeMs } = await real.disk.stat(path);
+    await real.disk.utimes(path, mtimeMs - MTIME_ROUNDING_MS);
   }
-  return false;
+}
+
+/** The lock entries on `disk`: report, index and trash locks, and with `sessions` the session locks. */
+async function lockPaths(disk: StorageBackend, sessions: boolean): Promise<string[]> {
+  const top = await disk.readdir("");
+  const out: string[] = top.filter((n) => n === "index.lock");
+  const locksIn = async (dir: string) =>
+    (await disk.readdir(dir)).filter((n) => n.endsWith(".lock")).map((n) => `${dir}/${n}`);
+  if (top.includes(".trash")) out.push(...(await locksIn(".trash")));
+  if (sessions && top.includes(".sessions")) out.push(...(await locksIn(".sessions")));
+  if (top.includes("by_id")) {
+    for (const id of await disk.readdir("by_id")) out.push(...(await locksIn(`by_id/${id}`)));
+  }
+  return out;
 }
 
 /** Whether the current disk holds a writer's session lock (a process that wrote and did not close). */

@@ -13,5 +13,5 @@ export {
 } from "./logAppendWorkload.js";
 export { MutantBackend, type MutantRules } from "./mutantBackend.js";
 export { pythonAppend } from "./pythonAppend.js";
-export { type MutantResult, type MutantRunOptions, runMutant, signature } from "./runMutants.js";
+export { type MutantResult, type MutantRunOptions, runMutant } from "./runMutants.js";
 export { type Mutant, standardMutants } from "./standardMutants.js";

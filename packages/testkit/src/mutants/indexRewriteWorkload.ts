@@ -45,8 +45,16 @@ export const indexRewriteWorkload: Workload = {
   async run(ctx) {
     const a = await MemoryIndex.load(ctx.backend);
     const b = await MemoryIndex.load(ctx.another());
-    await ctx.step("a adds report-a", () => a.upsert("report-a", "A"), () => "report-a");
-    await ctx.step("b adds report-b", () => b.upsert("report-b", "B"), () => "report-b");
+    await ctx.step(
+      "a adds report-a",
+      () => a.upsert("report-a", "A"),
+      () => "report-a",
+    );
+    await ctx.step(
+      "b adds report-b",
+      () => b.upsert("report-b", "B"),
+      () => "report-b",
+    );
   },
 };
 
@@ -82,6 +90,10 @@ export const indexRewriteChecker: CrashChecker = async (ctx) => {
   } catch (err) {
     if ((err as { code?: unknown }).code !== "NOT_FOUND") throw err;
   }
-  const ids = new Set(text.split("\n").flatMap((l) => (l === "" ? [] : [(JSON.parse(l) as { id: string }).id])));
-  return ctx.acked.flatMap((s) => (ids.has(s.effect as string) ? [] : [`G5: index lost ${String(s.effect)}`]));
+  const ids = new Set(
+    text.split("\n").flatMap((l) => (l === "" ? [] : [(JSON.parse(l) as { id: string }).id])),
+  );
+  return ctx.acked.flatMap((s) =>
+    ids.has(s.effect as string) ? [] : [`G5: index lost ${String(s.effect)}`],
+  );
 };

@@ -49,7 +49,11 @@ export function logAppendWorkload(appender: LogAppender): Workload {
     async run(ctx) {
       const count = between(ctx.rand, 3, 4);
       for (let n = 0; n < count; n++) {
-        await ctx.step(`append ${n}`, () => appender.append(ctx.backend, LOG, { n, text: `event ${n}` }), () => n);
+        await ctx.step(
+          `append ${n}`,
+          () => appender.append(ctx.backend, LOG, { n, text: `event ${n}` }),
+          () => n,
+        );
       }
     },
   };

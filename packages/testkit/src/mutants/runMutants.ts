@@ -1,6 +1,7 @@
 import type { DiskModel } from "../explorer/crashableDisk.js";
 import type { CrashFailure } from "../explorer/crashFailure.js";
 import { exploreCrashes } from "../explorer/exploreCrashes.js";
+import { signature } from "../explorer/violationSignature.js";
 import type { Mutant } from "./standardMutants.js";
 
 /** The verdict on one mutant. */
@@ -10,7 +11,7 @@ export interface MutantResult {
   readonly caught: boolean;
   /** Crash states explored on the mutant. */
   readonly states: number;
-  /** The smallest violating state that told the mutant apart, when caught. */
+  /** The smallest violating state kept that told the mutant apart, when caught. */
   readonly failure?: CrashFailure;
 }
 
@@ -37,27 +38,17 @@ export async function runMutant<TSnapshot>(
     mode: mutant.mode,
     seed: options.seed ?? 0,
     states: options.states ?? 3000,
-    maxFailures: 1000,
   };
   const control = mutant.control ?? { workload: mutant.workload, checker: mutant.checker };
-  const known = new Set(
-    (await exploreCrashes(control.workload, control.checker, base)).failures.flatMap((f) => f.violations.map(signature)),
-  );
+  const known = new Set((await exploreCrashes(control.workload, control.checker, base)).kinds);
   const run = await exploreCrashes(mutant.workload, mutant.checker, {
     ...base,
     maxFailures: 25,
+    stopAfter: 25,
     ...(mutant.wrapBackend === undefined ? {} : { wrapBackend: mutant.wrapBackend }),
   });
+  const caught = run.kinds.some((kind) => !known.has(kind));
   const failure = run.failures.find((f) => f.violations.some((v) => !known.has(signature(v))));
-  return failure === undefined
-    ? { name: mutant.name, caught: false, states: run.states }
-    : { name: mutant.name, caught: true, states: run.states, failure };
-}
-
-/** A violation with ids, hashes and numbers blanked out, to compare kinds of violations. */
-export function signature(violation: string): string {
-  return violation
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
-    .replace(/[0-9a-f]{16,}/g, "<hex>")
-    .replace(/\d+/g, "<n>");
+  const result = { name: mutant.name, caught, states: run.states };
+  return failure === undefined ? result : { ...result, failure };
 }

@@ -1,13 +1,18 @@
 import { type CrashMode, isTempName, type StorageBackend } from "@living-reports/core";
 import type { CrashChecker, Workload } from "../explorer/workload.js";
-import { evolveWorkload, EVOLVE_RETENTION } from "../workloads/standardWorkloads.js";
+import { EVOLVE_RETENTION, evolveWorkload } from "../workloads/standardWorkloads.js";
 import { storeChecker } from "../workloads/storeChecker.js";
 import {
   indexRewriteChecker,
   indexRewriteWorkload,
   lockedIndexRewriteWorkload,
 } from "./indexRewriteWorkload.js";
-import { auditLogAppender, logAppendChecker, logAppendWorkload, pythonAppender } from "./logAppendWorkload.js";
+import {
+  auditLogAppender,
+  logAppendChecker,
+  logAppendWorkload,
+  pythonAppender,
+} from "./logAppendWorkload.js";
 import { MutantBackend, type MutantRules } from "./mutantBackend.js";
 
 /**
@@ -50,9 +55,13 @@ export function standardMutants(): Mutant[] {
     backendMutant("ack-before-fdatasync", "an audit append is acknowledged without its fdatasync", {
       skipDatasync: (path) => path.endsWith("/audit.jsonl"),
     }),
-    backendMutant("backup-not-durable", "the backup's link is not made durable before the outline is replaced", {
-      skipSyncDir: (path) => path.endsWith("/backups"),
-    }),
+    backendMutant(
+      "backup-not-durable",
+      "the backup's link is not made durable before the outline is replaced",
+      {
+        skipSyncDir: (path) => path.endsWith("/backups"),
+      },
+    ),
     {
       name: "python-append",
       description: "the Python module's temp-file-then-copy audit append",

@@ -15,7 +15,14 @@ export interface CheckedWorkload {
 export const EVOLVE_RETENTION = 3;
 
 function section(title: string, order: number): Section {
-  return { section_id: randomUUID(), title, order, insight_ids: [], content_format: "markdown", metadata: {} };
+  return {
+    section_id: randomUUID(),
+    title,
+    order,
+    insight_ids: [],
+    content_format: "markdown",
+    metadata: {},
+  };
 }
 
 /**

@@ -2,14 +2,14 @@ import {
   ErrorCode,
   isLivingReportsError,
   isReportId,
+  type OpenReportsOptions,
   type Outline,
   openReports,
-  type OpenReportsOptions,
   type ReportStore,
 } from "@living-reports/core";
 import type { CrashCheckContext, CrashChecker, StepRecord } from "../explorer/workload.js";
-import { checkHistory, checkIndex } from "./storeInvariants.js";
 import { isStoreEffect, type StoreEffect } from "./storeEffect.js";
+import { checkHistory, checkIndex } from "./storeInvariants.js";
 
 /**
  * Verify codes about lock directories left behind: a crashed holder's lock is reclaimed after its
@@ -30,11 +30,17 @@ const LOCK_CODES: ReadonlySet<string> = new Set(["STALE_LOCK"]);
  *
  * @param options - extra `openReports` options for the recovery (e.g. the `backupRetention` the workload used)
  */
-export function storeChecker(options: Omit<OpenReportsOptions, "clock" | "now" | "create"> = {}): CrashChecker {
+export function storeChecker(
+  options: Omit<OpenReportsOptions, "clock" | "now" | "create"> = {},
+): CrashChecker {
   return async (ctx) => {
     let store: ReportStore;
     try {
-      store = await openReports(ctx.backend, { ...options, clock: ctx.clock, now: () => new Date(ctx.clock.now()) });
+      store = await openReports(ctx.backend, {
+        ...options,
+        clock: ctx.clock,
+        now: () => new Date(ctx.clock.now()),
+      });
     } catch (err) {
       return [`recovery failed: ${describeError(err)}`];
     }
@@ -107,7 +113,9 @@ function ackedState(effects: readonly (StoreEffect & { end: number })[]): {
 }
 
 function effectsOf(steps: readonly StepRecord[], id: string): (StoreEffect & { end: number })[] {
-  return steps.flatMap((s) => (isStoreEffect(s.effect) && s.effect.reportId === id ? [{ ...s.effect, end: s.end }] : []));
+  return steps.flatMap((s) =>
+    isStoreEffect(s.effect) && s.effect.reportId === id ? [{ ...s.effect, end: s.end }] : [],
+  );
 }
 
 function reportIdsOf(ctx: CrashCheckContext): string[] {

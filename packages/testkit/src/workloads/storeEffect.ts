@@ -19,7 +19,10 @@ export type StoreEffect =
 export function isStoreEffect(value: unknown): value is StoreEffect {
   if (typeof value !== "object" || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return (kind === "outline" || kind === "deleted") && typeof (value as { reportId?: unknown }).reportId === "string";
+  return (
+    (kind === "outline" || kind === "deleted") &&
+    typeof (value as { reportId?: unknown }).reportId === "string"
+  );
 }
 
 /**
@@ -39,7 +42,11 @@ export function commitStep(
 }
 
 /** Runs a store delete as a recorded step. */
-export function deleteStep(ctx: WorkloadContext, label: string, run: () => Promise<TrashEntry>): Promise<TrashEntry> {
+export function deleteStep(
+  ctx: WorkloadContext,
+  label: string,
+  run: () => Promise<TrashEntry>,
+): Promise<TrashEntry> {
   return ctx.step(label, run, (entry): StoreEffect => ({ kind: "deleted", reportId: entry.report_id }));
 }
 

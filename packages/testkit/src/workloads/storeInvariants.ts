@@ -3,14 +3,21 @@ import {
   isLivingReportsError,
   isReportId,
   LivingReportsError,
-  type Outline, type ReportStore, type StorageBackend } from "@living-reports/core";
+  type Outline,
+  type ReportStore,
+  type StorageBackend,
+} from "@living-reports/core";
 import type { StoreEffect } from "./storeEffect.js";
 
 /**
  * G2/G3/G6/G9 on one report's history: every acknowledged commit's event is there (its action
  * and `outline_version`), no event twice, versions rising by exactly 1, no manual edit.
  */
-export async function checkHistory(store: ReportStore, id: string, acked: readonly StoreEffect[]): Promise<string[]> {
+export async function checkHistory(
+  store: ReportStore,
+  id: string,
+  acked: readonly StoreEffect[],
+): Promise<string[]> {
   const out: string[] = [];
   const history = await store.history(id);
   const ids = new Set<string>();
@@ -74,7 +81,8 @@ export async function checkIndex(
       out.push(`G5: index entry of ${id} is stale ("${entry.current_title}" ${entry.status})`);
     }
   }
-  for (const id of entries.keys()) if (!present.has(id)) out.push(`G5: index lists ${id}, which does not exist`);
+  for (const id of entries.keys())
+    if (!present.has(id)) out.push(`G5: index lists ${id}, which does not exist`);
   return out;
 }
 

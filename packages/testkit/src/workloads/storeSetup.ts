@@ -1,4 +1,9 @@
-import { type OpenReportsOptions, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
+import {
+  type OpenReportsOptions,
+  openReports,
+  type ReportStore,
+  type StorageBackend,
+} from "@living-reports/core";
 import type { SetupContext, WorkloadContext } from "../explorer/workload.js";
 import { steppingNow } from "./storeEffect.js";
 

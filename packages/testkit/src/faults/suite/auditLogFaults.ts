@@ -101,7 +101,9 @@ export function describeAuditLogFaults(target: ConformanceTarget): void {
       withRoot(target, async (root) => {
         await makeDir(root.backend, DIR, { durable: true });
         // applied: false keeps the log's name volatile, as a directory fsync that never reached the disk.
-        const faulty = new FaultyBackend(root.backend, [{ op: "syncDir", path: DIR, error: "EIO", applied: false }]);
+        const faulty = new FaultyBackend(root.backend, [
+          { op: "syncDir", path: DIR, error: "EIO", applied: false },
+        ]);
         const log = new AuditLog(faulty, LOG);
         await log.open();
         await expectInjected(faulty, log.append(record(0)), "syncDir", "EIO");

@@ -35,7 +35,11 @@ async function observe(store: ReportStore, id: string): Promise<Observed> {
 }
 
 /** Calls of each op on data files that one fault-free update makes (a store with two commits behind it). */
-async function callsPerUpdate(recording: TraceRecording, store: ReportStore, id: string): Promise<Map<FaultOp, number>> {
+async function callsPerUpdate(
+  recording: TraceRecording,
+  store: ReportStore,
+  id: string,
+): Promise<Map<FaultOp, number>> {
   const current = await store.get(id);
   recording.clear();
   await store.update({ ...current, title: "probe" });
@@ -93,22 +97,27 @@ async function updateWithFault(
 export function describeStoreFaults(target: ConformanceTarget): void {
   describe(titleOf(target, "faults: store update"), () => {
     for (const op of FAULT_OPS) {
-      it(`every ${op} call of an update on a data file fails with EIO or ENOSPC: nothing changes, the store stays usable`, () =>
-        withRoot(target, async ({ backend }) => {
-          const recording = recordTrace(backend);
-          const faulty = new FaultyBackend(recording.backend);
-          const store = await openReports(faulty, { create: true, lock: { timeoutMs: 5_000 } });
-          try {
-            const created = await store.create({ title: "faults" });
-            await store.update({ ...created, title: "second" });
-            const calls = (await callsPerUpdate(recording, store, created.report_id)).get(op) ?? 0;
-            for (let nth = 1; nth <= calls; nth++) {
-              for (const errno of STEP_ERRNOS) await updateWithFault(faulty, store, created.report_id, { op, nth, errno });
+      it(
+        `every ${op} call of an update on a data file fails with EIO or ENOSPC: nothing changes, the store stays usable`,
+        () =>
+          withRoot(target, async ({ backend }) => {
+            const recording = recordTrace(backend);
+            const faulty = new FaultyBackend(recording.backend);
+            const store = await openReports(faulty, { create: true, lock: { timeoutMs: 5_000 } });
+            try {
+              const created = await store.create({ title: "faults" });
+              await store.update({ ...created, title: "second" });
+              const calls = (await callsPerUpdate(recording, store, created.report_id)).get(op) ?? 0;
+              for (let nth = 1; nth <= calls; nth++) {
+                for (const errno of STEP_ERRNOS)
+                  await updateWithFault(faulty, store, created.report_id, { op, nth, errno });
+              }
+            } finally {
+              await store.close();
             }
-          } finally {
-            await store.close();
-          }
-        }), 60_000);
+          }),
+        60_000,
+      );
     }
   });
 }

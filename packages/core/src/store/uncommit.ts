@@ -1,0 +1,93 @@
+import { atomicReplace } from "../durable/index.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { isLivingReportsError, LivingReportsError } from "../errors/livingReportsError.js";
+import type { LockHandle } from "../lock/lockManager.js";
+import { auditPath, outlinePath, reportDir } from "./layout.js";
+import type { StoreContext } from "./storeContext.js";
+
+/**
+ * Undoes an update whose outline rename happened (or may have) but whose audit event is not
+ * durable: the operation is reported failed, so readers must see the previous outline again.
+ * Reads the outline first and rewrites it (atomic replace, directory synced) only when it is not
+ * `previous` already, so a failure before the rename costs one read.
+ *
+ * @param cause - the commit's failure, which stays the verdict when the rollback succeeds
+ * @throws LivingReportsError `cause` after a successful rollback; when the rollback itself fails,
+ *   that error's code with `cause` in `details`: the outline may then hold the new content without
+ *   its event, which the next write's recovery rolls forward as a cut commit (before-or-after,
+ *   as after a crash)
+ */
+export async function rollBackUpdate(
+  ctx: StoreContext,
+  id: string,
+  lock: LockHandle,
+  previous: Uint8Array,
+  cause: unknown,
+): Promise<never> {
+  try {
+    if (!(await holds(ctx, outlinePath(id), previous))) {
+      lock.assertHeld();
+      await atomicReplace(ctx.backend, outlinePath(id), previous);
+    }
+  } catch (err) {
+    throw rollbackFailed(id, outlinePath(id), err, cause);
+  }
+  throw cause;
+}
+
+/**
+ * Undoes a create whose outline was written but whose first audit event is not durable: removes
+ * `outline.json` and the log (it holds no acknowledged line: this was its first append), so the
+ * report is not found, as if the create never ran. The empty folder left is an incomplete create
+ * that `repair` and recovery remove.
+ *
+ * @throws LivingReportsError as {@link rollBackUpdate}; a failed removal leaves a report without
+ *   history (outline only), which recovery keeps as a legacy-like report
+ */
+export async function rollBackCreate(
+  ctx: StoreContext,
+  id: string,
+  lock: LockHandle,
+  cause: unknown,
+): Promise<never> {
+  try {
+    for (const path of [outlinePath(id), auditPath(id)]) {
+      lock.assertHeld();
+      await unlinkIfPresent(ctx, path);
+    }
+    await ctx.backend.syncDir(reportDir(id));
+  } catch (err) {
+    throw rollbackFailed(id, reportDir(id), err, cause);
+  }
+  throw cause;
+}
+
+async function holds(ctx: StoreContext, path: string, expected: Uint8Array): Promise<boolean> {
+  let current: Uint8Array;
+  try {
+    current = await ctx.backend.readFile(path);
+  } catch (err) {
+    // Unreadable or missing: what is there is unknown, so it is rewritten.
+    if (err instanceof LivingReportsError) return false;
+    throw err;
+  }
+  return current.length === expected.length && current.every((b, i) => b === expected[i]);
+}
+
+async function unlinkIfPresent(ctx: StoreContext, path: string): Promise<void> {
+  try {
+    await ctx.backend.unlink(path);
+  } catch (err) {
+    if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+  }
+}
+
+function rollbackFailed(id: string, path: string, err: unknown, cause: unknown): LivingReportsError {
+  const code = err instanceof LivingReportsError ? err.code : ErrorCode.STORAGE_FAILURE;
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new LivingReportsError(
+    code,
+    `report ${id}: the commit failed (${why}) and so did its rollback; the next write recovers it`,
+    { id, path, cause: err, details: { commitError: why } },
+  );
+}

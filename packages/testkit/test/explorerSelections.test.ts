@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import type { CrashChange } from "../src/explorer/crashableDisk.js";
+import { changeStreams, enumerateSelections } from "../src/explorer/enumerateSelections.js";
+import { parseCrashcheckArgs } from "../src/explorer/runCrashcheck.js";
+import { signature } from "../src/explorer/violationSignature.js";
+
+const write = (id: number, inode: number, bytes = 4): CrashChange => ({
+  id,
+  kind: "write",
+  path: `f${inode}`,
+  inode,
+  data: new Uint8Array(bytes),
+});
+const entry = (id: number, dir: number): CrashChange => ({
+  id,
+  kind: "create",
+  path: `d${dir}/x${id}`,
+  dir,
+  inode: 100 + id,
+});
+
+/** Two writes to one file, one to another, two entries in one directory. */
+const CHANGES = [write(1, 10), write(2, 10), write(3, 11), entry(4, 1), entry(5, 1)];
+
+const keys = (list: ReturnType<typeof enumerateSelections>) =>
+  list.map((s) => `${[...s.keep].join(",")}|${(s.tear ?? []).map((t) => `${t.id}:${t.bytes}`).join(",")}`);
+
+describe("enumerateSelections", () => {
+  it("groups changes per file and per directory, in issue order", () => {
+    expect(changeStreams(CHANGES).map((s) => s.map((c) => c.id))).toEqual([[1, 2], [3], [4, 5]]);
+  });
+
+  it("drop keeps nothing, once", () => {
+    expect(keys(enumerateSelections(CHANGES, "drop", 100, 0))).toEqual(["|"]);
+  });
+
+  it("prefix is every combination of per-stream prefixes while they fit (3 × 2 × 3)", () => {
+    const list = enumerateSelections(CHANGES, "prefix", 100, 0);
+    expect(list).toHaveLength(18);
+    expect(new Set(keys(list)).size).toBe(18);
+    for (const s of list) {
+      if (s.keep.has(2)) expect(s.keep.has(1)).toBe(true);
+      if (s.keep.has(5)) expect(s.keep.has(4)).toBe(true);
+    }
+  });
+
+  it("reorder is every subset while they fit, and a seeded sample beyond", () => {
+    expect(enumerateSelections(CHANGES, "reorder", 100, 0)).toHaveLength(32);
+    const sampled = enumerateSelections(CHANGES, "reorder", 20, 7);
+    expect(sampled).toHaveLength(20);
+    expect(keys(sampled)).toEqual(keys(enumerateSelections(CHANGES, "reorder", 20, 7)));
+    expect(keys(sampled).slice(0, 2)).toEqual(["|", "1,2,3,4,5|"]);
+  });
+
+  it("torn adds cuts of a stream's last kept write, inside the write", () => {
+    const list = enumerateSelections(CHANGES, "torn", 1000, 0);
+    const torn = list.filter((s) => s.tear !== undefined);
+    expect(torn.length).toBeGreaterThan(0);
+    for (const s of torn) {
+      for (const t of s.tear ?? []) {
+        expect(s.keep.has(t.id)).toBe(true);
+        expect(t.bytes).toBeGreaterThanOrEqual(0);
+        expect(t.bytes).toBeLessThan(4);
+      }
+    }
+    expect(new Set(keys(list)).size).toBe(list.length);
+  });
+
+  it("a limit below the count samples, most telling states first", () => {
+    const list = enumerateSelections(CHANGES, "prefix", 5, 3);
+    expect(list).toHaveLength(5);
+    expect(keys(list).slice(0, 2)).toEqual(["|", "1,2,3,4,5|"]);
+  });
+});
+
+describe("parseCrashcheckArgs", () => {
+  it("reads every flag, in both spellings", () => {
+    expect(
+      parseCrashcheckArgs([
+        "--json",
+        "--states",
+        "20",
+        "--seed=3",
+        "--mode",
+        "torn",
+        "--backend=node-fs",
+        "--mutants",
+      ]),
+    ).toEqual({ json: true, states: 20, seed: 3, mode: "torn", backend: "node-fs", mutants: true });
+  });
+
+  it("refuses unknown flags and bad values with INVALID_INPUT", () => {
+    expect(() => parseCrashcheckArgs(["--nope"])).toThrow(expect.objectContaining({ code: "INVALID_INPUT" }));
+    expect(() => parseCrashcheckArgs(["--states", "x"])).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT" }),
+    );
+    expect(() => parseCrashcheckArgs(["--backend", "s3"])).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT" }),
+    );
+    expect(() => parseCrashcheckArgs(["--seed"])).toThrow(expect.objectContaining({ code: "INVALID_INPUT" }));
+  });
+});
+
+describe("signature", () => {
+  it("blanks ids, hashes and numbers so violations compare by kind", () => {
+    expect(signature("G2: 0f8fad5b-d9cb-469f-a165-70867728950e lost v3")).toBe(
+      signature("G2: 7c9e6679-7425-40de-944b-e07fc1f90ae7 lost v12"),
+    );
+    expect(signature("G2: lost")).not.toBe(signature("G5: lost"));
+  });
+});
