@@ -6,6 +6,8 @@ export interface Measurement {
   ops: number;
   elapsedMs: number;
   latenciesUs: number[];
+  /** fsync + fdatasync calls during the measured operations (counted by wrapping node:fs / os.fsync). */
+  fsyncs?: number;
 }
 
 /** True when `value` has the shape of a {@link Measurement}. */
@@ -16,6 +18,7 @@ export function isMeasurement(value: unknown): value is Measurement {
     typeof m.ops === "number" &&
     typeof m.elapsedMs === "number" &&
     Array.isArray(m.latenciesUs) &&
-    m.latenciesUs.every((x) => typeof x === "number")
+    m.latenciesUs.every((x) => typeof x === "number") &&
+    (m.fsyncs === undefined || typeof m.fsyncs === "number")
   );
 }

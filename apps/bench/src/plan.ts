@@ -1,7 +1,7 @@
 import type { BenchOptions } from "./options.js";
 import { type Contender, WORKLOADS, type Workload } from "./names.js";
 import { INDEX_REPORTS, REBUILD_REPORTS } from "./trials/indexWorkloads.js";
-import { SEED_WORKLOADS, TRIALS } from "./trials/registry.js";
+import { NODE_CONTENDERS, SEED_WORKLOADS } from "./trials/registry.js";
 
 /** One (workload, contender) pair to run each round, with its operation counts. */
 export interface Cell {
@@ -21,20 +21,20 @@ export const FIXTURE_REPORTS: Partial<Record<Workload, number>> = {
 
 /** Measured operations per trial: [quick, full]. Sized so a trial takes well under a second. */
 const OPS: Record<Workload, [number, number]> = {
-  "replace-4k": [200, 1000],
-  "replace-64k": [100, 500],
-  append: [300, 2000],
-  "append-8-concurrent": [800, 4000],
-  update: [100, 600],
-  "lock-uncontended": [300, 2000],
-  "lock-handoff-inprocess": [60, 300],
-  "lock-handoff-crossprocess": [30, 200],
-  "index-update-10k": [100, 500],
+  "replace-4k": [100, 1000],
+  "replace-64k": [60, 500],
+  append: [200, 2000],
+  "append-8-concurrent": [400, 4000],
+  update: [60, 600],
+  "lock-uncontended": [200, 2000],
+  "lock-handoff-inprocess": [40, 300],
+  "lock-handoff-crossprocess": [20, 200],
+  "index-update-10k": [50, 500],
   "rebuild-100k": [1, 1],
 };
 
-/** proper-lockfile's default retry waits a second per hand-off: a few are enough to show it. */
-const SLOW_HANDOFFS: [number, number] = [2, 5];
+/** proper-lockfile's default retry waits about a second per hand-off: one per round shows it in quick mode. */
+const SLOW_HANDOFFS: [number, number] = [1, 5];
 
 /**
  * The cells of a run: every workload of the mode (`rebuild-100k` only in full mode) × every
@@ -45,7 +45,7 @@ export function planCells(options: BenchOptions, seedAvailable: boolean): Cell[]
   const workloads = (options.workloads ?? WORKLOADS.filter((w) => !(options.quick && w === "rebuild-100k")));
   const cells: Cell[] = [];
   for (const workload of workloads) {
-    const contenders = Object.keys(TRIALS[workload]) as Contender[];
+    const contenders = [...NODE_CONTENDERS[workload]];
     if (seedAvailable && SEED_WORKLOADS.includes(workload)) contenders.push("seed-python");
     for (const contender of contenders) {
       if (options.contenders !== undefined && !options.contenders.includes(contender)) continue;

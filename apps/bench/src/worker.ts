@@ -5,16 +5,19 @@
  * - `node dist/worker.js --fixture <reports> <dir>`
  */
 import { isContender, isWorkload } from "./names.js";
-import { TRIALS } from "./trials/registry.js";
-import { writeSyntheticStore } from "./trials/syntheticStore.js";
+import { installSyncCounter } from "./syncCounter.js";
 
+// Before any trial module loads, so that every library sees the counting fsyncs.
+await installSyncCounter();
 const args = process.argv.slice(2);
 if (args[0] === "--fixture") {
+  const { writeSyntheticStore } = await import("./trials/syntheticStore.js");
   writeSyntheticStore(args[2] ?? "", Number(args[1]));
   process.exit(0);
 }
 const [workload = "", contender = "", dir = "", ops = "", warmup = "", fixture] = args;
-const trial = isWorkload(workload) && isContender(contender) ? TRIALS[workload][contender] : undefined;
+const { loadTrials } = await import("./trials/registry.js");
+const trial = isWorkload(workload) && isContender(contender) ? (await loadTrials(workload))[contender] : undefined;
 if (trial === undefined) {
   console.error(`worker: no trial for ${workload} / ${contender}`);
   process.exit(2);

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Measurement } from "../measurement.js";
 import type { Contender } from "../names.js";
 import { prng } from "../stats.js";
+import { syncCount } from "../syncCounter.js";
 import { type LockSide, lockSides, prepareLockDir } from "./lockSides.js";
 import { mark, sequential, type Trial, type TrialContext } from "./trialContext.js";
 
@@ -47,6 +48,7 @@ export const inProcessHandoffTrials: Partial<Record<Contender, Trial>> = Object.
       let holder = 0;
       let release = await sides[0].acquire();
       const latencies: number[] = [];
+      let fsyncs = 0;
       const handoff = async () => {
         const waiter = (holder + 1) % 2;
         const next = (sides[waiter] as LockSide).acquire();
@@ -62,13 +64,15 @@ export const inProcessHandoffTrials: Partial<Record<Contender, Trial>> = Object.
         for (let i = 0; i < ctx.warmup; i++) await handoff();
         latencies.length = 0;
         mark(ctx.dir, "begin");
+        const syncs = syncCount();
         for (let i = 0; i < ctx.ops; i++) await handoff();
+        fsyncs = syncCount() - syncs;
         mark(ctx.dir, "end");
         await release();
       } finally {
         await Promise.all(sides.map((s) => s.close()));
       }
-      return byLatency(latencies);
+      return byLatency(latencies, fsyncs);
     },
   ]),
 );
@@ -89,6 +93,7 @@ export const crossProcessHandoffTrials: Partial<Record<Contender, Trial>> = Obje
       const peer = fork(fileURLToPath(new URL("../lockPeer.js", import.meta.url)), [name, ctx.dir]);
       const hold = holdTimes(11);
       const latencies: number[] = [];
+      let fsyncs = 0;
       const handoff = async () => {
         let release = await side.acquire();
         await request(peer, "acquire", "waiting");
@@ -104,13 +109,15 @@ export const crossProcessHandoffTrials: Partial<Record<Contender, Trial>> = Obje
         for (let i = 0; i < ctx.warmup; i++) await handoff();
         latencies.length = 0;
         mark(ctx.dir, "begin");
+        const syncs = syncCount();
         for (let i = 0; i < ctx.ops; i++) await handoff();
+        fsyncs = syncCount() - syncs;
         mark(ctx.dir, "end");
       } finally {
         peer.kill();
         await side.close();
       }
-      return byLatency(latencies);
+      return byLatency(latencies, fsyncs);
     },
   ]),
 );
@@ -150,7 +157,7 @@ function request(peer: ChildProcess, type: string, until: string): Promise<PeerM
 }
 
 /** A hand-off measurement: ops/s is 1 / mean latency (the time the lock stood free). */
-function byLatency(latenciesUs: number[]): Measurement {
+function byLatency(latenciesUs: number[], fsyncs: number): Measurement {
   const totalUs = latenciesUs.reduce((a, b) => a + b, 0);
-  return { ops: latenciesUs.length, elapsedMs: totalUs / 1000, latenciesUs };
+  return { ops: latenciesUs.length, elapsedMs: totalUs / 1000, latenciesUs, fsyncs };
 }

@@ -1,24 +1,61 @@
 import type { Contender, Workload } from "../names.js";
-import { appendTrials } from "./append.js";
-import { indexUpdateTrials, rebuildTrials } from "./indexWorkloads.js";
-import { crossProcessHandoffTrials, inProcessHandoffTrials, uncontendedTrials } from "./locks.js";
-import { replaceTrials } from "./replace.js";
 import type { Trial } from "./trialContext.js";
-import { updateTrials } from "./update.js";
 
-/** The Node.js trials of every workload (seed-python runs from python/seedBench.py instead). */
-export const TRIALS: Record<Workload, Partial<Record<Contender, Trial>>> = {
-  "replace-4k": replaceTrials(4 * 1024),
-  "replace-64k": replaceTrials(64 * 1024),
-  append: appendTrials(1),
-  "append-8-concurrent": appendTrials(8),
-  update: updateTrials,
-  "lock-uncontended": uncontendedTrials,
-  "lock-handoff-inprocess": inProcessHandoffTrials,
-  "lock-handoff-crossprocess": crossProcessHandoffTrials,
-  "index-update-10k": indexUpdateTrials,
-  "rebuild-100k": rebuildTrials,
+type Trials = Partial<Record<Contender, Trial>>;
+
+const REPLACE: Contender[] = [
+  "living-reports",
+  "node-baseline-sync",
+  "node-baseline-async",
+  "write-file-atomic",
+  "atomically",
+  "steno",
+];
+const APPEND: Contender[] = ["living-reports", "node-baseline-sync", "node-baseline-async"];
+const LOCKS: Contender[] = ["living-reports", "proper-lockfile", "proper-lockfile-tuned"];
+
+/** The Node.js contenders of each workload (seed-python runs from python/seed_bench.py instead). */
+export const NODE_CONTENDERS: Record<Workload, readonly Contender[]> = {
+  "replace-4k": REPLACE,
+  "replace-64k": REPLACE,
+  append: APPEND,
+  "append-8-concurrent": APPEND,
+  update: ["living-reports", "node-baseline-sync"],
+  "lock-uncontended": LOCKS,
+  "lock-handoff-inprocess": LOCKS,
+  "lock-handoff-crossprocess": LOCKS,
+  "index-update-10k": ["living-reports", "node-baseline-sync"],
+  "rebuild-100k": ["living-reports"],
 };
 
 /** The workloads the Python seed module runs (it has no lock hand-off or index API to compare). */
 export const SEED_WORKLOADS: readonly Workload[] = ["replace-4k", "append", "update"];
+
+/**
+ * Loads the trials of one workload. Imports are per workload so that a worker process loads only
+ * the libraries its trial uses (process start-up is most of a short trial's cost).
+ */
+export async function loadTrials(workload: Workload): Promise<Trials> {
+  switch (workload) {
+    case "replace-4k":
+      return (await import("./replace.js")).replaceTrials(4 * 1024);
+    case "replace-64k":
+      return (await import("./replace.js")).replaceTrials(64 * 1024);
+    case "append":
+      return (await import("./append.js")).appendTrials(1);
+    case "append-8-concurrent":
+      return (await import("./append.js")).appendTrials(8);
+    case "update":
+      return (await import("./update.js")).updateTrials;
+    case "lock-uncontended":
+      return (await import("./locks.js")).uncontendedTrials;
+    case "lock-handoff-inprocess":
+      return (await import("./locks.js")).inProcessHandoffTrials;
+    case "lock-handoff-crossprocess":
+      return (await import("./locks.js")).crossProcessHandoffTrials;
+    case "index-update-10k":
+      return (await import("./indexWorkloads.js")).indexUpdateTrials;
+    case "rebuild-100k":
+      return (await import("./indexWorkloads.js")).rebuildTrials;
+  }
+}

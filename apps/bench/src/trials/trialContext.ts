@@ -1,6 +1,7 @@
 import { accessSync } from "node:fs";
 import { join } from "node:path";
 import type { Measurement } from "../measurement.js";
+import { syncCount } from "../syncCounter.js";
 
 /** The names of the marker paths a trial touches around its measured section (see fsyncCount.ts). */
 export const MARK_BEGIN = ".bench-mark-begin";
@@ -45,6 +46,7 @@ export async function sequential(
   for (let i = 0; i < ctx.warmup; i++) await op(i);
   const latenciesUs: number[] = new Array(ctx.ops);
   mark(ctx.dir, "begin");
+  const syncs = syncCount();
   const start = performance.now();
   for (let i = 0; i < ctx.ops; i++) {
     const t = performance.now();
@@ -52,8 +54,9 @@ export async function sequential(
     latenciesUs[i] = (performance.now() - t) * 1000;
   }
   const elapsedMs = performance.now() - start;
+  const fsyncs = syncCount() - syncs;
   mark(ctx.dir, "end");
-  return { ops: ctx.ops, elapsedMs, latenciesUs };
+  return { ops: ctx.ops, elapsedMs, latenciesUs, fsyncs };
 }
 
 /**
@@ -74,6 +77,7 @@ export async function concurrent(
   );
   const latenciesUs: number[] = [];
   mark(ctx.dir, "begin");
+  const syncs = syncCount();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
@@ -85,6 +89,7 @@ export async function concurrent(
     }),
   );
   const elapsedMs = performance.now() - start;
+  const fsyncs = syncCount() - syncs;
   mark(ctx.dir, "end");
-  return { ops: ctx.ops, elapsedMs, latenciesUs };
+  return { ops: ctx.ops, elapsedMs, latenciesUs, fsyncs };
 }

@@ -1,5 +1,6 @@
 import type { IndexEntry, Outline } from "../schema/index.js";
 import { assertReportId } from "../schema/index.js";
+import { refreshIfStale } from "./indexUpkeep.js";
 import { renameReport, revertReport, setReportStatus, tagReport, updateReport } from "./mutations.js";
 import { createReport, forkReport, synthesizeReports } from "./newReports.js";
 import { listReports, readHistory, readOutline, resolveReport } from "./reads.js";
@@ -143,6 +144,12 @@ export class OpenReportStore implements ReportStore {
   }
 
   async close(): Promise<void> {
+    // An index left stale by a failed append after a committed change is rebuilt before the
+    // session is marked clean: a clean session promises the next opener an index it can trust.
+    // If the rebuild fails too, `verify` reports the drift and `repair` (or the next write) mends it.
+    if (this.ctx.index.stale !== undefined && !this.ctx.options.readOnly) {
+      await refreshIfStale(this.ctx).catch(() => undefined);
+    }
     await this.ctx.session.close();
     await this.ctx.audit.closeAll();
     await this.ctx.locks.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatModelStats } from "../model/modelStats.js";
+import { formatModelStats, newModelStats } from "../model/modelStats.js";
 import { modelRunOptions, runModelBased } from "../model/runModelBased.js";
 import type { ConformanceTarget } from "./target.js";
 import { titleOf } from "./withRoot.js";
@@ -20,8 +20,12 @@ export function describeModelBased(target: ConformanceTarget): void {
     it(
       `random operations, crashes and faults keep the store equal to its model (${options.numRuns} runs, seed ${options.seed})`,
       async () => {
-        const stats = await runModelBased(target, options);
-        console.log(formatModelStats(target.name, options.seed, stats));
+        const stats = newModelStats();
+        try {
+          await runModelBased(target, options, stats);
+        } finally {
+          console.log(formatModelStats(target.name, options.seed, stats));
+        }
         expect(stats.runs).toBeGreaterThanOrEqual(options.numRuns);
       },
       options.numRuns * MS_PER_RUN,

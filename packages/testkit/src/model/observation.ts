@@ -1,6 +1,8 @@
 import {
   AuditEventSchema,
   type HistoryEvent,
+  type IndexEntry,
+  openReports,
   type Outline,
   parseAuditLog,
   type StorageBackend,
@@ -58,12 +60,31 @@ export async function observeStore(real: RealSystem): Promise<Observation> {
     out[`outline:${id}`] = realOutline(await store.get(id));
     out[`history:${id}`] = (await store.history(id)).map(eventLabel);
   }
-  for (const entry of await store.list()) {
-    out[`index:${entry.report_id}`] = { title: entry.current_title, tags: entry.tags, status: entry.status };
-  }
+  Object.assign(out, indexObservation(await store.list()));
   for (const entry of await store.trashList()) {
     out[`trash:${entry.report_id}`] = { title: entry.title };
     out[`history:${entry.report_id}`] = await trashedHistory(disk, entry.location);
+  }
+  return out;
+}
+
+/**
+ * The `index:` part of an observation as a process that opens the store now sees it: what is
+ * on disk, whatever the current store keeps in memory. Opens read-only, so it never writes.
+ */
+export async function observeIndexAsNewReader(real: RealSystem): Promise<Observation> {
+  const reader = await openReports(real.disk, { readOnly: true, lock: real.lock });
+  try {
+    return indexObservation(await reader.list());
+  } finally {
+    await reader.close();
+  }
+}
+
+function indexObservation(entries: readonly IndexEntry[]): Observation {
+  const out: Observation = {};
+  for (const entry of entries) {
+    out[`index:${entry.report_id}`] = { title: entry.current_title, tags: entry.tags, status: entry.status };
   }
   return out;
 }

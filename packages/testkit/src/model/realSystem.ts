@@ -1,23 +1,20 @@
-import { type OpenReportsOptions, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
+import {
+  type LockOptions,
+  type OpenReportsOptions,
+  openReports,
+  type ReportStore,
+  type StorageBackend,
+} from "@living-reports/core";
 import type { TargetRoot } from "../conformance/target.js";
-import { ProcessBackend } from "./processBackend.js";
+import { letLocksGoStale, lockOptionsFor, lockPaths } from "./lockAging.js";
 import type { ModelStats } from "./modelStats.js";
-
-/**
- * Lock times of the store under test: a small stale time, so that a process death is recovered
- * after a short (real, on node-fs) wait, with refreshes well inside it.
- */
-export const MODEL_LOCK = { staleMs: 300, refreshMs: 100, timeoutMs: 10_000 } as const;
-
-/** How long the lock clock moves at a death: past the stale time, with a margin. */
-const DEATH_WAIT_MS = MODEL_LOCK.staleMs + 100;
-
-/** The store options every incarnation opens with. */
-const STORE_OPTIONS: OpenReportsOptions = { create: true, lock: MODEL_LOCK };
+import { ProcessBackend } from "./processBackend.js";
 
 /** The system under test, as the commands drive it: the store of the current process on its disk. */
 export interface RealSystem {
   readonly root: TargetRoot;
+  /** The lock times every incarnation opens the store with. */
+  readonly lock: Required<LockOptions>;
   /** A backend over the current disk (`root.backend`, or what the last power loss left). */
   disk: StorageBackend;
   /** The current process: the store's backend, where faults are injected. */
@@ -25,40 +22,32 @@ export interface RealSystem {
   store: ReportStore;
   /** How many processes have run so far (each gets its own storage id). */
   incarnations: number;
-  /** The recovery report of the last open after a death, for the checks that follow it. */
-  lastOpen: ReportStore["recovery"] | undefined;
   readonly stats: ModelStats;
 }
 
 /** Opens the first process's store on a fresh root. @throws what `openReports` throws */
 export async function startSystem(root: TargetRoot, stats: ModelStats): Promise<RealSystem> {
+  const lock = lockOptionsFor(root);
   const process = new ProcessBackend(root.backend, 1);
-  const store = await openReports(process, STORE_OPTIONS);
-  return { root, disk: root.backend, process, store, incarnations: 1, lastOpen: undefined, stats };
+  const store = await openReports(process, storeOptions(lock));
+  return { root, lock, disk: root.backend, process, store, incarnations: 1, stats };
 }
 
 /**
- * proper-lockfile stamps lock mtimes rounded up to the second, so on a real disk a lock can look
- * up to this much younger than it is; back-dating by it stands for waiting that long.
- */
-const MTIME_ROUNDING_MS = 1_000;
-
-/**
  * The current process dies (no `close()`: its session lock and anything else it held stay on
- * disk), the lock clock moves past the stale time, and a new process opens the store over
- * `disk` (default: the same disk), which recovers what the dead one left. `disk` is what a power
- * loss left, for a crash.
+ * disk), time passes until its locks are stale, and a new process opens the store over `disk`
+ * (default: the same disk; for a power loss, what the crash left), which must recover what the
+ * dead one left.
  *
  * @throws what `openReports` throws (a failed recovery is a failed test)
  */
 export async function restartAfterDeath(real: RealSystem, disk: StorageBackend = real.disk): Promise<void> {
   await real.process.kill();
   real.disk = disk;
-  await letLocksGoStale(real, await lockPaths(disk, true));
+  await letLocksGoStale(real.root, disk, real.lock, await lockPaths(disk, true));
   real.incarnations += 1;
   real.process = new ProcessBackend(disk, real.incarnations);
-  real.store = await openReports(real.process, STORE_OPTIONS);
-  real.lastOpen = real.store.recovery;
+  real.store = await openReports(real.process, storeOptions(real.lock));
 }
 
 /**
@@ -71,35 +60,16 @@ export async function restartAfterDeath(real: RealSystem, disk: StorageBackend =
 export async function expireLeftoverLocks(real: RealSystem): Promise<boolean> {
   const left = await lockPaths(real.disk, false);
   if (left.length === 0) return false;
-  await letLocksGoStale(real, left);
+  await letLocksGoStale(real.root, real.disk, real.lock, left);
   return true;
-}
-
-/** Moves the lock clock past the stale time, and back-dates `paths` by the mtime rounding. */
-async function letLocksGoStale(real: RealSystem, paths: readonly string[]): Promise<void> {
-  await real.root.advanceClock(DEATH_WAIT_MS);
-  for (const path of paths) {
-    const { mtimeMs } = await real.disk.stat(path);
-    await real.disk.utimes(path, mtimeMs - MTIME_ROUNDING_MS);
-  }
-}
-
-/** The lock entries on `disk`: report, index and trash locks, and with `sessions` the session locks. */
-async function lockPaths(disk: StorageBackend, sessions: boolean): Promise<string[]> {
-  const top = await disk.readdir("");
-  const out: string[] = top.filter((n) => n === "index.lock");
-  const locksIn = async (dir: string) =>
-    (await disk.readdir(dir)).filter((n) => n.endsWith(".lock")).map((n) => `${dir}/${n}`);
-  if (top.includes(".trash")) out.push(...(await locksIn(".trash")));
-  if (sessions && top.includes(".sessions")) out.push(...(await locksIn(".sessions")));
-  if (top.includes("by_id")) {
-    for (const id of await disk.readdir("by_id")) out.push(...(await locksIn(`by_id/${id}`)));
-  }
-  return out;
 }
 
 /** Whether the current disk holds a writer's session lock (a process that wrote and did not close). */
 export async function hasSession(real: RealSystem): Promise<boolean> {
   if (!(await real.disk.readdir("")).includes(".sessions")) return false;
   return (await real.disk.readdir(".sessions")).some((name) => name.endsWith(".lock"));
+}
+
+function storeOptions(lock: Required<LockOptions>): OpenReportsOptions {
+  return { create: true, lock };
 }

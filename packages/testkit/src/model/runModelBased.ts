@@ -18,11 +18,11 @@ export interface ModelRunOptions {
 }
 
 /** Default runs per backend: enough to cover every command, short enough for `npm test`. */
-const DEFAULT_RUNS = 20;
+const DEFAULT_RUNS = 25;
 const DEFAULT_SEED = 20_250_401;
 
 /**
- * The options from the environment: `LR_MODEL_RUNS` (runs per backend, default 20) and
+ * The options from the environment: `LR_MODEL_RUNS` (runs per backend, default 25) and
  * `LR_MODEL_SEED` (default a fixed seed, so a failure replays).
  *
  * @throws Error when a variable is set but is not a non-negative integer
@@ -40,12 +40,17 @@ export function modelRunOptions(env: Record<string, string | undefined> = proces
  * sequence) and the model beside it, checking after every command that the store equals the
  * model, and `verify()` at the end. Shrinks a failing sequence to a minimal one.
  *
- * @returns what was explored (runs, commands, crashes, faults), shrinking included
+ * @param stats - receives what was explored (runs, commands, crashes, faults), shrinking
+ *   included, also when the property fails
+ * @returns `stats`
  * @throws the property failure: fast-check's report with the seed, the replay path and the
  *   shrunk command sequence
  */
-export async function runModelBased(target: ConformanceTarget, options: ModelRunOptions): Promise<ModelStats> {
-  const stats = newModelStats();
+export async function runModelBased(
+  target: ConformanceTarget,
+  options: ModelRunOptions,
+  stats: ModelStats = newModelStats(),
+): Promise<ModelStats> {
   const property = fc.asyncProperty(
     fc.commands(storeCommands(), { maxCommands: options.maxCommands, size: "max" }),
     async (commands) => {

@@ -71,6 +71,8 @@ export class FaultCommand implements AsyncCommand<StoreModel, RealSystem> {
       real.stats.faults.absorbed += 1;
       await expireLeftoverLocks(real);
       await assertMatchesModel(model.state, real, label);
+      // A resolved call is acknowledged: all of it must be on disk, as verify reads it.
+      await assertVerifies(real, label);
       return;
     }
     checkFailure(outcome.error, fired, prepared.expectedError, label);
