@@ -2,7 +2,8 @@
 
 Usage: python3 seed_bench.py <workload> <dir> <ops> <warmup>, with PYTHONPATH naming the seed's
 folder. Prints one JSON line {"ops", "elapsedMs", "latenciesUs"} like the Node.js worker, and
-touches the same marker paths around the measured section so that strace can count its fsyncs.
+touches the same marker paths around the measured section so that strace can count its fsyncs;
+os.fsync is wrapped to count them in the timed run too.
 
 - replace-4k: ReportStorage._save_outline_atomic with its backup switched off (the replace alone:
   temp write + fsync + rename + directory fsync, one fixed temp name).
@@ -78,6 +79,19 @@ def evolve_event(report_id: str, version: int) -> AuditEvent:
     )
 
 
+SYNCS = [0]
+_fsync = os.fsync
+
+
+def counted_fsync(fd: int) -> None:
+    """os.fsync, counted (the module calls it through `os`, so this sees every call)."""
+    SYNCS[0] += 1
+    _fsync(fd)
+
+
+os.fsync = counted_fsync
+
+
 def mark(root: str, which: str) -> None:
     os.access(os.path.join(root, f".bench-mark-{which}"), os.F_OK)
 
@@ -125,14 +139,16 @@ def main() -> None:
         op(i)
     latencies = []
     mark(root, "begin")
+    syncs = SYNCS[0]
     start = time.perf_counter_ns()
     for i in range(warmup, warmup + ops):
         t = time.perf_counter_ns()
         op(i)
         latencies.append((time.perf_counter_ns() - t) / 1000)
     elapsed = (time.perf_counter_ns() - start) / 1e6
+    fsyncs = SYNCS[0] - syncs
     mark(root, "end")
-    print(json.dumps({"ops": ops, "elapsedMs": elapsed, "latenciesUs": latencies}))
+    print(json.dumps({"ops": ops, "elapsedMs": elapsed, "latenciesUs": latencies, "fsyncs": fsyncs}))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ export interface RoundSample {
   opsPerSec: number;
   p50Us: number;
   p99Us: number;
+  /** fsync + fdatasync per operation as the process counted them (undefined if it could not). */
+  fsyncsPerOp: number | undefined;
 }
 
 /** Summarises one measurement. */
@@ -33,6 +35,7 @@ export function summarize(round: number, m: Measurement): RoundSample {
     opsPerSec: m.ops / (m.elapsedMs / 1000),
     p50Us: quantile(m.latenciesUs, 0.5),
     p99Us: quantile(m.latenciesUs, 0.99),
+    fsyncsPerOp: m.fsyncs === undefined ? undefined : m.fsyncs / m.ops,
   };
 }
 
@@ -41,8 +44,12 @@ export function cellKey(workload: Workload, contender: Contender): string {
   return `${workload}/${contender}`;
 }
 
-/** The rows of every cell with samples, in workload then contender order. */
-export function resultRows(samples: Map<string, RoundSample[]>, fsyncs: Map<string, number>): ResultRow[] {
+/**
+ * The rows of every cell with samples, in workload then contender order. fsyncs per operation
+ * come from `straced` (the strace pass) when it has the cell, else the median of the rounds'
+ * in-process counts.
+ */
+export function resultRows(samples: Map<string, RoundSample[]>, straced: Map<string, number>): ResultRow[] {
   const rows: ResultRow[] = [];
   for (const workload of WORKLOADS) {
     for (const contender of CONTENDERS) {
@@ -55,7 +62,7 @@ export function resultRows(samples: Map<string, RoundSample[]>, fsyncs: Map<stri
         opsPerSec: round(median(s.map((x) => x.opsPerSec)), 1),
         p50Us: round(median(s.map((x) => x.p50Us)), 1),
         p99Us: round(median(s.map((x) => x.p99Us)), 1),
-        fsyncsPerOp: fsyncs.has(key) ? round(fsyncs.get(key) ?? 0, 2) : null,
+        fsyncsPerOp: fsyncsOf(s, straced.get(key)),
         rounds: s.length,
       });
     }
@@ -74,6 +81,12 @@ export function roundRatio(samples: Map<string, RoundSample[]>, a: string, b: st
     return other === undefined ? [] : [s.opsPerSec / other];
   });
   return median(ratios);
+}
+
+function fsyncsOf(s: RoundSample[], straced: number | undefined): number | null {
+  if (straced !== undefined) return round(straced, 2);
+  const counted = s.flatMap((x) => (x.fsyncsPerOp === undefined ? [] : [x.fsyncsPerOp]));
+  return counted.length === 0 ? null : round(median(counted), 2);
 }
 
 function round(value: number, digits: number): number {

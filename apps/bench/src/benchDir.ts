@@ -3,13 +3,13 @@ import * as os from "node:os";
 import { join } from "node:path";
 
 /** `statfs` magic numbers of filesystems that are not a disk. */
-const MEMORY_FILESYSTEMS: Record<number, string> = { 0x01021994: "tmpfs", 0x858458f6: "ramfs" };
+const MEMORY_FILESYSTEMS: Record<number, string> = { 16914836: "tmpfs", 2240043254: "ramfs" };
 const KNOWN: Record<number, string> = {
-  0xef53: "ext4",
-  0x58465342: "xfs",
-  0x9123683e: "btrfs",
-  0x794c7630: "overlayfs",
-  0x2fc12fc1: "zfs",
+  61267: "ext4",
+  1481003842: "xfs",
+  2435016766: "btrfs",
+  2035054128: "overlayfs",
+  801189825: "zfs",
   ...MEMORY_FILESYSTEMS,
 };
 

@@ -3,9 +3,10 @@
  * and the directory). On `acquire` it starts waiting for the lock and says `waiting`; once it gets
  * the lock it notes the monotonic time, releases at once, and answers `released` with that time.
  */
-import type { PeerMessage } from "./trials/locks.js";
-import { lockSides } from "./trials/lockSides.js";
+
 import { isContender } from "./names.js";
+import { lockSides } from "./trials/lockSides.js";
+import type { PeerMessage } from "./trials/locks.js";
 
 const [name = "", dir = ""] = process.argv.slice(2);
 const makeSide = isContender(name) ? lockSides[name] : undefined;

@@ -12,27 +12,31 @@ export interface BenchOptions {
   contenders: Contender[] | undefined;
   /** `--dir D`: where trials write (default: the OS temp dir unless it is tmpfs). */
   dir: string | undefined;
-  /** `--no-strace`: skip counting fsyncs. */
+  /**
+   * Also count fsyncs with strace in an extra pass (`--strace` / `--no-strace`; default: on in
+   * full mode, off in quick mode, where the in-process counts of the timed rounds are used).
+   */
   strace: boolean;
   /** `--seed N`: the seed of the shuffles (default: the time). */
   seed: number;
 }
 
 const USAGE =
-  "usage: bench [--quick] [--rounds N] [--workload a,b] [--contender a,b] [--dir D] [--no-strace] [--seed N]";
+  "usage: bench [--quick] [--rounds N] [--workload a,b] [--contender a,b] [--dir D] [--strace|--no-strace] [--seed N]";
 
 /**
  * Parses the bench's arguments.
  * @throws Error with the usage for an unknown flag, workload or contender, or a bad number
  */
 export function parseOptions(argv: readonly string[]): BenchOptions {
+  let strace: boolean | undefined;
   const o: BenchOptions = {
     quick: false,
     rounds: 0,
     workloads: undefined,
     contenders: undefined,
     dir: undefined,
-    strace: true,
+    strace: false,
     seed: Date.now() % 2 ** 31,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -43,7 +47,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       return v;
     };
     if (flag === "--quick") o.quick = true;
-    else if (flag === "--no-strace") o.strace = false;
+    else if (flag === "--no-strace") strace = false;
+    else if (flag === "--strace") strace = true;
     else if (flag === "--rounds") o.rounds = positive(value(), flag);
     else if (flag === "--seed") o.seed = positive(value(), flag);
     else if (flag === "--dir") o.dir = value();
@@ -52,12 +57,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else throw new Error(`unknown argument ${flag}\n${USAGE}`);
   }
   if (o.rounds === 0) o.rounds = o.quick ? 3 : 7;
+  o.strace = strace ?? !o.quick;
   return o;
 }
 
 function positive(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${text}\n${USAGE}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${flag} needs a positive integer, got ${text}\n${USAGE}`);
   return n;
 }
 

@@ -1,5 +1,5 @@
-import type { BenchOptions } from "./options.js";
 import { type Contender, WORKLOADS, type Workload } from "./names.js";
+import type { BenchOptions } from "./options.js";
 import { INDEX_REPORTS, REBUILD_REPORTS } from "./trials/indexWorkloads.js";
 import { NODE_CONTENDERS, SEED_WORKLOADS } from "./trials/registry.js";
 
@@ -42,7 +42,7 @@ const SLOW_HANDOFFS: [number, number] = [1, 5];
  */
 export function planCells(options: BenchOptions, seedAvailable: boolean): Cell[] {
   const mode = options.quick ? 0 : 1;
-  const workloads = (options.workloads ?? WORKLOADS.filter((w) => !(options.quick && w === "rebuild-100k")));
+  const workloads = options.workloads ?? WORKLOADS.filter((w) => !(options.quick && w === "rebuild-100k"));
   const cells: Cell[] = [];
   for (const workload of workloads) {
     const contenders = [...NODE_CONTENDERS[workload]];

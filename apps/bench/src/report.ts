@@ -36,14 +36,18 @@ export function markdownReport(
   for (const r of rows) {
     const ours = cellKey(r.workload, "living-reports");
     const rel =
-      r.contender === "living-reports" ? "1.00×" : `${roundRatio(samples, cellKey(r.workload, r.contender), ours).toFixed(2)}×`;
+      r.contender === "living-reports"
+        ? "1.00×"
+        : `${roundRatio(samples, cellKey(r.workload, r.contender), ours).toFixed(2)}×`;
     out.push(
       `| ${r.workload} | ${r.contender} | ${fmt(r.opsPerSec)} | ${fmt(r.p50Us)} | ${fmt(r.p99Us)} | ${r.fsyncsPerOp ?? "–"} | ${rel} |`,
     );
   }
   out.push("", "| target | measured | holds |", "| --- | --- | --- |");
   for (const t of targets) {
-    out.push(`| ${t.target} | ${t.measured} | ${t.holds === undefined ? "n/a" : t.holds ? "yes" : "**no**"} |`);
+    out.push(
+      `| ${t.target} | ${t.measured} | ${t.holds === undefined ? "n/a" : t.holds ? "yes" : "**no**"} |`,
+    );
   }
   if (notes.length > 0) out.push("", ...notes.map((n) => `Note: ${n}`));
   return `${out.join("\n")}\n`;

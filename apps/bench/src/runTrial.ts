@@ -18,8 +18,8 @@ const TIMEOUT_MS = 180_000;
 
 /**
  * Runs one cell in a fresh process in a fresh folder under `dir` and returns its measurement;
- * with `strace`, runs it under strace instead and also returns the fsync + fdatasync calls made
- * between its marks. The folder is removed afterwards.
+ * with `strace`, runs it under strace instead and also returns (`straced`) the fsync + fdatasync
+ * syscalls made between its marks. The folder is removed afterwards.
  * @throws Error when the process fails, times out or prints no measurement
  */
 export function runTrial(
@@ -27,7 +27,7 @@ export function runTrial(
   dir: string,
   seed: SeedRunner | undefined,
   strace = false,
-): Measurement & { fsyncs?: number } {
+): Measurement & { straced?: number } {
   const work = fs.mkdtempSync(join(dir, `${cell.workload}-${cell.contender}-`));
   const traceFile = join(dir, `${cell.workload}-${cell.contender}.strace`);
   try {
@@ -55,9 +55,10 @@ export function runTrial(
     }
     const last = result.stdout.trim().split("\n").pop() ?? "";
     const parsed: unknown = JSON.parse(last);
-    if (!isMeasurement(parsed)) throw new Error(`${cell.workload} / ${cell.contender} printed no measurement`);
+    if (!isMeasurement(parsed))
+      throw new Error(`${cell.workload} / ${cell.contender} printed no measurement`);
     if (!strace) return parsed;
-    return { ...parsed, fsyncs: countFsyncs(fs.readFileSync(traceFile, "utf8")) };
+    return { ...parsed, straced: countFsyncs(fs.readFileSync(traceFile, "utf8")) };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(traceFile, { force: true });
@@ -70,8 +71,11 @@ export function runTrial(
  */
 export function makeFixture(path: string, reports: number): void {
   fs.mkdirSync(path, { recursive: true });
-  const result = spawnSync(process.execPath, [WORKER, "--fixture", String(reports), path], { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`fixture of ${reports} reports failed: ${result.stderr.slice(-2000)}`);
+  const result = spawnSync(process.execPath, [WORKER, "--fixture", String(reports), path], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0)
+    throw new Error(`fixture of ${reports} reports failed: ${result.stderr.slice(-2000)}`);
 }
 
 /** True when strace runs here (installed, and ptrace allowed). */

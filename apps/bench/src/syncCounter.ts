@@ -1,5 +1,8 @@
-import * as fs from "node:fs";
-import { syncBuiltinESMExports } from "node:module";
+import type * as NodeFs from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
+
+/** The CommonJS `fs` object: the one every form of import reads its functions from. */
+const fs = createRequire(import.meta.url)("node:fs") as typeof NodeFs;
 
 let count = 0;
 let installed = false;

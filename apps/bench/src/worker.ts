@@ -17,7 +17,8 @@ if (args[0] === "--fixture") {
 }
 const [workload = "", contender = "", dir = "", ops = "", warmup = "", fixture] = args;
 const { loadTrials } = await import("./trials/registry.js");
-const trial = isWorkload(workload) && isContender(contender) ? (await loadTrials(workload))[contender] : undefined;
+const trial =
+  isWorkload(workload) && isContender(contender) ? (await loadTrials(workload))[contender] : undefined;
 if (trial === undefined) {
   console.error(`worker: no trial for ${workload} / ${contender}`);
   process.exit(2);

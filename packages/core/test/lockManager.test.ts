@@ -1,121 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
-import type { FileStat, StorageBackend } from "../src/backend/storageBackend.js";
 import { ErrorCode } from "../src/errors/errorCodes.js";
-import { fromSystemError } from "../src/errors/fromSystemError.js";
-import type { Clock, TimerHandle } from "../src/lock/clock.js";
-import { createLockManager, type LockManagerOptions } from "../src/lock/createLockManager.js";
-import type { LockManager } from "../src/lock/lockManager.js";
+import { MAX_HANDOFFS, TENURE_BUDGET_MS } from "../src/lock/fairness.js";
+import type { LockHandle } from "../src/lock/lockManager.js";
+import { LOCK, OPTS, world } from "./lockWorld.js";
 
 // The lock protocol on a tiny in-memory backend and a virtual clock: what the conformance suite
 // cannot reach through a backend's own manager (refresh failures, replaced locks, the stall hook,
-// hand-over without disk I/O, dead reclaim guards, option checks).
-
-type Node = { kind: "file" | "directory"; mtimeMs: number; ino: number };
-
-/** Directories and empty files in a map; `fail` injects an errno per call. */
-class TinyBackend {
-  readonly nodes = new Map<string, Node>([["", { kind: "directory", mtimeMs: 0, ino: 1 }]]);
-  readonly calls: string[] = [];
-  fail: (op: string, path: string) => string | undefined = () => undefined;
-  private ino = 1;
-  constructor(
-    readonly storageId: string,
-    private readonly clock: Clock,
-  ) {}
-
-  private check(op: string, path: string): void {
-    this.calls.push(`${op} ${path}`);
-    const errno = this.fail(op, path);
-    if (errno !== undefined) throw sys(errno, path, op);
-  }
-  async mkdir(path: string): Promise<void> {
-    this.check("mkdir", path);
-    const parent = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-    if (this.nodes.get(parent)?.kind !== "directory") throw sys("ENOENT", path, "mkdir");
-    if (this.nodes.has(path)) throw sys("EEXIST", path, "mkdir");
-    this.ino += 1;
-    this.nodes.set(path, { kind: "directory", mtimeMs: this.clock.now(), ino: this.ino });
-  }
-  async rmdir(path: string): Promise<void> {
-    this.check("rmdir", path);
-    if (this.nodes.get(path)?.kind !== "directory") throw sys("ENOENT", path, "rmdir");
-    this.nodes.delete(path);
-  }
-  async unlink(path: string): Promise<void> {
-    this.check("unlink", path);
-    if (this.nodes.get(path)?.kind !== "file") throw sys("ENOENT", path, "unlink");
-    this.nodes.delete(path);
-  }
-  async stat(path: string): Promise<FileStat> {
-    this.check("stat", path);
-    const node = this.nodes.get(path);
-    if (node === undefined) throw sys("ENOENT", path, "stat");
-    return { kind: node.kind, size: 0, mtimeMs: node.mtimeMs, ino: node.ino };
-  }
-  async utimes(path: string, mtimeMs: number): Promise<void> {
-    this.check("utimes", path);
-    const node = this.nodes.get(path);
-    if (node === undefined) throw sys("ENOENT", path, "utimes");
-    node.mtimeMs = mtimeMs;
-  }
-  /** The backend as the lock manager sees it (only the calls locks make exist). */
-  get asBackend(): StorageBackend {
-    return this as unknown as StorageBackend;
-  }
-}
-
-function sys(code: string, path: string, op: string) {
-  return fromSystemError(Object.assign(new Error(code), { code }), path, op);
-}
-
-/** Time that moves only in `advance`, firing due timers one by one and letting their work settle. */
-class TestClock implements Clock {
-  private t = 1_000_000;
-  private readonly timers = new Map<object, { due: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const handle = {};
-    this.timers.set(handle, { due: this.t + ms, fn });
-    return handle as unknown as TimerHandle;
-  }
-  clearTimeout(handle: TimerHandle): void {
-    this.timers.delete(handle as unknown as object);
-  }
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const next = [...this.timers].filter(([, v]) => v.due <= end).sort((a, b) => a[1].due - b[1].due)[0];
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].due;
-      next[1].fn();
-      await settle();
-    }
-    this.t = end;
-    await settle();
-  }
-}
-
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-};
-
-const OPTS = { staleMs: 1_000, refreshMs: 300, timeoutMs: 5_000 };
-const LOCK = "r/.lock";
-
-function world(extra: Omit<LockManagerOptions, "clock"> = {}) {
-  const clock = new TestClock();
-  const id = `tiny:${Math.random()}`;
-  const disk = new TinyBackend(id, clock);
-  disk.nodes.set("r", { kind: "directory", mtimeMs: 0, ino: 99 });
-  const manager = (storageId = id): LockManager => {
-    const view = Object.create(disk, { storageId: { value: storageId } }) as TinyBackend;
-    return createLockManager(view.asBackend, { clock, ...extra });
-  };
-  return { clock, disk, manager };
-}
+// hand-over without disk I/O, fairness to other processes, dead reclaim guards, option checks).
 
 describe("lock manager (core, virtual clock)", () => {
   it("keeps a live holder fresh across many stale times", async () => {
@@ -280,5 +171,72 @@ describe("lock manager (core, virtual clock)", () => {
     await expect(m.acquire(LOCK, { timeoutMs: -1 })).rejects.toMatchObject({ code: ErrorCode.INVALID_INPUT });
     await expect(m.acquire("")).rejects.toMatchObject({ code: ErrorCode.INVALID_PATH });
     await expect(m.acquire("../x.lock")).rejects.toMatchObject({ code: ErrorCode.INVALID_PATH });
+  });
+
+  describe("fairness to other processes (two storage ids: two processes)", () => {
+    it("a busy process hands over in memory only a few times, then a waiter elsewhere gets in", async () => {
+      const { manager } = world();
+      const [busy, other] = [manager("process-a"), manager("process-b")];
+      const order: string[] = [];
+      let stop = false;
+      const lane = async (name: string) => {
+        // Bounded, so that an unfair manager fails the test instead of spinning forever.
+        while (!stop && order.length < 50) {
+          const h = await busy.acquire(LOCK, OPTS);
+          order.push(name);
+          await h.release();
+        }
+      };
+      const first = await busy.acquire(LOCK, OPTS);
+      const lanes = [lane("a1"), lane("a2")];
+      const foreign = other.acquire(LOCK, OPTS).then(async (h) => {
+        order.push("b");
+        stop = true;
+        await h.release();
+      });
+      await first.release();
+      await foreign;
+      await Promise.all(lanes);
+      // Overtaken only by the hand-offs of the busy process's current disk tenure.
+      expect(order.indexOf("b")).toBe(MAX_HANDOFFS);
+      await Promise.all([busy.close(), other.close()]);
+    });
+
+    it("alone, the busy process's next waiter takes the lock back from disk, in FIFO order", async () => {
+      const { disk, manager } = world();
+      const m = manager();
+      const first = await m.acquire(LOCK, OPTS);
+      const order: number[] = [];
+      const waiters = Array.from({ length: MAX_HANDOFFS + 2 }, (_, i) =>
+        m.acquire(LOCK, OPTS).then(async (h) => {
+          order.push(i);
+          await h.release();
+        }),
+      );
+      const before = disk.calls.length;
+      await first.release();
+      await Promise.all(waiters);
+      expect(order).toEqual(waiters.map((_, i) => i));
+      const ops = disk.calls.slice(before).filter((c) => /^(mkdir|rmdir) /.test(c));
+      // One release through the disk after MAX_HANDOFFS hand-offs, then the last release.
+      expect(ops).toEqual([`rmdir ${LOCK}`, `mkdir ${LOCK}`, `rmdir ${LOCK}`]);
+    });
+
+    it("a tenure longer than its time budget goes back through the disk at its next release", async () => {
+      const { clock, disk, manager } = world();
+      const m = manager();
+      const first = await m.acquire(LOCK, OPTS);
+      const next = m.acquire(LOCK, OPTS);
+      await clock.advance(TENURE_BUDGET_MS);
+      const before = disk.calls.length;
+      await first.release();
+      const taken: LockHandle = await next;
+      expect(disk.calls.slice(before).filter((c) => /^(mkdir|rmdir) /.test(c))).toEqual([
+        `rmdir ${LOCK}`,
+        `mkdir ${LOCK}`,
+      ]);
+      taken.assertHeld();
+      await taken.release();
+    });
   });
 });

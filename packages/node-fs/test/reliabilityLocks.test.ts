@@ -27,7 +27,7 @@ describe("reliability: locks across processes (node-fs)", () => {
   // another process, polling with mkdir, is overtaken without bound (here by every acquisition
   // of the holding process) and times out under sustained load. Fair means overtaken by at most
   // a few turns of each other waiter.
-  it.fails("fairness: a waiter in another process is served within a few turns of a busy holder", async () => {
+  it("fairness: a waiter in another process is served within a few turns of a busy holder", async () => {
     const r = await runStarvation({ times: 200, holdMs: 10 });
     expect(r.failedLockers).toEqual([]);
     expect(r.locks.holds).toBe(201);

@@ -6,6 +6,7 @@ export {
   type LegacyFixture,
   readFixture,
 } from "./conformance/legacy.js";
+export { describeModelBased } from "./conformance/modelBased.js";
 export { runConformanceSuite } from "./conformance/runConformanceSuite.js";
 export { describeSyscallBudget } from "./conformance/syscallBudget.js";
 export type { ConformanceTarget, TargetRoot } from "./conformance/target.js";

@@ -14,7 +14,8 @@ const TARGET = "outline.json";
 
 /** The atomic-replace trials of `replace-4k` / `replace-64k`, over an outline JSON of `bytes`. */
 export function replaceTrials(bytes: number): Partial<Record<Contender, Trial>> {
-  const text = (i: number) => JSON.stringify({ ...outlineOfSize(bytes), title: `Growth review ${i}` }, null, 2);
+  const text = (i: number) =>
+    JSON.stringify({ ...outlineOfSize(bytes), title: `Growth review ${i}` }, null, 2);
   // One document per op index, made before the clock starts: every contender writes the same bytes.
   const documents = (ctx: TrialContext) => Array.from({ length: ctx.warmup + ctx.ops }, (_, i) => text(i));
   return {

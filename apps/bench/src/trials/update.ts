@@ -53,7 +53,12 @@ function bareUpdate(root: string): (i: number) => void {
   const index = fs.openSync(join(root, "index.jsonl"), "a");
   return (i) => {
     const at = new Date();
-    const next = { ...outline, title: `Growth review ${i}`, outline_version: i + 2, updated_at: at.toISOString() };
+    const next = {
+      ...outline,
+      title: `Growth review ${i}`,
+      outline_version: i + 2,
+      updated_at: at.toISOString(),
+    };
     fs.linkSync(target, join(backups, `outline.json.${at.getTime()}_${i}.bak`));
     syncDirSync(backups);
     replaceSync(dir, target, Buffer.from(JSON.stringify(next, null, 2)));

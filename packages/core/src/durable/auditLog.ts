@@ -69,10 +69,12 @@ export class AuditLog {
 
   /**
    * Reads and checks the log (a missing file reads as empty) and prepares appends after its
-   * last complete line. Writes nothing unless `repairTail` is set and there is a torn tail: then
-   * the tail is truncated and the truncation datasynced. A torn tail left in place makes
-   * {@link append} refuse (appending would glue a record onto it). Middle problems are returned,
-   * not thrown: deciding about them is the caller's. May be called again to reopen.
+   * last complete line. Writes nothing unless `repairTail` is set and there is a torn tail in an
+   * otherwise clean log: then the tail is truncated and the truncation datasynced. A torn tail
+   * left in place makes {@link append} refuse (appending would glue a record onto it). A log with
+   * problems (damage anywhere, SPEC G3) is never cut, and {@link append} refuses with
+   * CORRUPT_LOG naming the first damaged line; the problems are returned, not thrown, so that
+   * readers and repair can decide. May be called again to reopen.
    *
    * @throws LivingReportsError mapped I/O errors (the file exists but cannot be read or cut)
    */
@@ -91,7 +93,16 @@ export class AuditLog {
     const result = parseAuditLog(bytes);
     this.#refusal = undefined;
     const completeLines = countNewlines(bytes, result.validBytes);
-    if (result.tornTail !== null) {
+    const damage = result.problems[0];
+    if (damage !== undefined) {
+      // Appending would bury the damage under acknowledged lines, and cutting a tail off a
+      // damaged log could delete evidence: only repair rewrites such a log.
+      this.#refusal = new LivingReportsError(
+        ErrorCode.CORRUPT_LOG,
+        `${this.#path}: ${damage.message}; the log refuses appends until it is repaired`,
+        { path: this.#path, line: damage.line, details: { problems: result.problems } },
+      );
+    } else if (result.tornTail !== null) {
       if (options.repairTail === true) {
         const handle = await this.#ensureHandle();
         await step(() => handle.truncate(result.validBytes), this.#path, "truncate");
@@ -119,7 +130,8 @@ export class AuditLog {
    * durable, with the line as it now stands in the file.
    *
    * @throws LivingReportsError INVALID_INPUT (record not encodable; nothing written), CLOSED (not
-   *   open), CORRUPT_LOG (torn tail not repaired), or the mapped I/O error of the failed batch
+   *   open), CORRUPT_LOG (torn tail not repaired, or a damaged log: `line` names the first
+   *   damaged line), or the mapped I/O error of the failed batch
    */
   append(record: Record<string, unknown>): Promise<AuditLine> {
     if (!this.#opened || this.#closed)

@@ -46,6 +46,7 @@ export interface AuditReadResult {
 }
 
 const NEWLINE = 0x0a;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 const OPEN_BRACE = 0x7b;
 const QUOTE = 0x22;
 /** Bounds the work spent on one damaged line: each candidate costs a parse of the rest of it. */
@@ -62,7 +63,9 @@ const MAX_SALVAGE_CANDIDATES = 256;
  *   chain value is the hash of its bytes. Once a framed line has appeared, a legacy line is a
  *   problem (the library never writes one).
  * - The last line is a torn tail (reported in `tornTail`, excluded from `validBytes`) when it
- *   has no `\n` or does not verify, unless it holds a salvageable record.
+ *   has no `\n`; or when it does not parse as JSON at all (no salvageable record in it) and the
+ *   rest of the log has no problem. A last line that parses but does not verify, or an
+ *   unparseable one in a log with other problems, is a problem like any other line.
  * - A line holding a torn fragment followed by a complete record yields that record as
  *   `salvaged` plus a problem describing the fragment.
  * - Any other unreadable line is a problem; it is not returned as a line.
@@ -105,7 +108,8 @@ export function parseAuditLog(bytes: Uint8Array): AuditReadResult {
         );
         checked = salvage.line;
         kind = "salvaged";
-      } else if (isLast) {
+      } else if (isLast && !parsesAsJson(content)) {
+        // Torn only if the rest of the log is clean: decided after the loop.
         tornTail = { offset, length };
         break;
       } else {
@@ -139,8 +143,33 @@ export function parseAuditLog(bytes: Uint8Array): AuditReadResult {
     offset = end + 1;
   }
 
+  if (tornTail !== null && problems.length > 0 && bytes[bytes.length - 1] === NEWLINE) {
+    // A complete last line that does not parse is taken for a torn append only in an otherwise
+    // clean log: in a damaged one (a hand-edited file) it is damage like the rest, and cutting
+    // it would delete bytes no crash produced. (A tail without its newline stays a torn tail;
+    // the writer still refuses to cut it while the log has problems.)
+    const checked = checkAuditLine(bytes.subarray(tornTail.offset, bytes.length - 1));
+    problem("error" in checked ? checked.error : "unreadable last line");
+    chain = sha256Hex(bytes.subarray(tornTail.offset));
+    tornTail = null;
+  }
   const validBytes = tornTail === null ? bytes.length : tornTail.offset;
   return { lines, validBytes, tornTail, problems, tailHash: chain };
+}
+
+/**
+ * Whether a line's bytes are JSON at all. A crash can leave a complete last line that is not
+ * (pages of a multi-page append persisted out of order: a page that never reached the disk reads
+ * as zeros, and a NUL is never valid JSON), but not one that parses yet fails its checks:
+ * docs/FORMAT.md, "Reading a log".
+ */
+function parsesAsJson(content: Uint8Array): boolean {
+  try {
+    JSON.parse(strictUtf8.decode(content));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

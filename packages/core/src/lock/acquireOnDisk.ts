@@ -7,7 +7,8 @@ import { reclaimOwnLeftover, reclaimStale } from "./reclaim.js";
 
 /** Retry delays of a cross-process waiter: a few ms, doubling, capped, jittered. */
 const FIRST_RETRY_MS = 2;
-const MAX_RETRY_MS = 25;
+/** The longest pause of a waiter between two tries (the fairness yield must outlast it). */
+export const MAX_RETRY_MS = 25;
 
 /** What {@link acquireOnDisk} works with. */
 export interface DiskAcquisition {

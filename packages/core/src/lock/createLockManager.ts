@@ -5,6 +5,7 @@ import { LivingReportsError } from "../errors/livingReportsError.js";
 import { acquireOnDisk } from "./acquireOnDisk.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Lease, LockHooks } from "./lease.js";
+import { mustYield, YIELD_TURN, yieldToOthers } from "./fairness.js";
 import { enterQueue, handOver, passTurn } from "./localQueue.js";
 import { lockTimeout, managerClosed } from "./lockErrors.js";
 import { HeldLock } from "./lockHandle.js";
@@ -31,6 +32,9 @@ export interface LockManagerOptions {
  * - Waiters for one lock in this process (same `backend.storageId` and path, across managers)
  *   queue in memory, first come first served, and the held lock is handed from one to the next
  *   without touching the disk; only the head of the queue works the disk, retrying every few ms.
+ *   The hand-off is bounded (fairness.ts): after a few hand-offs, or a short time, the lock goes
+ *   back through the disk and this process's next waiter stays away long enough for a waiter in
+ *   another process to take it.
  * - A lock whose mtime is older than `staleMs` by the clock is reclaimed under a guard, so that
  *   of two reclaimers only one removes it; a lock this process failed to remove on release (tried
  *   three times) is reclaimed the same way at its next acquisition here, without waiting; a regular `.lock` file (the Python module's fallback
@@ -71,9 +75,11 @@ class QueuedLockManager implements LockManager {
     const o = resolveOptions(this.defaults, options);
     const key = `${this.backend.storageId}\0${lockPath}`;
     const start = this.clock.now();
-    let lease = await this.waitTurn(key, lockPath, o);
+    const turn = await this.waitTurn(key, lockPath, o);
+    let lease = turn === YIELD_TURN ? undefined : turn;
     if (lease === undefined) {
       try {
+        if (turn === YIELD_TURN) await yieldToOthers(this.clock, start + o.timeoutMs);
         lease = await acquireOnDisk({
           backend: this.backend,
           primitive: this.primitive,
@@ -112,9 +118,12 @@ class QueuedLockManager implements LockManager {
     if (failed !== undefined) throw failed.reason;
   }
 
-  /** Waits in the in-process queue; resolves with the lock when it was handed over. */
-  private waitTurn(key: string, path: string, o: Resolved): Promise<Lease | undefined> {
-    const ticket = enterQueue<Lease>(key);
+  /**
+   * Waits in the in-process queue; resolves with the lock when it was handed over, with
+   * {@link YIELD_TURN} after a fairness release, else with the bare turn.
+   */
+  private waitTurn(key: string, path: string, o: Resolved): Promise<Turn> {
+    const ticket = enterQueue<Lease | typeof YIELD_TURN>(key);
     if (!ticket.queued) return ticket.granted;
     return new Promise((resolve, reject) => {
       const leave = (err: LivingReportsError) => {
@@ -136,10 +145,18 @@ class QueuedLockManager implements LockManager {
     });
   }
 
-  /** Hands a healthy lock to the next waiter in this process, else removes it and passes the turn. */
+  /**
+   * Hands a healthy lock to the next waiter in this process while its tenure lasts (fairness.ts);
+   * else removes it and passes the turn, telling the next waiter to yield after a fairness release.
+   */
   private async release(key: string, handle: HeldLock, lease: Lease): Promise<void> {
     this.held.delete(handle);
-    if (lease.isHealthy(handle.staleMs) && handOver(key, lease)) return;
+    const healthy = lease.isHealthy(handle.staleMs);
+    const yielding = healthy && mustYield(lease, this.clock.now());
+    if (healthy && !yielding && handOver(key, lease)) {
+      lease.handoffs += 1;
+      return;
+    }
     try {
       await lease.finish(handle.staleMs);
     } catch (err) {
@@ -147,10 +164,13 @@ class QueuedLockManager implements LockManager {
       if (leftover !== undefined) rememberLeftover(key, leftover);
       throw err;
     } finally {
-      passTurn(key);
+      if (!yielding || !handOver(key, YIELD_TURN)) passTurn(key);
     }
   }
 }
+
+/** What a waiter is granted: the held lock, the turn to yield and then try the disk, or the bare turn. */
+type Turn = Lease | typeof YIELD_TURN | undefined;
 
 function checkLockPath(path: string): string {
   const lockPath = normalizePath(path);

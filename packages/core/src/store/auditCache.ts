@@ -1,7 +1,7 @@
 import type { StorageBackend } from "../backend/storageBackend.js";
 import { type AuditLine, AuditLog, type AuditReadResult } from "../durable/index.js";
 import { ErrorCode } from "../errors/errorCodes.js";
-import { isLivingReportsError } from "../errors/livingReportsError.js";
+import { isLivingReportsError, LivingReportsError } from "../errors/livingReportsError.js";
 import { type CommittedTail, committedTail } from "./auditEvents.js";
 import { auditPath } from "./layout.js";
 
@@ -36,7 +36,12 @@ export class AuditLogCache {
     private readonly max = 32,
   ) {}
 
-  /** Opens (or reuses) report `id`'s log; call only under the report's lock. */
+  /**
+   * Opens (or reuses) report `id`'s log, cutting a torn tail off a clean log; call only under
+   * the report's lock.
+   * @throws LivingReportsError CORRUPT_LOG (with the first damaged `line`, all problems in
+   *   `details`) when the log is damaged: nothing is cut or written; or a mapped I/O error
+   */
   async open(id: string): Promise<OpenedLog> {
     const path = auditPath(id);
     const stat = await statOrMissing(this.backend, path);
@@ -52,6 +57,17 @@ export class AuditLogCache {
     }
     const log = new AuditLog(this.backend, path);
     const read = await log.open({ repairTail: true });
+    const damage = read.problems[0];
+    if (damage !== undefined) {
+      // Refused before the write touches anything; only repair rewrites a damaged log (G3).
+      await log.close();
+      throw new LivingReportsError(ErrorCode.CORRUPT_LOG, `${path}: ${damage.message}; run repair`, {
+        id,
+        path,
+        line: damage.line,
+        details: { problems: read.problems },
+      });
+    }
     const entry: Entry = { log, tail: committedTail(read.lines), size: read.validBytes, ino: stat.ino };
     await this.remember(id, entry);
     return { log, tail: entry.tail, read };

@@ -5,7 +5,7 @@ import type { LockHandle } from "../lock/lockManager.js";
 import { assertReportId } from "../schema/index.js";
 import { EMPTY_SHA256, sha256Hex } from "../util/hash.js";
 import { auditPath } from "./layout.js";
-import { withReportLock } from "./reportLock.js";
+import { acquireReportLock, withReportLock } from "./reportLock.js";
 import type { Mended } from "./reportRecovery.js";
 import type { StoreContext } from "./storeContext.js";
 import { rebuildIndex, reportIds } from "./storeRecovery.js";
@@ -31,7 +31,15 @@ export async function repairStore(ctx: StoreContext, id: string | undefined): Pr
   for (const [i, reportId] of ids.entries()) {
     const before = ctx.mended.length;
     try {
-      await withReportLock(ctx, reportId, (_report, lock) => rewriteGluedLog(ctx, reportId, lock, mended));
+      // The glued records first: until they are rewritten the log is damaged, and the per-write
+      // recovery that follows refuses a damaged log.
+      const lock = await acquireReportLock(ctx, reportId);
+      try {
+        await rewriteGluedLog(ctx, reportId, lock, mended);
+      } finally {
+        await lock.release();
+      }
+      await withReportLock(ctx, reportId, async () => undefined);
     } catch (err) {
       if (!(err instanceof LivingReportsError) || only !== undefined) throw err;
       // Verify lists what stays broken; the other reports are still repaired.
@@ -58,8 +66,9 @@ export async function repairStore(ctx: StoreContext, id: string | undefined): Pr
 /**
  * Rewrites report `id`'s log when every problem in it is a torn fragment before a salvaged
  * record: lines kept in order, legacy and salvaged records as plain lines (their chain value is
- * the hash of their bytes, as before), framed records re-chained. Any other damage is left for
- * the operator: rewriting would throw away evidence.
+ * the hash of their bytes, as before), framed records re-chained, a torn tail (no newline: an
+ * unacknowledged append) dropped. Any other damage is left for the operator (verify lists it in
+ * `unresolved`): rewriting would throw away evidence.
  */
 async function rewriteGluedLog(
   ctx: StoreContext,
@@ -99,6 +108,8 @@ async function rewriteGluedLog(
     report_id: id,
     action: "salvaged_glued_records",
     file: auditPath(id),
-    detail: `lines ${[...salvaged].join(", ")}`,
+    detail:
+      `lines ${[...salvaged].join(", ")}` +
+      (read.tornTail === null ? "" : `; torn tail of ${read.tornTail.length} bytes dropped`),
   });
 }

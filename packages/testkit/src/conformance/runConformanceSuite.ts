@@ -4,6 +4,7 @@ import { describeDurablePrimitives } from "./durablePrimitives.js";
 import { describeFaults } from "./faults.js";
 import { describeLegacyStores } from "./legacy.js";
 import { describeLocks } from "./locks.js";
+import { describeModelBased } from "./modelBased.js";
 import { describeStore } from "./store.js";
 import { describeSyscallBudget } from "./syscallBudget.js";
 import type { ConformanceTarget } from "./target.js";
@@ -30,4 +31,5 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeStore(target);
   describeLegacyStores(target);
   describeFaults(target);
+  describeModelBased(target);
 }

@@ -5,6 +5,9 @@ import { type Clock, joinPath, type StorageBackend, systemClock } from "@living-
 import { LONG_AGO_MS } from "../util/loadTree.js";
 import type { CrashableDisk, Materializer } from "./crashableDisk.js";
 
+/** Lock files and directories, and their reclaim guards (`x.lock.reclaim`). */
+const LOCK_NAME = /\.lock(\.reclaim)*$/;
+
 /** Options of {@link directoryMaterializer}. */
 export interface DirectoryMaterializerOptions {
   /** Where the temporary roots go (default the OS temp directory). */
@@ -17,7 +20,8 @@ export interface DirectoryMaterializerOptions {
  * A {@link Materializer} that copies each crash state into a fresh temporary directory (bytes
  * exact, directories included) and opens `open(hostDir)` over it, e.g. node-fs's
  * `(root) => nodeFsBackend({ root })`. Every `*.lock` entry gets an mtime long past, as after a
- * reboot the crashed writer's locks are stale. `cleanup` removes the directory.
+ * reboot the crashed writer's locks are stale
+ * (reclaim guards `*.lock.reclaim` too). `cleanup` removes the directory.
  */
 export function directoryMaterializer(
   open: (hostDir: string) => StorageBackend,
@@ -50,6 +54,6 @@ async function copyTree(from: StorageBackend, dir: string, hostDir: string): Pro
     } else if (stat.kind === "file") {
       writeFileSync(host, await from.readFile(path));
     }
-    if (name.endsWith(".lock")) utimesSync(host, LONG_AGO_MS / 1000, LONG_AGO_MS / 1000);
+    if (LOCK_NAME.test(name)) utimesSync(host, LONG_AGO_MS / 1000, LONG_AGO_MS / 1000);
   }
 }

@@ -9,9 +9,8 @@ export type {
 } from "./crashableDisk.js";
 export type { CrashFailure, CrashStateDescription, FailureRank } from "./crashFailure.js";
 export { type DirectoryMaterializerOptions, directoryMaterializer } from "./directoryMaterializer.js";
-export { changeStreams, enumerateSelections } from "./enumerateSelections.js";
+export { enumerateSelections } from "./enumerateSelections.js";
 export { type ExploreOptions, type ExploreResult, exploreCrashes } from "./exploreCrashes.js";
-export { type CrashPoint, type Recording, type RecordOptions, recordWorkload } from "./recordWorkload.js";
 export {
   type CrashcheckIo,
   type CrashcheckOptions,

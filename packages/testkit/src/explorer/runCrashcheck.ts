@@ -35,7 +35,8 @@ export interface CrashcheckReport {
   readonly mode: CrashMode;
   readonly seed: number;
   readonly backend: "memfs" | "node-fs";
-  readonly workloads: { name: string; states: number; violations: number }[];
+  /** Per workload; `kinds` lists the distinct violations found (ids and numbers blanked out). */
+  readonly workloads: { name: string; states: number; violations: number; kinds: readonly string[] }[];
   readonly states: number;
   readonly violations: number;
   readonly statesPerSecond: number;
@@ -82,7 +83,12 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
         ? { materialize: io.materializeNodeFs }
         : {}),
     });
-    rows.push({ name: workload.name, states: result.states, violations: result.violations });
+    rows.push({
+      name: workload.name,
+      states: result.states,
+      violations: result.violations,
+      kinds: result.kinds,
+    });
     const smallest = result.failures[0];
     if (smallest !== undefined) failures.push({ ...smallest });
   }

@@ -55,9 +55,13 @@ export function reportOperations(): fc.Arbitrary<OperationCommand>[] {
       .tuple(pick, fc.constantFrom("archived", "active") as fc.Arbitrary<"archived" | "active">)
       .map(([p, s]) => new StatusCommand(p, s)),
     fc
-      .tuple(pick, title, seed, sectionCount, fc.constantFrom("implicit", "explicit", "force") as fc.Arbitrary<
-        "implicit" | "explicit" | "force"
-      >)
+      .tuple(
+        pick,
+        title,
+        seed,
+        sectionCount,
+        fc.constantFrom("implicit", "explicit", "force") as fc.Arbitrary<"implicit" | "explicit" | "force">,
+      )
       .map(([p, t, s, n, mode]) => new UpdateCommand(p, t, s, n, mode)),
     fc.tuple(pick, fc.nat({ max: 15 })).map(([p, e]) => new RevertCommand(p, e)),
     pick.map((p) => new DeleteCommand(p)),
@@ -78,13 +82,15 @@ export function reportOperations(): fc.Arbitrary<OperationCommand>[] {
 export function faultCommand(): fc.Arbitrary<ModelCommand> {
   return fc
     .tuple(
-      fc.oneof(...reportOperations().filter((_, i) => !(process.env.TEMPNF ?? '').split(',').includes(String(i)))), // TEMP
+      fc.oneof(...reportOperations()),
       fc.constantFrom(...FAULTABLE),
       fc.integer({ min: 1, max: 4 }),
       fc.constantFrom("EIO", "ENOSPC", "EACCES") as fc.Arbitrary<"EIO" | "ENOSPC" | "EACCES">,
       fc.constantFrom("repair", "reopen") as fc.Arbitrary<"repair" | "reopen">,
     )
-    .map(([operation, op, nth, errno, recovery]) => new FaultCommand(operation, { op, nth, errno }, recovery));
+    .map(
+      ([operation, op, nth, errno, recovery]) => new FaultCommand(operation, { op, nth, errno }, recovery),
+    );
 }
 
 /**
@@ -106,7 +112,9 @@ export function storeCommands(): fc.Arbitrary<ModelCommand>[] {
     fc
       .record({
         tag: fc.option(fc.constantFrom(...TAGS), { nil: undefined }),
-        status: fc.constantFrom(undefined, "active", "archived") as fc.Arbitrary<"active" | "archived" | undefined>,
+        status: fc.constantFrom(undefined, "active", "archived") as fc.Arbitrary<
+          "active" | "archived" | undefined
+        >,
       })
       .map((query) => new ListCommand(query)),
     fc.tuple(fc.constantFrom(...CRASH_MODES), fc.nat()).map(([mode, s]) => new CrashCommand(mode, s)),

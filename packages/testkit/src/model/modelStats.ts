@@ -21,7 +21,12 @@ export interface ModelStats {
 
 /** Fresh counters. */
 export function newModelStats(): ModelStats {
-  return { runs: 0, commands: 0, crashes: {}, faults: { notFired: 0, absorbed: 0, rolledBack: 0, completed: 0 } };
+  return {
+    runs: 0,
+    commands: 0,
+    crashes: {},
+    faults: { notFired: 0, absorbed: 0, rolledBack: 0, completed: 0 },
+  };
 }
 
 /** One line summarising `stats`, for the test output. */

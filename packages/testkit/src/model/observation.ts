@@ -2,8 +2,8 @@ import {
   AuditEventSchema,
   type HistoryEvent,
   type IndexEntry,
-  openReports,
   type Outline,
+  openReports,
   parseAuditLog,
   type StorageBackend,
 } from "@living-reports/core";

@@ -18,11 +18,11 @@ export interface ModelRunOptions {
 }
 
 /** Default runs per backend: enough to cover every command, short enough for `npm test`. */
-const DEFAULT_RUNS = 25;
+const DEFAULT_RUNS = 50;
 const DEFAULT_SEED = 20_250_401;
 
 /**
- * The options from the environment: `LR_MODEL_RUNS` (runs per backend, default 25) and
+ * The options from the environment: `LR_MODEL_RUNS` (runs per backend, default 50) and
  * `LR_MODEL_SEED` (default a fixed seed, so a failure replays).
  *
  * @throws Error when a variable is set but is not a non-negative integer
@@ -86,6 +86,7 @@ function integerFrom(env: Record<string, string | undefined>, name: string, fall
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${raw}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got ${raw}`);
   return value;
 }

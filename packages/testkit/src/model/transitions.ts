@@ -54,7 +54,10 @@ export function deleteReport(state: ModelState, id: string): ModelState {
   const report = liveReport(state, id);
   const live = new Map(state.live);
   live.delete(id);
-  const trashed = { ...report, events: [...report.events, { action: "delete" as const, version: null, before: null }] };
+  const trashed = {
+    ...report,
+    events: [...report.events, { action: "delete" as const, version: null, before: null }],
+  };
   return { live, trash: new Map(state.trash).set(id, trashed) };
 }
 
@@ -80,7 +83,11 @@ export function renamed(content: ReportContent, title: string): ReportContent {
  * The content after a tag change (SPEC §8 `tag`): the removed tags go, then the added ones not
  * already kept are appended in the order given, once each.
  */
-export function retagged(content: ReportContent, add: readonly string[], remove: readonly string[]): ReportContent {
+export function retagged(
+  content: ReportContent,
+  add: readonly string[],
+  remove: readonly string[],
+): ReportContent {
   const kept = tagsOf(content).filter((t) => !remove.includes(t));
   const added = add.filter((t, i) => !kept.includes(t) && add.indexOf(t) === i);
   return { ...content, metadata: { ...content.metadata, tags: [...kept, ...added] } };
@@ -119,6 +126,7 @@ function changeKind(from: ReportContent, to: ReportContent): ActionType {
   if (changed.length !== 1) return "evolve";
   if (changed[0] === "title") return "rename";
   if (changed[0] === "metadata.tags") return "tag_update";
-  if (changed[0] === "metadata.status") return to.metadata.status === "archived" ? "archive" : "status_change";
+  if (changed[0] === "metadata.status")
+    return to.metadata.status === "archived" ? "archive" : "status_change";
   return "evolve";
 }

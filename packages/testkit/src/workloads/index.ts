@@ -7,5 +7,4 @@ export {
   standardWorkloads,
 } from "./standardWorkloads.js";
 export { describeError, storeChecker } from "./storeChecker.js";
-export { commitStep, deleteStep, isStoreEffect, type StoreEffect, steppingNow } from "./storeEffect.js";
-export { between, openWorkloadStore, setupStore, storeOptions } from "./storeSetup.js";
+export { commitStep, deleteStep, isStoreEffect, type StoreEffect } from "./storeEffect.js";

@@ -55,9 +55,9 @@ export function storeChecker(
 async function checkRecovered(store: ReportStore, ctx: CrashCheckContext): Promise<string[]> {
   const out: string[] = [];
   for (const m of store.recovery.mended) {
-    if (m.action === "recorded_manual_edit" || m.action === "unrecoverable") {
-      out.push(`G9/recovery: ${m.action} ${m.file ?? ""} ${m.detail ?? ""}`.trim());
-    }
+    const what = `${m.action} ${m.file ?? ""} ${m.detail ?? ""}`.trim();
+    if (m.action === "recorded_manual_edit") out.push(`G9: recovery ${what}`);
+    if (m.action === "unrecoverable") out.push(`recovery: ${what}`);
   }
   const verified = await store.verify();
   for (const p of verified.problems.filter((p) => !LOCK_CODES.has(p.code))) {

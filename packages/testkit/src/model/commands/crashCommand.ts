@@ -35,7 +35,9 @@ export class CrashCommand implements AsyncCommand<StoreModel, RealSystem> {
     real.stats.crashes[kind] = (real.stats.crashes[kind] ?? 0) + 1;
     const label = `${this.toString()} (${kind})`;
     if (hadSession) {
-      expect(real.store.recovery.indexRebuilt, `${label}: the dead writer's session must be found`).toBe(true);
+      expect(real.store.recovery.indexRebuilt, `${label}: the dead writer's session must be found`).toBe(
+        true,
+      );
     }
     await assertMatchesModel(model.state, real, label);
     await assertVerifies(real, label);

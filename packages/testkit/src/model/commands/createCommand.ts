@@ -31,7 +31,12 @@ export class CreateCommand extends OperationCommand {
         const outline = answer as Outline;
         expect(outline.outline_version).toBe(1);
         expect(state.live.has(outline.report_id) || state.trash.has(outline.report_id)).toBe(false);
-        return addReport(state, { id: outline.report_id, createdAt: outline.created_at, content, action: "create" });
+        return addReport(state, {
+          id: outline.report_id,
+          createdAt: outline.created_at,
+          content,
+          action: "create",
+        });
       },
     };
   }

@@ -31,7 +31,11 @@ export class ListCommand extends ReadCommand {
       ...(status === undefined ? {} : { status }),
     });
     const expected = [...state.live.values()]
-      .filter((r) => (tag === undefined || tagsOf(r.content).includes(tag)) && (status ?? statusOf(r.content)) === statusOf(r.content))
+      .filter(
+        (r) =>
+          (tag === undefined || tagsOf(r.content).includes(tag)) &&
+          (status ?? statusOf(r.content)) === statusOf(r.content),
+      )
       .sort((a, b) => a.content.title.localeCompare(b.content.title) || a.id.localeCompare(b.id))
       .map(summary);
     expect(entries.map(entrySummary), this.toString()).toEqual(expected);
