@@ -2,9 +2,10 @@
  * `npm run bench [-- --quick]`: living-reports against what a user would pick instead (issue 6,
  * SPEC §10). Each (workload, contender) runs in its own process, several rounds in shuffled
  * order; rows are medians over rounds and ratios are taken within a round. Prints a markdown
- * table and writes `apps/bench/results/latest.json` (and `latest.md`).
+ * table and writes `apps/bench/results/latest.json` (and `latest.md`); a run of only some
+ * workloads or contenders writes `partial.json` / `partial.md` instead.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
@@ -36,11 +37,12 @@ const cells = planCells(options, seed !== undefined);
 const random = prng(options.seed);
 const samples = new Map<string, RoundSample[]>();
 const started = performance.now();
+const loadAtStart = os.loadavg()[0] ?? 0;
 
 try {
   makeFixtures(cells);
   for (let round = 1; round <= options.rounds; round++) {
-    for (const cell of shuffled(cells, random)) {
+    for (const cell of roundOrder(cells, random)) {
       progress(`round ${round}/${options.rounds} ${cell.workload} ${cell.contender}`);
       const sample = summarize(round, runTrial(cell, dir.path, seed));
       const key = cellKey(cell.workload, cell.contender);
@@ -82,6 +84,7 @@ try {
       rounds: options.rounds,
       mode: options.quick ? "quick" : "full",
       seed: options.seed,
+      load: [loadAtStart, os.loadavg()[0] ?? 0],
     },
     rows,
     samples,
@@ -90,14 +93,24 @@ try {
   );
   const results = join(BENCH_ROOT, "results");
   fs.mkdirSync(results, { recursive: true });
-  fs.writeFileSync(join(results, "latest.json"), `${JSON.stringify(rows, null, 2)}\n`);
-  fs.writeFileSync(join(results, "latest.md"), report);
+  // A run of some workloads or contenders must not replace the record of a complete one.
+  const name = options.workloads === undefined && options.contenders === undefined ? "latest" : "partial";
+  fs.writeFileSync(join(results, `${name}.json`), `${JSON.stringify(rows, null, 2)}\n`);
+  fs.writeFileSync(join(results, `${name}.md`), report);
   process.stdout.write(report);
-  process.stdout.write(
-    `\n(${((performance.now() - started) / 1000).toFixed(1)} s; results/latest.json written)\n`,
-  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`\n(${seconds} s; results/${name}.json written)\n`);
 } finally {
-  fs.rmSync(dir.path, { recursive: true, force: true });
+  removeInBackground(dir.path);
+}
+
+/**
+ * Removes the bench folder in a detached process, so the run returns once its results are out:
+ * deleting the 10,000-report fixture alone takes tens of seconds on a busy disk.
+ */
+function removeInBackground(path: string): void {
+  const script = `require("node:fs").rmSync(${JSON.stringify(path)}, { recursive: true, force: true })`;
+  spawn(process.execPath, ["-e", script], { detached: true, stdio: "ignore" }).unref();
 }
 
 /** The seed module's runner when python3 with pydantic and the seed are present, else a note. */
@@ -112,6 +125,21 @@ function findSeed(notes: string[]): SeedRunner | undefined {
     `seed-python skipped: python3 with pydantic and ${pythonPath} not usable (${(check.stderr ?? check.error?.message ?? "").trim().split("\n").pop()}).`,
   );
   return undefined;
+}
+
+/**
+ * One round's order: the workloads shuffled, and each workload's contenders shuffled and run
+ * back to back, so that the trials a ratio compares run seconds apart (a burst of load from
+ * elsewhere then hits both or neither).
+ */
+function roundOrder(cells: readonly Cell[], random: () => number): Cell[] {
+  const workloads = shuffled([...new Set(cells.map((c) => c.workload))], random);
+  return workloads.flatMap((w) =>
+    shuffled(
+      cells.filter((c) => c.workload === w),
+      random,
+    ),
+  );
 }
 
 /** Makes each shared store fixture once (setup, not measured) and points its cells at it. */

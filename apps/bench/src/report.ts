@@ -12,6 +12,8 @@ export interface MachineInfo {
   rounds: number;
   mode: "quick" | "full";
   seed: number;
+  /** The 1-minute load average at the start and at the end of the run (other work on the machine). */
+  load: [number, number];
 }
 
 /**
@@ -28,7 +30,8 @@ export function markdownReport(
   const out: string[] = [];
   out.push(
     `Run: ${machine.mode}, ${machine.rounds} rounds (seed ${machine.seed}); ${machine.cpu} × ${machine.cores}, ` +
-      `Node ${machine.node}, Linux ${machine.kernel}, ${machine.filesystem} (${machine.dir})`,
+      `Node ${machine.node}, Linux ${machine.kernel}, ${machine.filesystem} (${machine.dir}); ` +
+      `load average ${machine.load[0].toFixed(1)} at the start, ${machine.load[1].toFixed(1)} at the end`,
     "",
     "| workload | contender | ops/s | p50 µs | p99 µs | fsyncs/op | vs living-reports |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: |",

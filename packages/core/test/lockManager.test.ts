@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { ErrorCode } from "../src/errors/errorCodes.js";
 import { MAX_HANDOFFS, TENURE_BUDGET_MS } from "../src/lock/fairness.js";
 import type { LockHandle } from "../src/lock/lockManager.js";
-import { LOCK, OPTS, world } from "./lockWorld.js";
+import { LOCK, MARKER, OPTS, world } from "./lockWorld.js";
 
 // The lock protocol on a tiny in-memory backend and a virtual clock: what the conformance suite
 // cannot reach through a backend's own manager (refresh failures, replaced locks, the stall hook,
@@ -174,8 +174,51 @@ describe("lock manager (core, virtual clock)", () => {
   });
 
   describe("fairness to other processes (two storage ids: two processes)", () => {
-    it("a busy process hands over in memory only a few times, then a waiter elsewhere gets in", async () => {
-      const { manager } = world();
+    it("a waiter elsewhere keeps a marker fresh while it waits and removes it once it holds the lock", async () => {
+      const { disk, manager } = world();
+      const [a, b] = [manager("process-a"), manager("process-b")];
+      const held = await a.acquire(LOCK, OPTS);
+      const waiting = b.acquire(LOCK, OPTS);
+      // Stamped at every retry, so a holder can tell a live waiter from a dead one's leftover.
+      await vi.waitFor(() => expect(disk.count("utimes", MARKER)).toBeGreaterThanOrEqual(3));
+      expect(disk.nodes.get(MARKER)?.kind).toBe("directory");
+      await held.release();
+      const taken = await waiting;
+      expect(disk.nodes.has(MARKER)).toBe(false);
+      await taken.release();
+    });
+
+    it("a waiter elsewhere that times out removes its marker", async () => {
+      const { clock, disk, manager } = world();
+      const [a, b] = [manager("process-a"), manager("process-b")];
+      const held = await a.acquire(LOCK, OPTS);
+      const late = b.acquire(LOCK, { ...OPTS, timeoutMs: 100 }).catch((e: { code: string }) => e.code);
+      await vi.waitFor(() => expect(disk.nodes.has(MARKER)).toBe(true));
+      await clock.advance(150);
+      expect(await late).toBe(ErrorCode.LOCK_TIMEOUT);
+      expect(disk.nodes.has(MARKER)).toBe(false);
+      await held.release();
+    });
+
+    it("waiters elsewhere share one marker: the one that acquires removes it, the other re-creates it", async () => {
+      const { disk, manager } = world();
+      const [a, b, c] = [manager("process-a"), manager("process-b"), manager("process-c")];
+      const held = await a.acquire(LOCK, OPTS);
+      const waiters = [b, c].map((m, i) => m.acquire(LOCK, OPTS).then((h) => ({ h, i })));
+      await vi.waitFor(() => expect(disk.count("utimes", MARKER)).toBeGreaterThanOrEqual(2));
+      const removals = disk.count("rmdir", MARKER);
+      await held.release();
+      const first = await Promise.race(waiters);
+      expect(disk.count("rmdir", MARKER)).toBe(removals + 1);
+      await vi.waitFor(() => expect(disk.nodes.has(MARKER)).toBe(true));
+      await first.h.release();
+      const second = await waiters[1 - first.i]!;
+      expect(disk.nodes.has(MARKER)).toBe(false);
+      await second.h.release();
+    });
+
+    it("once its marker is visible, a waiter elsewhere is overtaken by at most MAX_HANDOFFS hand-offs", async () => {
+      const { disk, manager } = world();
       const [busy, other] = [manager("process-a"), manager("process-b")];
       const order: string[] = [];
       let stop = false;
@@ -194,20 +237,22 @@ describe("lock manager (core, virtual clock)", () => {
         stop = true;
         await h.release();
       });
+      await vi.waitFor(() => expect(disk.nodes.has(MARKER)).toBe(true));
       await first.release();
       await foreign;
       await Promise.all(lanes);
-      // Overtaken only by the hand-offs of the busy process's current disk tenure.
+      // Overtaken only by the hand-offs of the busy process's current tenure.
       expect(order.indexOf("b")).toBe(MAX_HANDOFFS);
       await Promise.all([busy.close(), other.close()]);
     });
 
-    it("alone, the busy process's next waiter takes the lock back from disk, in FIFO order", async () => {
+    it("without a marker, hand-offs stay in memory for good, in FIFO order, one stat per tenure", async () => {
       const { disk, manager } = world();
       const m = manager();
       const first = await m.acquire(LOCK, OPTS);
       const order: number[] = [];
-      const waiters = Array.from({ length: MAX_HANDOFFS + 2 }, (_, i) =>
+      const count = 4 * MAX_HANDOFFS + 2;
+      const waiters = Array.from({ length: count }, (_, i) =>
         m.acquire(LOCK, OPTS).then(async (h) => {
           order.push(i);
           await h.release();
@@ -217,26 +262,57 @@ describe("lock manager (core, virtual clock)", () => {
       await first.release();
       await Promise.all(waiters);
       expect(order).toEqual(waiters.map((_, i) => i));
-      const ops = disk.calls.slice(before).filter((c) => /^(mkdir|rmdir) /.test(c));
-      // One release through the disk after MAX_HANDOFFS hand-offs, then the last release.
-      expect(ops).toEqual([`rmdir ${LOCK}`, `mkdir ${LOCK}`, `rmdir ${LOCK}`]);
+      const calls = disk.calls.slice(before);
+      // No release through the disk but the last one.
+      expect(calls.filter((c) => /^(mkdir|rmdir) /.test(c))).toEqual([`rmdir ${LOCK}`]);
+      // Looked for a waiter elsewhere once a tenure was used up, and only then.
+      const looks = calls.filter((c) => c === `stat ${MARKER}`).length;
+      expect(looks).toBeGreaterThan(0);
+      expect(looks).toBeLessThanOrEqual(Math.ceil(count / MAX_HANDOFFS));
     });
 
-    it("a tenure longer than its time budget goes back through the disk at its next release", async () => {
+    it("a release with no waiter here never looks for a marker", async () => {
+      const { disk, manager } = world();
+      const m = manager();
+      for (let i = 0; i < 2 * MAX_HANDOFFS; i++) await (await m.acquire(LOCK, OPTS)).release();
+      expect(disk.count("stat", MARKER)).toBe(0);
+    });
+
+    it("a tenure over its time budget goes back through the disk only when a fresh marker exists", async () => {
       const { clock, disk, manager } = world();
       const m = manager();
+      const releaseAfterBudget = async () => {
+        const first = await m.acquire(LOCK, OPTS);
+        const next = m.acquire(LOCK, OPTS);
+        await clock.advance(TENURE_BUDGET_MS);
+        const before = disk.calls.length;
+        await first.release();
+        const taken: LockHandle = await next;
+        taken.assertHeld();
+        const ops = disk.calls.slice(before).filter((c) => /^(mkdir|rmdir) /.test(c));
+        await taken.release();
+        return ops;
+      };
+      expect(await releaseAfterBudget()).toEqual([]);
+      disk.nodes.set(MARKER, { kind: "directory", mtimeMs: clock.now(), ino: 700 });
+      expect(await releaseAfterBudget()).toEqual([`rmdir ${LOCK}`, `mkdir ${LOCK}`]);
+    });
+
+    it("a stale marker (its waiter died) is ignored and removed", async () => {
+      const { clock, disk, manager } = world();
+      disk.nodes.set(MARKER, { kind: "directory", mtimeMs: clock.now() - 10 * OPTS.staleMs, ino: 700 });
+      const m = manager();
       const first = await m.acquire(LOCK, OPTS);
-      const next = m.acquire(LOCK, OPTS);
-      await clock.advance(TENURE_BUDGET_MS);
+      const waiters = Array.from({ length: MAX_HANDOFFS + 2 }, () =>
+        m.acquire(LOCK, OPTS).then((h) => h.release()),
+      );
       const before = disk.calls.length;
       await first.release();
-      const taken: LockHandle = await next;
-      expect(disk.calls.slice(before).filter((c) => /^(mkdir|rmdir) /.test(c))).toEqual([
+      await Promise.all(waiters);
+      expect(disk.calls.slice(before).filter((c) => /^(mkdir|rmdir) r\/\.lock$/.test(c))).toEqual([
         `rmdir ${LOCK}`,
-        `mkdir ${LOCK}`,
       ]);
-      taken.assertHeld();
-      await taken.release();
+      expect(disk.nodes.has(MARKER)).toBe(false);
     });
   });
 });

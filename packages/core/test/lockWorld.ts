@@ -3,6 +3,7 @@ import { fromSystemError } from "../src/errors/fromSystemError.js";
 import type { Clock, TimerHandle } from "../src/lock/clock.js";
 import { createLockManager, type LockManagerOptions } from "../src/lock/createLockManager.js";
 import type { LockManager } from "../src/lock/lockManager.js";
+import { WAITING_MARKER_SUFFIX } from "../src/lock/waitingMarker.js";
 
 // The world of the lock manager's tests (lockManager.test.ts): a tiny in-memory backend and a
 // virtual clock, to reach what the conformance suite cannot through a backend's own manager.
@@ -19,6 +20,11 @@ export class TinyBackend {
     readonly storageId: string,
     private readonly clock: Clock,
   ) {}
+
+  /** How many calls of `op` on `path` were made so far. */
+  count(op: string, path: string): number {
+    return this.calls.filter((c) => c === `${op} ${path}`).length;
+  }
 
   private check(op: string, path: string): void {
     this.calls.push(`${op} ${path}`);
@@ -101,6 +107,8 @@ export const settle = async () => {
 
 export const OPTS = { staleMs: 1_000, refreshMs: 300, timeoutMs: 5_000 };
 export const LOCK = "r/.lock";
+/** The waiting marker of {@link LOCK}. */
+export const MARKER = `${LOCK}${WAITING_MARKER_SUFFIX}`;
 
 export function world(extra: Omit<LockManagerOptions, "clock"> = {}) {
   const clock = new TestClock();
@@ -113,4 +121,3 @@ export function world(extra: Omit<LockManagerOptions, "clock"> = {}) {
   };
   return { clock, disk, manager };
 }
-

@@ -1,12 +1,14 @@
 import { ErrorCode, fromSystemError, LivingReportsError } from "@living-reports/core";
+import { withFixedIds } from "./fixedIds.js";
 
 /**
  * Runs a synchronous memfs step and settles a promise with its result, mapping any failure with
- * {@link fromSystemError} (the original kept as `cause`; fsync ops become FSYNC_FAILED).
+ * {@link fromSystemError} (the original kept as `cause`; fsync ops become FSYNC_FAILED). The step
+ * runs {@link withFixedIds}, so memfs's uid/gid checks cost no system call.
  */
 export function attempt<T>(path: string, op: string, step: () => T): Promise<T> {
   try {
-    return Promise.resolve(step());
+    return Promise.resolve(withFixedIds(step));
   } catch (err) {
     return Promise.reject(fromSystemError(err, path, op));
   }

@@ -10,6 +10,7 @@ import type { Volume } from "memfs";
 import type { DurabilityModel } from "./durabilityModel.js";
 import type { EntryChangeKind } from "./pendingChange.js";
 import {
+  guardedLink,
   guardPath,
   lstatOrUndefined,
   systemError,
@@ -156,9 +157,11 @@ export class LiveFs {
   }
 
   readFile(path: string): Uint8Array {
-    const stat = guardPath(this.volume, path);
-    if (stat?.isDirectory()) throw systemError("EISDIR", "read", path);
-    const buf = this.volume.readFileSync(volumePath(path)) as Buffer;
+    const node = guardedLink(this.volume, path)?.getNode();
+    if (node?.isDirectory()) throw systemError("EISDIR", "read", path);
+    // A file is read from its node (a copy, as readFileSync makes); anything else is left to
+    // memfs, for its exact error.
+    const buf = node?.isFile() ? node.getBuffer() : (this.volume.readFileSync(volumePath(path)) as Buffer);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
@@ -227,7 +230,7 @@ export class LiveFs {
   mkdir(path: string): void {
     if (guardPath(this.volume, path, true) !== undefined) throw systemError("EEXIST", "mkdir", path);
     this.volume.mkdirSync(volumePath(path));
-    const id = this.#newNode(this.volume.lstatSync(volumePath(path)).ino, "dir");
+    const id = this.#newNode(this.#mustExist(guardPath(this.volume, path), path).ino, "dir");
     this.#recordEntry("mkdir", path, id);
     this.#touchPath(path, id);
   }
@@ -241,7 +244,11 @@ export class LiveFs {
   }
 
   readdir(path: string): string[] {
-    guardPath(this.volume, path);
+    const link = guardedLink(this.volume, path);
+    // A directory is listed from its link; anything else is left to memfs, for its exact error.
+    if (link?.getNode().isDirectory()) {
+      return [...link.children.keys()].filter((n) => n !== "." && n !== "..").sort();
+    }
     return (this.volume.readdirSync(volumePath(path)) as string[]).map(String).sort();
   }
 
@@ -269,7 +276,7 @@ export class LiveFs {
   /** Records an entry change in `path`'s parent directory and stamps the parent's mtime. */
   #recordEntry(kind: EntryChangeKind, path: string, inode: number | null, from?: string): void {
     const parent = dirname(path);
-    const dir = this.#idOf(this.volume.lstatSync(volumePath(parent)));
+    const dir = this.#idOf(this.#mustExist(guardPath(this.volume, parent), parent));
     const change = { kind, path, dir, name: basename(path), inode };
     this.model.recordEntry(from === undefined ? change : { ...change, from });
     this.#touchPath(parent, dir);

@@ -11,6 +11,8 @@ import { selectCrash } from "./crashSelection.js";
 import type { DiskImage } from "./diskImage.js";
 import { DurabilityModel, type DurabilityModelState } from "./durabilityModel.js";
 import { imageFromFiles } from "./filesImage.js";
+import { withFixedIds } from "./fixedIds.js";
+import { imageDigest } from "./imageDigest.js";
 import { LiveFs } from "./liveFs.js";
 import { createMemfsBackend, type MemfsBackend } from "./memfsBackend.js";
 import type { CrashSelection, PendingChange } from "./pendingChange.js";
@@ -131,6 +133,15 @@ export class MemfsDisk {
     return MemfsDisk.#fromImage(image, (id) => this.#fs.mtimeOf(id), this.clock, this.#fs.nextId);
   }
 
+  /**
+   * A digest of the files `crashWith(selection)` would leave (see {@link imageDigest}: paths,
+   * kinds and bytes; not inode ids or mtimes), computed without building a volume, so the crash
+   * explorer can skip states it has already judged. Equal digests, equal files.
+   */
+  crashDigest(selection: CrashSelection): string {
+    return imageDigest(this.#fs.model.materialize(selection));
+  }
+
   /** An immutable copy of the whole disk state (live, durable, pending). */
   snapshot(): MemfsDiskSnapshot {
     const live = readVolume(this.#fs.volume, (ino) => this.#fs.idOfIno(ino));
@@ -159,7 +170,7 @@ export class MemfsDisk {
         }
       }
     };
-    walk("");
+    withFixedIds(() => walk(""));
     return out;
   }
 

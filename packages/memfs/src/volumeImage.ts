@@ -1,10 +1,12 @@
 import { type IProcess, Volume } from "memfs";
 import type { DiskImage, ImageNode } from "./diskImage.js";
+import { withFixedIds } from "./fixedIds.js";
 
 /*
  * Building and reading whole volumes goes through memfs's core (`Volume._core`: links and
  * nodes) instead of mkdirSync/writeFileSync: about 4x faster, which matters because the crash
- * explorer materialises thousands of states. This is the only file that touches memfs internals.
+ * explorer materialises thousands of states. Only this file and `guardPath` (volumePaths.ts)
+ * touch memfs internals.
  */
 type Core = Volume["_core"];
 
@@ -41,6 +43,14 @@ export interface BuiltVolume {
  * Hard links stay hard links. Each node gets `mtimeOf(id)` as its mtime, when known.
  */
 export function buildVolume(
+  image: DiskImage,
+  mtimeOf: (id: number) => number | undefined,
+  allocateId: () => number,
+): BuiltVolume {
+  return withFixedIds(() => placeImage(image, mtimeOf, allocateId));
+}
+
+function placeImage(
   image: DiskImage,
   mtimeOf: (id: number) => number | undefined,
   allocateId: () => number,
@@ -108,6 +118,10 @@ export interface ReadVolume {
  * Symlinks are skipped: the model never creates them and never follows them.
  */
 export function readVolume(volume: Volume, idOf: (ino: number) => number): ReadVolume {
+  return withFixedIds(() => readImage(volume, idOf));
+}
+
+function readImage(volume: Volume, idOf: (ino: number) => number): ReadVolume {
   const nodes = new Map<number, ImageNode>();
   const mtimes = new Map<number, number>();
   const readDir = (link: CoreLink): Map<string, number> => {

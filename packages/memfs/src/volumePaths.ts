@@ -30,30 +30,68 @@ export function lstatOrUndefined(volume: Volume, path: string): VolumeStat | und
  * Checks that no component of `path` is a symlink, since memfs would follow one: every parent
  * component, and the last one too unless `allowSymlinkLeaf` (for calls that act on a link
  * itself: stat, unlink). Stops quietly at a missing or non-directory component, leaving the
- * call itself to fail with the right errno.
+ * call itself to fail with the right errno. `path` must be normalised (no `.` or `..`).
+ *
+ * It walks memfs's directory links once instead of an lstat per component (each one a fresh
+ * path resolution, and an error object for a missing name): the hottest path of the crash
+ * explorer. Permissions are not checked: the backend never changes them from memfs's defaults,
+ * which let every caller through.
  *
  * @returns the lstat of `path`, or undefined when it does not exist
  * @throws LivingReportsError INVALID_PATH when a symlink is in the way
  */
 export function guardPath(volume: Volume, path: string, allowSymlinkLeaf = false): VolumeStat | undefined {
-  if (path === "") return lstatOrUndefined(volume, path);
-  let prefix = "";
-  for (const segment of path.split("/")) {
-    prefix = prefix === "" ? segment : `${prefix}/${segment}`;
-    const stat = lstatOrUndefined(volume, prefix);
-    if (stat === undefined) return undefined;
-    const isLeaf = prefix.length === path.length;
-    if (stat.isSymbolicLink() && !(isLeaf && allowSymlinkLeaf)) {
+  const link = guardedLink(volume, path, allowSymlinkLeaf);
+  return link === undefined ? undefined : nodeStat(link.getNode());
+}
+
+/** A memfs directory entry (internal): a name, its node and, for a directory, its children. */
+export type VolumeLink = Volume["_core"]["root"];
+type VolumeNode = ReturnType<VolumeLink["getNode"]>;
+
+/**
+ * {@link guardPath}, returning memfs's link itself, for the calls that can answer from it
+ * without resolving the path again (read a file, list a directory).
+ *
+ * @throws LivingReportsError INVALID_PATH when a symlink is in the way
+ */
+export function guardedLink(volume: Volume, path: string, allowSymlinkLeaf = false): VolumeLink | undefined {
+  let link = volume._core.root;
+  if (path === "") return link;
+  const segments = path.split("/");
+  for (let i = 0; i < segments.length; i++) {
+    const child = link.children.get(segments[i] as string);
+    if (child === undefined) return undefined;
+    const node = child.getNode();
+    const isLeaf = i === segments.length - 1;
+    if (node.isSymlink() && !(isLeaf && allowSymlinkLeaf)) {
+      const prefix = segments.slice(0, i + 1).join("/");
       throw new LivingReportsError(
         ErrorCode.INVALID_PATH,
         `invalid path ${JSON.stringify(path)}: ${JSON.stringify(prefix)} is a symlink, never followed`,
         { path },
       );
     }
-    if (isLeaf) return stat;
-    if (!stat.isDirectory()) return undefined;
+    if (isLeaf) return child;
+    if (!node.isDirectory()) return undefined;
+    link = child;
   }
   return undefined;
+}
+
+/** What lstat would say of `node`, taken now (the node may change later). */
+function nodeStat(node: VolumeNode): VolumeStat {
+  const file = node.isFile();
+  const directory = node.isDirectory();
+  const symlink = node.isSymlink();
+  return {
+    ino: node.ino,
+    size: node.getSize(),
+    mtimeMs: node.mtime.getTime(),
+    isFile: () => file,
+    isDirectory: () => directory,
+    isSymbolicLink: () => symlink,
+  };
 }
 
 /** A memfs stat as the backend reports it, with the model's inode id as `ino`. */

@@ -3,33 +3,57 @@
  * memfs, or node-fs with `--backend node-fs`. Run after a build (it imports the packages' dist/
  * by relative path: testkit may not depend on the backends, which devDepend on it).
  *
- *   npm run crashcheck -- --json --states 20000 [--mode torn] [--seed 7] [--backend node-fs]
+ * The workloads are explored in parallel, one worker thread (crashcheckWorker.mjs) per core
+ * and at most one per workload; `--workers 1` explores them here, one after another. Workers
+ * share nothing but their jobs (plain data); their results are merged in workload order.
+ *
+ *   npm run crashcheck -- --json --states 20000 [--mode torn] [--seed 7] [--backend node-fs] [--workers 2]
  *   npm run crashcheck -- --mutants --json
  */
-import type { Clock } from "../../core/dist/index.js";
-import { createMemfsDisk, MemfsDisk, type MemfsDiskSnapshot, VirtualClock } from "../../memfs/dist/index.js";
-import { nodeFsBackend } from "../../node-fs/dist/index.js";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import {
-  type DiskModel,
+  type CrashcheckJob,
   describeError,
-  directoryMaterializer,
+  type ExploreResult,
   parseCrashcheckArgs,
+  planLanes,
   runCrashcheck,
 } from "../dist/index.js";
+import { jobIo } from "./crashcheckIo.mjs";
 
-const memfsDisks: DiskModel<MemfsDiskSnapshot> = {
-  create: (clock: Clock) => createMemfsDisk({ clock }),
-  fromSnapshot: (snapshot, clock) => MemfsDisk.fromSnapshot(snapshot, { clock }),
-  clock: (startMs) => new VirtualClock(startMs),
-};
+/** Runs the jobs on `workers` worker threads, results in job order. */
+async function inWorkers(jobs: readonly CrashcheckJob[], workers: number): Promise<ExploreResult[]> {
+  const lanes = planLanes(jobs, workers);
+  const done = await Promise.all(
+    lanes.map(
+      (lane) =>
+        new Promise<ExploreResult[]>((resolve, reject) => {
+          const worker = new Worker(new URL("./crashcheckWorker.mjs", import.meta.url), {
+            workerData: lane.map((i) => jobs[i]),
+          });
+          worker.once("message", (results: ExploreResult[]) => resolve(results));
+          worker.once("error", reject);
+          worker.once("exit", (code) => reject(new Error(`crashcheck worker exited with code ${code}`)));
+        }),
+    ),
+  );
+  const results: ExploreResult[] = [];
+  lanes.forEach((lane, l) => {
+    lane.forEach((job, k) => {
+      const result = done[l]?.[k];
+      if (result !== undefined) results[job] = result;
+    });
+  });
+  return results;
+}
 
 try {
   const options = parseCrashcheckArgs(process.argv.slice(2));
-  process.exitCode = await runCrashcheck(options, {
-    disks: memfsDisks as DiskModel<unknown>,
-    materializeNodeFs: directoryMaterializer((root) => nodeFsBackend({ root })),
-    stdout: (text) => process.stdout.write(text),
-  });
+  process.exitCode = await runCrashcheck(
+    { workers: availableParallelism(), ...options },
+    { ...jobIo, explore: inWorkers, stdout: (text) => process.stdout.write(text) },
+  );
 } catch (err) {
   process.stderr.write(`crashcheck: ${describeError(err)}\n`);
   process.exitCode = 2;

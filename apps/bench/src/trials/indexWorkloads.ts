@@ -8,8 +8,9 @@ import { prng } from "../stats.js";
 import { replaceSync, syncDirSync } from "./replace.js";
 import { sequential, type Trial, type TrialContext } from "./trialContext.js";
 
-/** Reports in the store of `index-update-10k` and of `rebuild-100k`. */
+/** Reports in the store of `index-update-10k`. */
 export const INDEX_REPORTS = 10_000;
+/** Reports in the store of `rebuild-100k`. */
 export const REBUILD_REPORTS = 100_000;
 
 /**

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import type { Measurement } from "../measurement.js";
 import { syncCount } from "../syncCounter.js";
 
-/** The names of the marker paths a trial touches around its measured section (see fsyncCount.ts). */
+/** The marker path a trial touches where its measured section begins (see fsyncCount.ts). */
 export const MARK_BEGIN = ".bench-mark-begin";
+/** The marker path a trial touches where its measured section ends. */
 export const MARK_END = ".bench-mark-end";
 
 /** What a trial gets from the worker. */

@@ -213,25 +213,41 @@ export class AuditLog {
     }
   }
 
-  /** Fails the batch and everything queued behind it, cuts what may have been written, refuses further appends. */
+  /**
+   * Fails the batch and everything queued behind it, refuses further appends, and cuts what may
+   * have been written, durably: a failed fdatasync may still have made the lines durable, and a
+   * failed append must not come back after a crash. This second datasync runs only on this path.
+   * If the cut or its datasync fails too, the error says the log is unusable until reopened.
+   */
   async #fail(batch: Pending[], err: unknown): Promise<void> {
-    const error = fromSystemError(err, this.#path, "append");
+    let error = fromSystemError(err, this.#path, "append");
     const queued = this.#pending;
     this.#pending = [];
+    const handle = this.#handle;
+    if (handle !== undefined) {
+      try {
+        await handle.truncate(this.#durableSize);
+        await handle.datasync();
+      } catch (cutErr) {
+        const cut = fromSystemError(cutErr, this.#path, "truncate");
+        error = new LivingReportsError(
+          error.code,
+          `${error.message}; cutting the failed append back also failed (${cut.message}): the log is ` +
+            "unusable until it is reopened, and the failed record may survive a crash",
+          {
+            path: this.#path,
+            cause: error,
+            ...(error.syscode === undefined ? {} : { syscall: error.syscode }),
+            details: { unusable: true },
+          },
+        );
+      }
+    }
     this.#refusal = new LivingReportsError(
       error.code,
       `${this.#path}: audit log refuses appends after a failed append (${error.message}); reopen it`,
       { path: this.#path, cause: error },
     );
-    const handle = this.#handle;
-    if (handle !== undefined) {
-      try {
-        await handle.truncate(this.#durableSize);
-      } catch {
-        // The log is already refused and the caller gets `error`; a leftover tail is torn or
-        // unacknowledged, which the next open reports.
-      }
-    }
     for (const p of [...batch, ...queued]) p.reject(error);
   }
 

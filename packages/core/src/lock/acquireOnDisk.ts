@@ -4,6 +4,7 @@ import { Lease, type LockHooks } from "./lease.js";
 import { lockTimeout, managerClosed } from "./lockErrors.js";
 import { isStale, type LockPrimitive, type LockState, sameLockInstance } from "./lockPrimitive.js";
 import { reclaimOwnLeftover, reclaimStale } from "./reclaim.js";
+import { WaitingMarker } from "./waitingMarker.js";
 
 /** Retry delays of a cross-process waiter: a few ms, doubling, capped, jittered. */
 const FIRST_RETRY_MS = 2;
@@ -29,13 +30,24 @@ export interface DiskAcquisition {
 
 /**
  * Acquires the lock on disk for the head of the in-process queue: tries the primitive, reclaims
- * the lock when it is stale or is this process's own leftover (under the reclaim guard), else retries after a short jittered delay
- * until the deadline.
+ * the lock when it is stale or is this process's own leftover (under the reclaim guard), else
+ * announces itself with the waiting marker (waitingMarker.ts, refreshed at every retry) and
+ * retries after a short jittered delay until the deadline. The marker is removed when the
+ * acquisition ends, whichever way.
  *
  * @throws LivingReportsError LOCK_TIMEOUT at the deadline; CLOSED when the manager closed meanwhile;
  *   a backend error (NOT_FOUND/WRONG_KIND for a missing parent or one that is a file, ...)
  */
 export async function acquireOnDisk(a: DiskAcquisition): Promise<Lease> {
+  const marker = new WaitingMarker(a.backend, a.clock, a.path);
+  try {
+    return await tryUntilDeadline(a, marker);
+  } finally {
+    await marker.withdraw();
+  }
+}
+
+async function tryUntilDeadline(a: DiskAcquisition, marker: WaitingMarker): Promise<Lease> {
   const reclaim = { backend: a.backend, clock: a.clock, staleMs: a.staleMs };
   const target = { path: a.path, inspect: a.primitive.inspect, remove: a.primitive.remove };
   for (let attempt = 0; ; ) {
@@ -58,6 +70,8 @@ export async function acquireOnDisk(a: DiskAcquisition): Promise<Lease> {
       attempt = 0;
       continue;
     }
+    // Held by someone else: tell its holder we wait, in case it hands the lock around in memory.
+    await marker.announce();
     await sleep(retryDelay(attempt));
     attempt += 1;
   }

@@ -4,15 +4,16 @@ import { ErrorCode } from "../errors/errorCodes.js";
 import { LivingReportsError } from "../errors/livingReportsError.js";
 import { acquireOnDisk } from "./acquireOnDisk.js";
 import { type Clock, systemClock } from "./clock.js";
+import { tenureUsedUp, YIELD_TURN, yieldToOthers } from "./fairness.js";
 import type { Lease, LockHooks } from "./lease.js";
-import { mustYield, YIELD_TURN, yieldToOthers } from "./fairness.js";
-import { enterQueue, handOver, passTurn } from "./localQueue.js";
+import { enterQueue, handOver, hasWaiters, passTurn } from "./localQueue.js";
 import { lockTimeout, managerClosed } from "./lockErrors.js";
 import { HeldLock } from "./lockHandle.js";
 import { DEFAULT_LOCK_OPTIONS, type LockHandle, type LockManager, type LockOptions } from "./lockManager.js";
 import type { LockPrimitive } from "./lockPrimitive.js";
 import { mkdirPrimitive } from "./mkdirPrimitive.js";
 import { forgetLeftover, ownLeftover, rememberLeftover } from "./ownLeftovers.js";
+import { othersWaiting } from "./waitingMarker.js";
 
 /** The options of {@link createLockManager}. */
 export interface LockManagerOptions {
@@ -31,10 +32,11 @@ export interface LockManagerOptions {
  *
  * - Waiters for one lock in this process (same `backend.storageId` and path, across managers)
  *   queue in memory, first come first served, and the held lock is handed from one to the next
- *   without touching the disk; only the head of the queue works the disk, retrying every few ms.
- *   The hand-off is bounded (fairness.ts): after a few hand-offs, or a short time, the lock goes
- *   back through the disk and this process's next waiter stays away long enough for a waiter in
- *   another process to take it.
+ *   without touching the disk; only the head of the queue works the disk, retrying every few ms
+ *   and keeping a waiting marker fresh meanwhile. The hand-off is bounded (fairness.ts): when a
+ *   waiter in another process announced itself, after a few hand-offs or a short time the lock
+ *   goes back through the disk and this process's next waiter stays away long enough for the
+ *   waiter elsewhere to take it. Without a marker, hand-offs stay in memory.
  * - A lock whose mtime is older than `staleMs` by the clock is reclaimed under a guard, so that
  *   of two reclaimers only one removes it; a lock this process failed to remove on release (tried
  *   three times) is reclaimed the same way at its next acquisition here, without waiting; a regular `.lock` file (the Python module's fallback
@@ -146,13 +148,16 @@ class QueuedLockManager implements LockManager {
   }
 
   /**
-   * Hands a healthy lock to the next waiter in this process while its tenure lasts (fairness.ts);
-   * else removes it and passes the turn, telling the next waiter to yield after a fairness release.
+   * Hands a healthy lock to the next waiter in this process, unless its tenure is used up and a
+   * waiter elsewhere announced itself (fairness.ts); else removes it and passes the turn, telling
+   * the next waiter to yield after a fairness release.
    */
   private async release(key: string, handle: HeldLock, lease: Lease): Promise<void> {
     this.held.delete(handle);
+    // Only a used-up tenure awaits anything: the common hand-off stays synchronous.
+    const yielding =
+      this.tenureOver(key, lease, handle.staleMs) && (await this.othersWaiting(lease, handle.staleMs));
     const healthy = lease.isHealthy(handle.staleMs);
-    const yielding = healthy && mustYield(lease, this.clock.now());
     if (healthy && !yielding && handOver(key, lease)) {
       lease.handoffs += 1;
       return;
@@ -164,8 +169,23 @@ class QueuedLockManager implements LockManager {
       if (leftover !== undefined) rememberLeftover(key, leftover);
       throw err;
     } finally {
-      if (!yielding || !handOver(key, YIELD_TURN)) passTurn(key);
+      if (!(healthy && yielding) || !handOver(key, YIELD_TURN)) passTurn(key);
     }
+  }
+
+  /**
+   * True when this release must look for a waiter in another process: someone waits here (else
+   * the release goes through the disk anyway) and the healthy lock's tenure is used up.
+   */
+  private tenureOver(key: string, lease: Lease, staleMs: number): boolean {
+    return hasWaiters(key) && lease.isHealthy(staleMs) && tenureUsedUp(lease, this.clock.now());
+  }
+
+  /** Looks for a fresh waiting marker (one `stat`); when there is none, a new tenure starts. */
+  private async othersWaiting(lease: Lease, staleMs: number): Promise<boolean> {
+    if (await othersWaiting(this.backend, this.clock, lease.path, staleMs)) return true;
+    lease.renewTenure();
+    return false;
   }
 }
 

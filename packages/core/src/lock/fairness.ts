@@ -6,18 +6,20 @@ import type { Clock } from "./clock.js";
  *
  * Handing a held lock to the next waiter of this process is what makes in-process hand-off fast,
  * but a waiter in another process only ever sees the lock directory, which never disappears while
- * this process has waiters: it would be overtaken without bound. So a disk tenure (one `mkdir`
- * of the lock and the in-memory hand-offs that follow) is bounded: once it has been handed over
+ * this process has waiters: it would be overtaken without bound. Such a waiter announces itself
+ * with a waiting marker (waitingMarker.ts). A tenure (the in-memory hand-offs since the lock was
+ * made on disk, or since the marker was last looked for) is bounded: once it has been handed over
  * {@link MAX_HANDOFFS} times, or has lasted {@link TENURE_BUDGET_MS} by the clock, the next
- * release goes through the disk, and this process's next waiter first stays away for
- * {@link YIELD_MS}, longer than any waiter's pause between two tries, so that a waiter elsewhere
- * tries at least once while the lock is free.
+ * release that has a local waiter looks for a fresh marker. Found, the release goes through the
+ * disk and this process's next waiter first stays away for {@link YIELD_MS}, longer than any
+ * waiter's pause between two tries, so that the waiter elsewhere tries at least once while the
+ * lock is free. Not found, a new tenure starts and the hand-off stays in memory.
  */
 
-/** In-memory hand-offs of one disk tenure before the lock is released through the disk. */
+/** In-memory hand-offs of one tenure before a release looks for a waiter elsewhere. */
 export const MAX_HANDOFFS = 3;
 
-/** Clock time one disk tenure may last before its next release goes through the disk. */
+/** Clock time one tenure may last before a release looks for a waiter elsewhere. */
 export const TENURE_BUDGET_MS = 100;
 
 /** How long this process's next waiter stays away after a fairness release (wall time). */
@@ -26,17 +28,17 @@ export const YIELD_MS = MAX_RETRY_MS + 5;
 /** The turn given to this process's next waiter after a fairness release: yield, then try the disk. */
 export const YIELD_TURN = "yield";
 
-/** One disk tenure as {@link mustYield} judges it. */
+/** One tenure as {@link tenureUsedUp} judges it. */
 export interface Tenure {
-  /** In-memory hand-offs since the lock was made on disk. */
+  /** In-memory hand-offs since the tenure began. */
   readonly handoffs: number;
-  /** Clock time the lock was made on disk. */
-  readonly heldSince: number;
+  /** Clock time the tenure began. */
+  readonly since: number;
 }
 
-/** True when the tenure is used up: the lock must go back through the disk. Never throws. */
-export function mustYield(tenure: Tenure, now: number): boolean {
-  return tenure.handoffs >= MAX_HANDOFFS || now - tenure.heldSince >= TENURE_BUDGET_MS;
+/** True when the tenure is used up: the next release must look for a waiter elsewhere. Never throws. */
+export function tenureUsedUp(tenure: Tenure, now: number): boolean {
+  return tenure.handoffs >= MAX_HANDOFFS || now - tenure.since >= TENURE_BUDGET_MS;
 }
 
 /**

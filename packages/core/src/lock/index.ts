@@ -12,3 +12,4 @@ export {
 } from "./lockPrimitive.js";
 export { inspectPath, mkdirPrimitive } from "./mkdirPrimitive.js";
 export { RECLAIM_GUARD_SUFFIX } from "./reclaim.js";
+export { WAITING_MARKER_SUFFIX } from "./waitingMarker.js";

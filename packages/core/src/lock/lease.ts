@@ -36,10 +36,10 @@ export class Lease {
   private stopped = false;
   /** Why the lease was lost, once it was. */
   lost: LivingReportsError | undefined;
-  /** In-memory hand-offs of this lease (one disk tenure; see fairness.ts). */
+  /** In-memory hand-offs of the current tenure (fairness.ts). */
   handoffs = 0;
-  /** Clock time the lock was made on disk. */
-  heldSince = Number.NEGATIVE_INFINITY;
+  /** Clock time the current tenure began: the lock was made on disk, or a marker was looked for. */
+  since = Number.NEGATIVE_INFINITY;
   /** The primitive's view of this acquisition (refresh interval, stall check, loss signal). */
   readonly context: PrimitiveContext;
 
@@ -74,7 +74,13 @@ export class Lease {
   /** Starts the lease on the lock the primitive acquired. */
   attach(lock: PrimitiveLock): void {
     this.lock = lock;
-    this.heldSince = this.clock.now();
+    this.renewTenure();
+  }
+
+  /** Starts a new tenure (fairness.ts) now. */
+  renewTenure(): void {
+    this.handoffs = 0;
+    this.since = this.clock.now();
   }
 
   /** Makes `holder` the one told of a loss, and (re)starts refreshing at its interval. */

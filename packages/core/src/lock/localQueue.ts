@@ -64,6 +64,11 @@ export function enterQueue<T>(key: string): QueueTicket<T> {
   };
 }
 
+/** True when someone waits in the queue of `key` (besides whoever holds the turn). Never throws. */
+export function hasWaiters(key: string): boolean {
+  return (slots().get(key)?.waiters.length ?? 0) > 0;
+}
+
 /** Hands `value` (the held lock) to the next waiter of `key`. False when nobody waits. */
 export function handOver<T>(key: string, value: T): boolean {
   const next = (slots().get(key) as Slot<T> | undefined)?.waiters.shift();

@@ -1,5 +1,6 @@
 import { atomicReplace, backupName, makeBackup } from "../durable/index.js";
-import { LivingReportsError } from "../errors/livingReportsError.js";
+import { ErrorCode } from "../errors/errorCodes.js";
+import { isLivingReportsError, LivingReportsError } from "../errors/livingReportsError.js";
 import type { LockHandle } from "../lock/lockManager.js";
 import { type ActionType, type Outline, serializeOutline, validateOutline } from "../schema/index.js";
 import { sha256Hex } from "../util/hash.js";
@@ -12,7 +13,7 @@ import type { RecoveredReport } from "./reportRecovery.js";
 import type { StoreContext } from "./storeContext.js";
 import { isoTimestamp } from "./timestamps.js";
 import type { MutationOptions } from "./types.js";
-import { rollBackUpdate } from "./uncommit.js";
+import { discardBackup, type MadeBackup, rollBackUpdate } from "./uncommit.js";
 
 /** A change to commit: the next outline (the store sets its version and `updated_at`) and its event. */
 export interface PlannedChange {
@@ -32,8 +33,8 @@ export interface PlannedChange {
  * the retention. Resolves once the outline, backup and event are durable (G2).
  *
  * Failure (SPEC §5 "Bad input"): until the event is durable, a failure rejects and rolls the
- * outline back to its previous bytes (see {@link rollBackUpdate}; a failed rollback surfaces, and
- * the next write recovers it as a crash's cut commit). Once the event is durable the change is
+ * outline back to its previous bytes and removes the backup it made (see {@link rollBackUpdate};
+ * a failed rollback surfaces, and the next write recovers it as a crash's cut commit). Once the event is durable the change is
  * committed and resolves: an index failure marks the index stale (rebuilt by the next write, or
  * by recovery after a crash), a pruning failure is recorded in the store's `mended` lines.
  *
@@ -61,14 +62,22 @@ export async function commitChange(
     );
     const bytes = serializeOutline(next);
     const backup = backupName(at, report.backups);
+    const made: MadeBackup = { name: backup, appendTried: false };
     lock.assertHeld();
-    await makeBackup(ctx.backend, outlinePath(id), backupPath(id, backup));
+    try {
+      await makeBackup(ctx.backend, outlinePath(id), backupPath(id, backup));
+    } catch (err) {
+      // A link made before its directory sync failed is ours to remove; an existing name is not.
+      if (!isLivingReportsError(err, ErrorCode.ALREADY_EXISTS)) await discardBackup(ctx, id, lock, made);
+      throw err;
+    }
     report.backups.add(backup);
     const sha = sha256Hex(bytes);
     try {
       lock.assertHeld();
       await atomicReplace(ctx.backend, outlinePath(id), bytes);
       lock.assertHeld();
+      made.appendTried = true;
       await ctx.audit.append(
         id,
         report.log,
@@ -87,9 +96,10 @@ export async function commitChange(
         }),
       );
     } catch (err) {
-      // Not committed (no durable event), so readers must see the previous outline again; the
-      // failed log is dropped by withReportLock and reopened (torn tail cut) by the next write.
-      return await rollBackUpdate(ctx, id, lock, report.bytes, err);
+      // Not committed (no durable event), so readers must see the previous outline again and
+      // the backup goes; the failed log is dropped by withReportLock and reopened (torn tail
+      // cut) by the next write.
+      return await rollBackUpdate(ctx, id, lock, report.bytes, made, err);
     }
     // Committed: nothing after this point may fail the operation (a retry would apply it twice).
     await indexCommitted(ctx, [indexEntryFor(next)]);

@@ -9,8 +9,9 @@ import { rebuildIndex } from "./storeRecovery.js";
  * never fails it: the index is derived, and failing a committed operation would invite a retry
  * that applies it twice. Appends `entries`; when an earlier append failed, rebuilds the whole
  * index instead (under the index lock; the rebuild reads every outline, so `entries` are in it).
- * A failure marks the index stale: readers of this store see `entries` over the file, the next
- * write rebuilds, and a crash before that leaves the session unclean, so recovery rebuilds.
+ * A failed append is retried at once as such a rebuild; only when that fails too is the index
+ * left stale: readers of this store see `entries` over the file, the next write rebuilds, and a
+ * crash before that leaves the session unclean, so recovery rebuilds.
  *
  * @throws only what is not a LivingReportsError (a bug)
  */
@@ -18,9 +19,18 @@ export async function indexCommitted(ctx: StoreContext, entries: readonly IndexE
   try {
     if (ctx.index.stale === undefined) await ctx.index.append(entries);
     else await refreshIfStale(ctx);
+    return;
   } catch (err) {
     if (!(err instanceof LivingReportsError)) throw err;
     ctx.index.markStale(entries, err);
+  }
+  // Retried at once, by a rebuild under a fresh index lock (the failed append may have left a
+  // partial line, which an append would glue onto): other processes must see the change now.
+  try {
+    await refreshIfStale(ctx);
+  } catch (err) {
+    if (!(err instanceof LivingReportsError)) throw err;
+    // Still stale: readers here see `entries`; the next write, close, repair or recovery rebuilds.
   }
 }
 

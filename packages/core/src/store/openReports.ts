@@ -9,6 +9,7 @@ import type { Mended } from "./reportRecovery.js";
 import { OpenReportStore } from "./reportStore.js";
 import { resolveOptions, type StoreContext } from "./storeContext.js";
 import { rebuildIndex, recoverAllReports, reportIds } from "./storeRecovery.js";
+import { recoverTrash } from "./trashRecovery.js";
 import type { OpenReportsOptions, ReportStore } from "./types.js";
 import { claimCrashedSessions, ensureDirectory, WriterSession } from "./writerSession.js";
 
@@ -72,13 +73,21 @@ export async function openReports(
 async function recoverAtOpen(ctx: StoreContext): Promise<boolean> {
   const crashed = await claimCrashedSessions(ctx.backend, ctx.locks, ctx.options.lock);
   if (crashed.length > 0) {
+    // Our own session lock first: a crash during this recovery is then found by the next open.
+    await ctx.session.beginWrite();
     await recoverAllReports(ctx, ctx.mended);
+    await recoverTrash(ctx, ctx.mended);
     await rebuildIndex(ctx, ctx.mended);
+    // Releasing (reclaimed) locks removed their folders: made durable, or a power loss brings
+    // them back as stale locks.
+    await ctx.backend.syncDir("");
     for (const session of crashed) {
       await session.handle?.release();
       ctx.mended.push({ action: "removed_stale_session", file: session.path });
     }
     await ctx.backend.syncDir(SESSIONS);
+    // All mended is durable now: the recovery's session ends cleanly (the next write starts one).
+    await ctx.session.suspend();
     return true;
   }
   const why = await indexDistrust(ctx);

@@ -9,6 +9,7 @@ import { acquireReportLock, withReportLock } from "./reportLock.js";
 import type { Mended } from "./reportRecovery.js";
 import type { StoreContext } from "./storeContext.js";
 import { rebuildIndex, reportIds } from "./storeRecovery.js";
+import { recoverTrash } from "./trashRecovery.js";
 import type { RepairReport } from "./types.js";
 import { verifyStore } from "./verify/index.js";
 import { claimCrashedSessions } from "./writerSession.js";
@@ -20,7 +21,8 @@ const encoder = new TextEncoder();
  * temp files, cuts torn tails, records manual edits, rolls cut commits forward (the per-write
  * recovery), reclaims stale locks (acquiring one does), and rewrites an audit log holding
  * complete records glued after torn fragments (by atomic replace, keeping every record and the
- * chain); then clears crashed sessions, rebuilds the index and verifies. What remains (a missing
+ * chain); then clears crashed sessions, completes moves to and from the trash cut after their
+ * event, rebuilds the index and verifies. What remains (a missing
  * backup, corruption that cannot be salvaged) is listed in `unresolved`, never invented away.
  */
 export async function repairStore(ctx: StoreContext, id: string | undefined): Promise<RepairReport> {
@@ -53,6 +55,7 @@ export async function repairStore(ctx: StoreContext, id: string | undefined): Pr
       mended.push({ action: "removed_stale_session", file: session.path });
     }
   }
+  if (only === undefined) await recoverTrash(ctx, mended);
   await rebuildIndex(ctx, mended);
   const report = await verifyStore(ctx.backend, {
     ...(only === undefined ? {} : { reportId: only }),

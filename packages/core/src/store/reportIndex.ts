@@ -1,6 +1,7 @@
-import type { StorageBackend } from "../backend/storageBackend.js";
+import type { FileHandle, StorageBackend } from "../backend/storageBackend.js";
 import { appendLines, atomicReplace } from "../durable/index.js";
 import { ErrorCode } from "../errors/errorCodes.js";
+import { fromSystemError } from "../errors/fromSystemError.js";
 import { isLivingReportsError, type LivingReportsError } from "../errors/livingReportsError.js";
 import type { LockHandle, LockManager, LockOptions } from "../lock/lockManager.js";
 import type { IndexEntry } from "../schema/index.js";
@@ -27,6 +28,10 @@ export class ReportIndex {
   /** Entries of committed operations whose append failed, shown over the file's until a rebuild. */
   private readonly pending = new Map<string, IndexEntry>();
   private staleCause: LivingReportsError | undefined;
+  /** Appends made since the last {@link flush}: not yet durable. */
+  private unsynced = false;
+  /** Whether an unsynced append may have created the file (its directory entry is not durable). */
+  private mayHaveCreated = false;
 
   constructor(
     private readonly backend: StorageBackend,
@@ -112,6 +117,9 @@ export class ReportIndex {
     if (entries.length === 0) return;
     await this.withLock(async (lock) => {
       lock.assertHeld();
+      // Unknown (-1) counts as missing: the file may be created by this append.
+      if (this.ino === -1) this.mayHaveCreated = true;
+      this.unsynced = true;
       await appendLines(this.backend, INDEX_FILE, entries.map(encodeIndexEntry).join(""), { sync: false });
       await this.refresh();
       if (this.deadLines > 2 * this.entries.size + 100) await this.writeWhole(lock, this.all());
@@ -134,10 +142,44 @@ export class ReportIndex {
     if (this.pending.size === 0) this.staleCause = undefined;
   }
 
+  /**
+   * Makes this store's appends durable: fdatasyncs `index.jsonl`, and syncs the root when an
+   * append may have created it. Called before a clean close releases the session lock: a clean
+   * session promises the next opener an index it need not rebuild.
+   *
+   * @throws LivingReportsError FSYNC_FAILED or another mapped I/O error (the appends stay unsynced)
+   */
+  async flush(): Promise<void> {
+    if (!this.unsynced) return;
+    let handle: FileHandle;
+    try {
+      handle = await this.backend.open(INDEX_FILE, "a");
+    } catch (err) {
+      throw fromSystemError(err, INDEX_FILE, "open");
+    }
+    try {
+      await handle.datasync();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw fromSystemError(err, INDEX_FILE, "fdatasync");
+    }
+    try {
+      await handle.close();
+    } catch (err) {
+      throw fromSystemError(err, INDEX_FILE, "close");
+    }
+    if (this.mayHaveCreated) await this.backend.syncDir("");
+    this.unsynced = false;
+    this.mayHaveCreated = false;
+  }
+
   private async writeWhole(lock: LockHandle, entries: readonly IndexEntry[]): Promise<void> {
     const sorted = [...entries].sort((a, b) => (a.report_id < b.report_id ? -1 : 1));
     lock.assertHeld();
     await atomicReplace(this.backend, INDEX_FILE, encoder.encode(sorted.map(encodeIndexEntry).join("")));
+    // The replacement is durable (file and entry): nothing appended before it needs a sync.
+    this.unsynced = false;
+    this.mayHaveCreated = false;
     await this.readAll();
   }
 

@@ -5,6 +5,7 @@ import type { LockHandle } from "../lock/lockManager.js";
 import { type Outline, parseOutlineBytes } from "../schema/index.js";
 import { sha256Hex } from "../util/hash.js";
 import { type CommittedTail, eventRecord } from "./auditEvents.js";
+import { recordCutCreate } from "./cutCreate.js";
 import { auditPath, backupPath, backupsDir, outlinePath, reportDir } from "./layout.js";
 import { describeChange } from "./outlineChange.js";
 import type { StoreContext } from "./storeContext.js";
@@ -36,7 +37,8 @@ export interface RecoveredReport {
  * the last committed `outline_sha256` (G9): equal (or no baseline yet: a legacy report) is clean;
  * a commit cut between the outline rename and its audit append is rolled forward as the operation
  * it was; anything else is a manual edit, backed up and recorded as `manual_edit_detected`.
- * A delete cut before its folder moved to the trash is completed.
+ * A delete cut before its folder moved to the trash is completed; a create cut before its event
+ * (an outline and an empty log) is rolled forward with a `create` event marked `recovered`.
  *
  * @param mended - receives one line per thing mended
  * @throws LivingReportsError NOT_FOUND for a report that does not exist (or whose delete was
@@ -83,6 +85,11 @@ export async function recoverReport(
   const bytes = await backend.readFile(outlinePath(id));
   const sha = sha256Hex(bytes);
   const backups = new Set(await backend.readdir(backupsDir(id)));
+  if (tail.last === undefined) {
+    const outline = parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
+    await recordCutCreate(ctx, { id, lock, log, outline, sha }, mended);
+    return { id, outline, bytes, sha, log, tail: currentTail(ctx, id, tail), backups };
+  }
   if (tail.sha !== null && tail.sha !== sha) {
     await reconcile(ctx, { id, lock, log, bytes, sha, tail, backups }, mended);
   }

@@ -144,15 +144,25 @@ export class OpenReportStore implements ReportStore {
   }
 
   async close(): Promise<void> {
-    // An index left stale by a failed append after a committed change is rebuilt before the
-    // session is marked clean: a clean session promises the next opener an index it can trust.
-    // If the rebuild fails too, `verify` reports the drift and `repair` (or the next write) mends it.
-    if (this.ctx.index.stale !== undefined && !this.ctx.options.readOnly) {
-      await refreshIfStale(this.ctx).catch(() => undefined);
+    // A clean session promises the next opener an index it can trust, so before the session
+    // lock goes: an index left stale by a failed append is rebuilt (if that fails too, `verify`
+    // reports the drift and `repair` or the next write mends it), and the appends of this
+    // session are made durable, by a rebuild (atomic, durable) if their fdatasync fails.
+    let unsynced: unknown;
+    if (!this.ctx.options.readOnly && !this.ctx.session.isClosed) {
+      if (this.ctx.index.stale !== undefined) await refreshIfStale(this.ctx).catch(() => undefined);
+      try {
+        await this.ctx.index.flush();
+      } catch {
+        await rebuildIndex(this.ctx, this.ctx.mended).catch((err: unknown) => {
+          unsynced = err;
+        });
+      }
     }
     await this.ctx.session.close();
     await this.ctx.audit.closeAll();
     await this.ctx.locks.close();
+    if (unsynced !== undefined) throw unsynced;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

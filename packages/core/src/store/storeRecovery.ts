@@ -2,8 +2,10 @@ import { ErrorCode } from "../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../errors/livingReportsError.js";
 import type { LockHandle } from "../lock/lockManager.js";
 import { type IndexEntry, isReportId, parseOutlineBytes } from "../schema/index.js";
+import { isAbandonedCreate } from "./cutCreate.js";
 import { indexEntryFor } from "./indexLines.js";
 import { BY_ID, outlinePath, reportDir } from "./layout.js";
+import { pathExists } from "./pathExists.js";
 import { acquireReportLock } from "./reportLock.js";
 import { type Mended, recoverReport } from "./reportRecovery.js";
 import type { StoreContext } from "./storeContext.js";
@@ -50,9 +52,10 @@ export async function rebuildIndex(ctx: StoreContext, mended: Mended[]): Promise
 
 /**
  * Recovers every report under its lock (after a crashed session): temp files, torn tails, cut
- * commits and deletes, manual edits; removes the folder of a create cut before its outline was
- * written. A report that cannot be recovered is reported as `unrecoverable` and the rest go on.
- * Progress `{ phase: "recover" }`.
+ * commits and deletes, manual edits, creates cut before their event (rolled forward); removes
+ * the folder of a create cut with no loadable outline. Lock removals are made durable. A report
+ * that cannot be recovered is reported as `unrecoverable` and the rest go on (a delete completed
+ * here is not one). Progress `{ phase: "recover" }`.
  */
 export async function recoverAllReports(ctx: StoreContext, mended: Mended[]): Promise<void> {
   const ids = await reportIds(ctx);
@@ -61,7 +64,7 @@ export async function recoverAllReports(ctx: StoreContext, mended: Mended[]): Pr
     try {
       lock = await acquireReportLock(ctx, id);
       const names = await ctx.backend.readdir(reportDir(id));
-      if (!names.includes("outline.json") && !names.includes("audit.jsonl")) {
+      if (await isAbandonedCreate(ctx, id, names)) {
         await removeCutCreate(ctx, id, names, lock, mended);
         lock = undefined;
       } else {
@@ -70,15 +73,20 @@ export async function recoverAllReports(ctx: StoreContext, mended: Mended[]): Pr
     } catch (err) {
       if (!(err instanceof LivingReportsError) || err.code === ErrorCode.LOCK_COMPROMISED) throw err;
       await ctx.audit.evict(id);
-      mended.push({ report_id: id, action: "unrecoverable", file: reportDir(id), detail: err.message });
+      // A delete completed by the recovery leaves nothing here: that is mended, not lost.
+      if (!(err.code === ErrorCode.NOT_FOUND && !(await pathExists(ctx.backend, reportDir(id))))) {
+        mended.push({ report_id: id, action: "unrecoverable", file: reportDir(id), detail: err.message });
+      }
     } finally {
       await lock?.release().catch(() => undefined);
     }
+    // The release removed a lock (maybe a reclaimed stale one): durably, or a power loss revives it.
+    if (await pathExists(ctx.backend, reportDir(id))) await ctx.backend.syncDir(reportDir(id));
     ctx.options.onProgress({ phase: "recover", done: i + 1, total: ids.length });
   }
 }
 
-/** A folder with neither outline nor log is a create cut by a crash: nothing was acknowledged. */
+/** A create cut by a crash before its event: nothing was acknowledged, so its folder goes. */
 async function removeCutCreate(
   ctx: StoreContext,
   id: string,

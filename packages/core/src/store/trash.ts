@@ -13,6 +13,7 @@ import { checkExpectedVersion, invalidInput, withReportLock } from "./reportLock
 import type { StoreContext } from "./storeContext.js";
 import { compactStamp, instantOf, isoTimestamp, parseCompactStamp } from "./timestamps.js";
 import { moveToTrash, trashedReportId } from "./trashMoves.js";
+import { moveIntentOf, removeStrayLocks } from "./trashRecovery.js";
 import type { MutationOptions, TrashEntry } from "./types.js";
 
 /**
@@ -70,7 +71,9 @@ export async function listTrash(backend: StorageBackend): Promise<TrashEntry[]> 
 /**
  * Restores the most recently deleted copy of report `id`: records a `status_change`
  * `{ status: "restored", restored_from }` in its log while it is still in the trash, moves it
- * back to `by_id/<id>`, and re-indexes it.
+ * back to `by_id/<id>` (a report lock left inside it is removed durably first), and re-indexes
+ * it. The event is the commit point: a restore cut after it (a crash, or a failure here) is
+ * completed by recovery and by `repair` (see `recoverTrash`).
  *
  * @throws LivingReportsError NOT_FOUND (nothing in the trash), ALREADY_EXISTS (a live report has
  *   that id), VERSION_CONFLICT
@@ -105,22 +108,26 @@ export async function restoreFromTrash(
     checkExpectedVersion(id, outline.outline_version, options.expectedVersion);
     const log = new AuditLog(ctx.backend, `${entry.location}/audit.jsonl`);
     try {
-      await log.open({ repairTail: true });
+      const read = await log.open({ repairTail: true });
+      // A restore cut after its event (it failed, or crashed) is finished, not logged twice.
+      const cut = moveIntentOf(read.lines.at(-1)?.record, entry.location) === "restore";
       lock.assertHeld();
-      await log.append(
-        eventRecord({
-          reportId: id,
-          action: "status_change",
-          actor: options.actor ?? ctx.options.actor,
-          at: ctx.options.now(),
-          payload: { status: "restored", restored_from: entry.location },
-          outlineSha256: sha256Hex(bytes),
-          requestId: options.requestId,
-        }),
-      );
+      if (!cut)
+        await log.append(
+          eventRecord({
+            reportId: id,
+            action: "status_change",
+            actor: options.actor ?? ctx.options.actor,
+            at: ctx.options.now(),
+            payload: { status: "restored", restored_from: entry.location },
+            outlineSha256: sha256Hex(bytes),
+            requestId: options.requestId,
+          }),
+        );
     } finally {
       await log.close();
     }
+    await removeStrayLocks(ctx, entry.location);
     lock.assertHeld();
     await ctx.backend.rename(entry.location, reportDir(id));
     await ctx.backend.syncDir(BY_ID);

@@ -5,8 +5,10 @@ import { parseOutlineBytes } from "../schema/index.js";
 import { indexEntryFor } from "./indexLines.js";
 import { indexCommitted } from "./indexUpkeep.js";
 import { BY_ID, reportDir, TRASH } from "./layout.js";
+import { pathExists } from "./pathExists.js";
 import type { Mended } from "./reportRecovery.js";
 import type { StoreContext } from "./storeContext.js";
+import { dropRemnant, loggedMove, removeStrayLocks } from "./trashRecovery.js";
 import { ensureDirectory } from "./writerSession.js";
 
 const TRASH_NAME = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_([0-9A-Za-z_]+)$/;
@@ -24,8 +26,8 @@ export function isTrashLocationOf(location: unknown, id: string): location is st
 
 /**
  * Moves `by_id/<id>` to `location` under the report's lock (both directories synced), then
- * releases the lock whose `.lock` moved along with the folder and removes that moved `.lock`,
- * so a restored report is not found locked.
+ * releases the lock whose `.lock` moved along with the folder and removes that moved `.lock`
+ * durably, so a restored report is not found locked (even after a power loss).
  */
 export async function moveToTrash(
   ctx: StoreContext,
@@ -51,12 +53,16 @@ export async function moveToTrash(
       throw err;
     }
   }
-  await removeLockIfPresent(ctx, `${location}/.lock`);
+  await removeStrayLocks(ctx, location);
 }
 
 /**
  * Completes a delete cut by a crash after its `delete` event was appended but before the folder
- * moved: moves it to the `trash_location` the event names and tombstones the index.
+ * moved: moves it to the `trash_location` the event names and tombstones the index. When a
+ * half-durable rename left the folder in both places, the by_id remnant is removed durably.
+ *
+ * @throws LivingReportsError ALREADY_EXISTS when both copies exist but the trash one does not
+ *   log the delete (nothing is removed); storage and lock errors
  */
 export async function completeCutDelete(
   ctx: StoreContext,
@@ -67,7 +73,23 @@ export async function completeCutDelete(
 ): Promise<void> {
   const location = (record.payload as Record<string, unknown> | undefined)?.trash_location;
   if (!isTrashLocationOf(location, id)) return;
-  await moveToTrash(ctx, id, lock, location);
+  if (await pathExists(ctx.backend, location)) {
+    // A half-durable rename left the folder in both places: the logged delete makes the trash
+    // copy the report, and the by_id one a remnant.
+    if ((await loggedMove(ctx, location, location)) !== "delete") {
+      throw new LivingReportsError(
+        ErrorCode.ALREADY_EXISTS,
+        `report ${id} is both in by_id/ and at ${location}, and the trash copy does not log the delete`,
+        { id, path: location },
+      );
+    }
+    await ctx.audit.evict(id);
+    await dropRemnant(ctx, reportDir(id), lock, BY_ID);
+    await removeStrayLocks(ctx, location);
+    mended.push({ report_id: id, action: "removed_move_remnant", file: reportDir(id), detail: location });
+  } else {
+    await moveToTrash(ctx, id, lock, location);
+  }
   mended.push({ report_id: id, action: "completed_delete", file: reportDir(id), detail: location });
   await tombstone(ctx, location);
 }
@@ -84,17 +106,4 @@ export async function tombstone(ctx: StoreContext, location: string): Promise<vo
     // Without a readable outline there is no entry to write; the next index rebuild drops the report.
     if (!(err instanceof LivingReportsError)) throw err;
   }
-}
-
-/** Removes a lock left at `path` (a directory, or a file from the Python fallback lock), if present. */
-async function removeLockIfPresent(ctx: StoreContext, path: string): Promise<void> {
-  let kind: string;
-  try {
-    kind = (await ctx.backend.stat(path)).kind;
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return;
-    throw err;
-  }
-  if (kind === "directory") await ctx.backend.rmdir(path);
-  else await ctx.backend.unlink(path);
 }

@@ -2,26 +2,36 @@ import { atomicReplace } from "../durable/index.js";
 import { ErrorCode } from "../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../errors/livingReportsError.js";
 import type { LockHandle } from "../lock/lockManager.js";
-import { auditPath, outlinePath, reportDir } from "./layout.js";
+import { auditPath, backupPath, backupsDir, outlinePath, reportDir } from "./layout.js";
 import type { StoreContext } from "./storeContext.js";
+
+/** The backup a failed commit made, for {@link rollBackUpdate} to remove. */
+export interface MadeBackup {
+  /** The backup's file name in `backups/`. */
+  name: string;
+  /** Whether the commit got as far as appending its event (which may then name the backup). */
+  appendTried: boolean;
+}
 
 /**
  * Undoes an update whose outline rename happened (or may have) but whose audit event is not
  * durable: the operation is reported failed, so readers must see the previous outline again.
  * Reads the outline first and rewrites it (atomic replace, directory synced) only when it is not
- * `previous` already, so a failure before the rename costs one read.
+ * `previous` already, so a failure before the rename costs one read. Once the outline is back,
+ * the commit's backup is removed too ({@link discardBackup}), so that the store is unchanged.
  *
  * @param cause - the commit's failure, which stays the verdict when the rollback succeeds
  * @throws LivingReportsError `cause` after a successful rollback; when the rollback itself fails,
  *   that error's code with `cause` in `details`: the outline may then hold the new content without
  *   its event, which the next write's recovery rolls forward as a cut commit (before-or-after,
- *   as after a crash)
+ *   as after a crash), from the backup, which is therefore kept
  */
 export async function rollBackUpdate(
   ctx: StoreContext,
   id: string,
   lock: LockHandle,
   previous: Uint8Array,
+  backup: MadeBackup,
   cause: unknown,
 ): Promise<never> {
   try {
@@ -32,7 +42,55 @@ export async function rollBackUpdate(
   } catch (err) {
     throw rollbackFailed(id, outlinePath(id), err, cause);
   }
+  await discardBackup(ctx, id, lock, backup);
   throw cause;
+}
+
+/**
+ * Removes the backup of a commit that is reported failed, then syncs `backups/`: no event names
+ * it, and a failed operation must leave the store unchanged. Kept instead when an event may name
+ * it (the failed append's line is still in the log: its truncation failed too) or when the lock
+ * is no longer safely held. Best effort: the commit's own error is the verdict, so a backup that
+ * could not be removed (or its directory not synced) is recorded in `ctx.mended`, never thrown;
+ * an extra backup loses nothing.
+ */
+export async function discardBackup(
+  ctx: StoreContext,
+  id: string,
+  lock: LockHandle,
+  backup: MadeBackup,
+): Promise<void> {
+  const path = backupPath(id, backup.name);
+  try {
+    if (backup.appendTried && (await logMentions(ctx, id, backup.name))) {
+      ctx.mended.push({
+        report_id: id,
+        action: "kept_backup_of_failed_commit",
+        file: path,
+        detail: "named in the log",
+      });
+      return;
+    }
+    lock.assertHeld();
+    await unlinkIfPresent(ctx, path);
+    await ctx.backend.syncDir(backupsDir(id));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    ctx.mended.push({ report_id: id, action: "kept_backup_of_failed_commit", file: path, detail: why });
+  }
+}
+
+/** Whether report `id`'s log holds `name` anywhere (a line left by a failed append may name it). */
+async function logMentions(ctx: StoreContext, id: string, name: string): Promise<boolean> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await ctx.backend.readFile(auditPath(id));
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return false;
+    throw err;
+  }
+  // Backup names are ASCII, so a lenient decode finds them even in a log with damaged bytes.
+  return new TextDecoder().decode(bytes).includes(name);
 }
 
 /**

@@ -39,6 +39,11 @@ export class WriterSession {
     private rootKind: RootKind,
   ) {}
 
+  /** Whether {@link close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** @throws LivingReportsError CLOSED once the store was closed */
   assertOpen(): void {
     if (this.closed) throw new LivingReportsError(ErrorCode.CLOSED, "the report store is closed");
@@ -62,6 +67,23 @@ export class WriterSession {
     });
     await this.started;
     this.assertOpen();
+  }
+
+  /**
+   * Releases the session lock while the store stays open: a clean end of a write phase whose
+   * writes are all durable (recovery at open). The next write takes a new session lock.
+   *
+   * @throws LivingReportsError the release's or the directory sync's I/O error
+   */
+  async suspend(): Promise<void> {
+    await this.started?.catch(() => undefined);
+    const handle = this.handle;
+    this.handle = undefined;
+    this.started = undefined;
+    if (handle === undefined) return;
+    liveSessions.delete(sessionKey(this.backend, handle.path));
+    await handle.release();
+    await this.backend.syncDir(SESSIONS);
   }
 
   /** Releases the session lock (a clean shutdown). Idempotent; later calls fail with CLOSED. */

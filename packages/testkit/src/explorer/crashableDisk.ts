@@ -41,6 +41,12 @@ export interface CrashableDisk<TSnapshot = unknown> {
   pendingChanges(): readonly CrashChange[];
   /** A new disk holding the durable image plus exactly the kept changes; this disk is unchanged. */
   crashWith(selection: CrashSelectionSpec): CrashableDisk<TSnapshot>;
+  /**
+   * Optional: a digest of the files `crashWith(selection)` would leave, cheaper than making that
+   * disk. Equal digests must mean equal files (paths, kinds, bytes), as {@link toJSON} would
+   * show them. When present, the explorer skips a state already judged without materialising it.
+   */
+  crashDigest?(selection: CrashSelectionSpec): string;
   /** An immutable copy of the whole disk state. */
   snapshot(): TSnapshot;
   /** The live files: path → UTF-8 content, `null` for a directory. */

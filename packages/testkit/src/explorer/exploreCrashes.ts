@@ -172,13 +172,18 @@ class Round<TSnapshot> {
         if (selection === undefined) continue;
         any = true;
         if (this.states >= budget || this.violations >= stopAfter) return;
-        const crashed = point.disk.crashWith(selection);
-        const files = crashed.toJSON();
-        const image = hashFiles(files);
+        // Materialise only states not yet judged: a disk that can digest a crash state without
+        // making it (memfs) is crashed at most once per new verdict.
+        let crashed: CrashableDisk | undefined;
+        const crash = (): CrashableDisk => {
+          crashed ??= point.disk.crashWith(selection);
+          return crashed;
+        };
+        const image = point.disk.crashDigest?.(selection) ?? hashFiles(crash().toJSON());
         if (point.seen.has(image)) continue;
         point.seen.add(image);
         this.states += 1;
-        const violations = await this.verdict(`${point.key}|${image}`, crashed, clock, point);
+        const violations = await this.verdict(`${point.key}|${image}`, crash, clock, point);
         if (violations.length === 0) continue;
         this.violations += 1;
         const rank = { point: point.index, kept: selection.keep.size, torn: selection.tear?.length ?? 0 };
@@ -190,7 +195,8 @@ class Round<TSnapshot> {
             point: point.index,
             changes: point.changes,
             selection,
-            files,
+            // A fresh copy: the checked one holds what recovery made of the state.
+            files: point.disk.crashWith(selection).toJSON(),
             acked: point.acked,
             inFlight: point.inFlight,
             violations,
@@ -212,13 +218,14 @@ class Round<TSnapshot> {
 
   async verdict(
     key: string,
-    crashed: CrashableDisk,
+    crash: () => CrashableDisk,
     clock: ReturnType<DiskModel<TSnapshot>["clock"]>,
     point: { index: number; acked: StepRecord[]; inFlight: StepRecord[] },
   ): Promise<readonly string[]> {
     const cached = this.#verdicts.get(key);
     if (cached !== undefined) return cached;
     this.recoveries += 1;
+    const crashed = crash();
     const materialized = await this.options.materialize?.(crashed);
     let violations: readonly string[];
     try {

@@ -7,6 +7,12 @@ export type {
   MaterializedState,
   Materializer,
 } from "./crashableDisk.js";
+export {
+  type CrashcheckJob,
+  type CrashcheckJobIo,
+  planLanes,
+  runCrashcheckJob,
+} from "./crashcheckJob.js";
 export type { CrashFailure, CrashStateDescription, FailureRank } from "./crashFailure.js";
 export { type DirectoryMaterializerOptions, directoryMaterializer } from "./directoryMaterializer.js";
 export { enumerateSelections } from "./enumerateSelections.js";

@@ -3,8 +3,9 @@ import { type MutantResult, runMutant } from "../mutants/runMutants.js";
 import { standardMutants } from "../mutants/standardMutants.js";
 import { type CheckedWorkload, standardWorkloads } from "../workloads/standardWorkloads.js";
 import type { DiskModel, Materializer } from "./crashableDisk.js";
+import { type CrashcheckJob, runCrashcheckJob } from "./crashcheckJob.js";
 import type { CrashFailure } from "./crashFailure.js";
-import { exploreCrashes } from "./exploreCrashes.js";
+import type { ExploreResult } from "./exploreCrashes.js";
 
 /** Options of {@link runCrashcheck} (the `crashcheck` command line). */
 export interface CrashcheckOptions {
@@ -17,6 +18,8 @@ export interface CrashcheckOptions {
   readonly mutants?: boolean;
   /** Print one JSON document instead of text. */
   readonly json?: boolean;
+  /** Threads to explore in, when `CrashcheckIo.explore` can run jobs elsewhere (default 1: here). */
+  readonly workers?: number;
 }
 
 /** What {@link runCrashcheck} needs from outside testkit (which depends on neither backend). */
@@ -28,6 +31,12 @@ export interface CrashcheckIo {
   readonly stdout: (text: string) => void;
   /** The workloads to run (default {@link standardWorkloads}). */
   readonly workloads?: readonly CheckedWorkload[];
+  /**
+   * Runs the jobs (one per workload) on `workers` threads, e.g. worker threads each running
+   * `runCrashcheckJob` with the same workloads and disk model; returns their results in job
+   * order. Used when `workers` > 1; otherwise the jobs run here, one after another.
+   */
+  readonly explore?: (jobs: readonly CrashcheckJob[], workers: number) => Promise<readonly ExploreResult[]>;
 }
 
 /** The JSON document of `crashcheck --json` (SPEC §8). */
@@ -72,19 +81,24 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
   const started = performance.now();
   const rows: CrashcheckReport["workloads"] = [];
   const failures: CrashcheckReport["failures"] = [];
-  for (const [i, { workload, checker }] of workloads.entries()) {
-    const share = Math.floor(states / workloads.length) + (i < states % workloads.length ? 1 : 0);
-    const result = await exploreCrashes(workload, checker, {
-      disks: io.disks,
-      mode,
-      seed,
-      states: share,
-      ...(backend === "node-fs" && io.materializeNodeFs !== undefined
-        ? { materialize: io.materializeNodeFs }
-        : {}),
-    });
+  const jobs: CrashcheckJob[] = workloads.map((_, i) => ({
+    workload: i,
+    states: Math.floor(states / workloads.length) + (i < states % workloads.length ? 1 : 0),
+    mode,
+    seed,
+    backend,
+  }));
+  const workers = options.workers ?? 1;
+  let results: readonly ExploreResult[];
+  if (workers > 1 && io.explore !== undefined) results = await io.explore(jobs, workers);
+  else {
+    const here: ExploreResult[] = [];
+    for (const job of jobs) here.push(await runCrashcheckJob(job, { ...io, workloads }));
+    results = here;
+  }
+  for (const result of results) {
     rows.push({
-      name: workload.name,
+      name: result.workload,
       states: result.states,
       violations: result.violations,
       kinds: result.kinds,
@@ -149,7 +163,7 @@ function formatReport(report: CrashcheckReport): string {
 
 /**
  * Parses the `crashcheck` arguments: `--json`, `--mutants`, `--states N`, `--seed S`,
- * `--mode M`, `--backend memfs|node-fs` (also `--flag=value`).
+ * `--mode M`, `--backend memfs|node-fs`, `--workers N` (also `--flag=value`).
  *
  * @throws LivingReportsError INVALID_INPUT for an unknown flag or a bad value
  */
@@ -167,6 +181,10 @@ export function parseCrashcheckArgs(argv: readonly string[]): CrashcheckOptions 
     else if (flag === "--mutants") out.mutants = true;
     else if (flag === "--states") out.states = integer(flag, value());
     else if (flag === "--seed") out.seed = integer(flag, value());
+    else if (flag === "--workers") {
+      out.workers = integer(flag, value());
+      if (out.workers < 1) throw invalid(`--workers must be at least 1, got ${out.workers}`);
+    }
     else if (flag === "--mode") out.mode = value() as CrashMode;
     else if (flag === "--backend") {
       const v = value();

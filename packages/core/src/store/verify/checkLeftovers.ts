@@ -20,6 +20,10 @@ export interface StalenessClock {
  * reclaim guards) whose mtime is older than the stale time (STALE_LOCK, G7). A lock held by a live process is refreshed and
  * therefore fresh; a temp file of a write in flight at this instant is reported too, since
  * verify sees one moment of the disk.
+ *
+ * Waiting markers (`x.lock.waiting`, docs/LOCKS.md "Fairness") are never reported, fresh or
+ * stale: one only asks a holder to release through the disk, a stale one is ignored by every
+ * holder (and removed by the next that looks), so a dead waiter's marker harms nothing.
  */
 export async function checkLeftovers(
   access: ReadOnlyAccess,
@@ -51,7 +55,10 @@ export async function checkLeftovers(
   }
 }
 
-/** `.lock`, `x.lock`, and reclaim guards of those (`x.lock.reclaim`, `x.lock.reclaim.reclaim`, ...). */
+/**
+ * `.lock`, `x.lock`, and reclaim guards of those (`x.lock.reclaim`, `x.lock.reclaim.reclaim`, ...);
+ * not waiting markers (`x.lock.waiting`).
+ */
 function isLockName(name: string): boolean {
   let lock = name;
   while (lock.endsWith(RECLAIM_GUARD_SUFFIX)) lock = lock.slice(0, -RECLAIM_GUARD_SUFFIX.length);

@@ -53,6 +53,8 @@ export const VerifyCode = {
   ORPHAN_TEMP: "ORPHAN_TEMP",
   /** A lock (file or directory) not refreshed within the stale time: its holder died (G7). */
   STALE_LOCK: "STALE_LOCK",
+  /** A report in `by_id/` that also has a folder in `.trash/`: a move cut half-way by a crash (recovery keeps one). */
+  REPORT_IN_TWO_PLACES: "REPORT_IN_TWO_PLACES",
 } as const;
 
 /** One of the stable verify problem codes. */

@@ -9,6 +9,7 @@ import type { Progress, VerifyReport } from "../types.js";
 import { checkIndex } from "./checkIndex.js";
 import { checkLeftovers, type StalenessClock } from "./checkLeftovers.js";
 import { checkRoot } from "./checkRoot.js";
+import { checkTrash } from "./checkTrash.js";
 import { listReports } from "./listReports.js";
 import { ProblemList } from "./problemList.js";
 import { ReadOnlyAccess } from "./readOnlyAccess.js";
@@ -38,7 +39,8 @@ export interface VerifyOptions {
  * Checked: the root (FORMAT marker, `by_id/`); each report folder (a valid id), its outline (G1),
  * audit log (G3: torn tail, corrupt or glued lines, hash chain, valid events of this report,
  * unique action ids, non-decreasing timestamps), versions (G6), the outline hash against the last
- * commit (G9), backups named by events (G4), temp files and stale locks; then the index (G5).
+ * commit (G9), backups named by events (G4), temp files and stale locks; a report both live and
+ * in the trash (a move cut half-way); then the index (G5).
  *
  * @returns `{ ok, problems, reports }`: `ok` iff no problems; `reports` = report folders checked
  * @throws LivingReportsError INVALID_ID for a bad `reportId` (before any file is touched);
@@ -64,6 +66,7 @@ export async function verifyStore(
     if ((await access.stat(SESSIONS))?.kind === "directory")
       await checkLeftovers(access, problems, SESSIONS, clock);
     ids = await listReports(access, problems);
+    await checkTrash(access, problems, new Set(ids));
   } else {
     if ((await access.stat(reportDir(only)))?.kind !== "directory") {
       throw new LivingReportsError(ErrorCode.NOT_FOUND, `no report ${only} in this store`, {

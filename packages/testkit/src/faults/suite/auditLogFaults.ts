@@ -57,10 +57,14 @@ export function describeAuditLogFaults(target: ConformanceTarget): void {
           withRoot(target, async ({ backend }) => {
             const { faulty, log } = await twoLineLog(backend);
             const before = faulty.callCount(op);
+            const datasyncsBefore = faulty.callCount("datasync");
             faulty.setPlan([{ op, path: LOG, error: errno }]);
             await expectInjected(faulty, log.append(record(2)), op, errno);
             // One attempt, never retried: a failed datasync may have made the line durable anyway.
-            expect(faulty.callCount(op) - before).toBe(1);
+            // So the failure path cuts the line back and datasyncs the cut: one more datasync,
+            // only on that path, and a failed append cannot come back after a crash.
+            if (op === "write") expect(faulty.callCount("write") - before).toBe(1);
+            expect(faulty.callCount("datasync") - datasyncsBefore).toBe(op === "datasync" ? 2 : 1);
             faulty.setPlan([]);
             await expectError(log.append(record(3)), expectedCode(op, errno));
             expect(await recordsOnDisk(faulty)).toEqual([record(0), record(1)]);
@@ -73,6 +77,17 @@ export function describeAuditLogFaults(target: ConformanceTarget): void {
           }));
       }
     }
+
+    it("a datasync that fails after reaching the disk: the cut-back record does not return after a power loss", () =>
+      withRoot(target, async (root) => {
+        if (root.crash === undefined) return;
+        const { faulty, log } = await twoLineLog(root.backend);
+        // applied: true: the line became durable although the datasync reported an error.
+        faulty.setPlan([{ op: "datasync", path: LOG, error: "EIO", applied: true }]);
+        await expectInjected(faulty, log.append(record(2)), "datasync", "EIO");
+        faulty.setPlan([]);
+        expect(await recordsOnDisk(root.crash({ mode: "drop" }))).toEqual([record(0), record(1)]);
+      }));
 
     it("a short write that then fails leaves no partial line behind", () =>
       withRoot(target, async ({ backend }) => {
