@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CrashChange } from "../src/explorer/crashableDisk.js";
+import { type CrashcheckJob, planLanes } from "../src/explorer/crashcheckJob.js";
 import { changeStreams, enumerateSelections } from "../src/explorer/enumerateSelections.js";
 import { parseCrashcheckArgs } from "../src/explorer/runCrashcheck.js";
 import { signature } from "../src/explorer/violationSignature.js";
@@ -85,8 +86,10 @@ describe("parseCrashcheckArgs", () => {
         "torn",
         "--backend=node-fs",
         "--mutants",
+        "--workers",
+        "2",
       ]),
-    ).toEqual({ json: true, states: 20, seed: 3, mode: "torn", backend: "node-fs", mutants: true });
+    ).toEqual({ json: true, states: 20, seed: 3, mode: "torn", backend: "node-fs", mutants: true, workers: 2 });
   });
 
   it("refuses unknown flags and bad values with INVALID_INPUT", () => {
@@ -98,6 +101,30 @@ describe("parseCrashcheckArgs", () => {
       expect.objectContaining({ code: "INVALID_INPUT" }),
     );
     expect(() => parseCrashcheckArgs(["--seed"])).toThrow(expect.objectContaining({ code: "INVALID_INPUT" }));
+    expect(() => parseCrashcheckArgs(["--workers", "0"])).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT" }),
+    );
+  });
+});
+
+describe("planLanes", () => {
+  const job = (workload: number, states: number): CrashcheckJob => ({
+    workload,
+    states,
+    mode: "prefix",
+    seed: 0,
+    backend: "memfs",
+  });
+
+  it("spreads jobs largest first onto the least loaded lane, each lane in job order", () => {
+    const jobs = [job(0, 10), job(1, 40), job(2, 25), job(3, 20)];
+    expect(planLanes(jobs, 2)).toEqual([[1], [0, 2, 3]]);
+    expect(planLanes(jobs, 3)).toEqual([[1], [2], [0, 3]]);
+  });
+
+  it("never makes more lanes than jobs, and always at least one", () => {
+    expect(planLanes([job(0, 5)], 4)).toEqual([[0]]);
+    expect(planLanes([], 2)).toEqual([[]]);
   });
 });
 
