@@ -1,5 +1,6 @@
 import type { CommandSpec } from "./command.js";
 import { archiveCommand } from "./commands/archive.js";
+import { crashcheckCommand } from "./commands/crashcheck.js";
 import { createCommand } from "./commands/create.js";
 import { deleteCommand } from "./commands/delete.js";
 import { demoCommand } from "./commands/demo.js";
@@ -38,4 +39,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   repairCommand,
   rebuildIndexCommand,
   demoCommand,
+  crashcheckCommand,
 ];

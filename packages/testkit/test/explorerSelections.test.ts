@@ -89,7 +89,15 @@ describe("parseCrashcheckArgs", () => {
         "--workers",
         "2",
       ]),
-    ).toEqual({ json: true, states: 20, seed: 3, mode: "torn", backend: "node-fs", mutants: true, workers: 2 });
+    ).toEqual({
+      json: true,
+      states: 20,
+      seed: 3,
+      mode: "torn",
+      backend: "node-fs",
+      mutants: true,
+      workers: 2,
+    });
   });
 
   it("refuses unknown flags and bad values with INVALID_INPUT", () => {
@@ -118,7 +126,10 @@ describe("planLanes", () => {
 
   it("spreads jobs largest first onto the least loaded lane, each lane in job order", () => {
     const jobs = [job(0, 10), job(1, 40), job(2, 25), job(3, 20)];
-    expect(planLanes(jobs, 2)).toEqual([[1], [0, 2, 3]]);
+    expect(planLanes(jobs, 2)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(planLanes(jobs, 3)).toEqual([[1], [2], [0, 3]]);
   });
 

@@ -55,7 +55,9 @@ export async function runCrashcheckJob(job: CrashcheckJob, io: CrashcheckJobIo):
 export function planLanes(jobs: readonly CrashcheckJob[], lanes: number): number[][] {
   const out: number[][] = Array.from({ length: Math.max(1, Math.min(lanes, jobs.length)) }, () => []);
   const load = out.map(() => 0);
-  const order = jobs.map((_, i) => i).sort((a, b) => (jobs[b]?.states ?? 0) - (jobs[a]?.states ?? 0) || a - b);
+  const order = jobs
+    .map((_, i) => i)
+    .sort((a, b) => (jobs[b]?.states ?? 0) - (jobs[a]?.states ?? 0) || a - b);
   for (const i of order) {
     const lane = load.indexOf(Math.min(...load));
     out[lane]?.push(i);

@@ -184,8 +184,7 @@ export function parseCrashcheckArgs(argv: readonly string[]): CrashcheckOptions 
     else if (flag === "--workers") {
       out.workers = integer(flag, value());
       if (out.workers < 1) throw invalid(`--workers must be at least 1, got ${out.workers}`);
-    }
-    else if (flag === "--mode") out.mode = value() as CrashMode;
+    } else if (flag === "--mode") out.mode = value() as CrashMode;
     else if (flag === "--backend") {
       const v = value();
       if (v !== "memfs" && v !== "node-fs") throw invalid(`--backend must be memfs or node-fs, got ${v}`);

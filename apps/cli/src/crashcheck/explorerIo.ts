@@ -1,0 +1,58 @@
+import { createMemfsDisk, MemfsDisk, type MemfsDiskSnapshot, VirtualClock } from "@living-reports/memfs";
+import { nodeFsBackend } from "@living-reports/node-fs";
+import {
+  type CheckedWorkload,
+  type CrashcheckIo,
+  type CrashcheckJob,
+  type CrashcheckJobIo,
+  type DiskModel,
+  directoryMaterializer,
+  type ExploreResult,
+  runCrashcheckJob,
+} from "@living-reports/testkit/explorer";
+import type { ProgressBar } from "../output/progressBar.js";
+
+/** The memfs simulated disk, as the explorer makes and restores disks (SPEC §6). */
+export const memfsDisks: DiskModel<MemfsDiskSnapshot> = {
+  create: (clock) => createMemfsDisk({ clock }),
+  fromSnapshot: (snapshot, clock) => MemfsDisk.fromSnapshot(snapshot, { clock }),
+  clock: (startMs) => new VirtualClock(startMs),
+};
+
+/**
+ * `runCrashcheck` hands its jobs to `CrashcheckIo.explore` only when asked for more than one
+ * worker; the CLI asks for this many so that its `explore` (which runs the jobs here, one after
+ * another) can draw progress between them. The result is the same as running them in place.
+ */
+export const EXPLORE_THROUGH_HOOK = 2;
+
+/**
+ * What `runCrashcheck` needs to run in the CLI: the memfs disk model, the node-fs materializer
+ * (each crash state copied into a temporary directory, removed after its check), `workloads`
+ * explored one by one with `bar` showing the states done so far, and `stdout` for the report.
+ */
+export function explorerIo(
+  workloads: readonly CheckedWorkload[],
+  stdout: (text: string) => void,
+  bar: ProgressBar,
+): CrashcheckIo {
+  const jobIo: CrashcheckJobIo = {
+    disks: memfsDisks,
+    materializeNodeFs: directoryMaterializer((root) => nodeFsBackend({ root })),
+    workloads,
+  };
+  const explore = async (jobs: readonly CrashcheckJob[]): Promise<ExploreResult[]> => {
+    const total = jobs.reduce((n, job) => n + job.states, 0);
+    let done = 0;
+    const results: ExploreResult[] = [];
+    for (const job of jobs) {
+      const name = workloads[job.workload]?.workload.name ?? `#${job.workload}`;
+      bar.update({ phase: `crashcheck ${name}`, done, total });
+      results.push(await runCrashcheckJob(job, jobIo));
+      done += job.states;
+    }
+    bar.update({ phase: "crashcheck", done, total });
+    return results;
+  };
+  return { ...jobIo, stdout, explore };
+}
