@@ -65,12 +65,13 @@ describe("parseInvocation", () => {
 });
 
 describe("the command registry", () => {
-  it("has every SPEC §8 command except crashcheck, once", () => {
+  it("has every SPEC §8 command, once", () => {
     const names = COMMANDS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     expect([...names].sort()).toEqual(
       [
         "archive",
+        "crashcheck",
         "create",
         "delete",
         "demo",

@@ -84,9 +84,10 @@ export const crashcheckCommand: CommandSpec = {
     const bar = createProgressBar(ctx.io.stdout, !ctx.json);
     // runCrashcheck formats both the text and the JSON (the same as `npm run crashcheck`):
     // keep what it prints and hand it back as this command's output.
-    let printed = "";
-    const io = explorerIo(standardWorkloads(), (text) => void (printed += text), bar);
+    const chunks: string[] = [];
+    const io = explorerIo(standardWorkloads(), (text) => chunks.push(text), bar);
     const code = await runCrashcheck(options, io).finally(() => bar.finish());
+    const printed = chunks.join("");
     const json: unknown = ctx.json ? JSON.parse(printed) : undefined;
     return { json, text: printed.trimEnd(), exitCode: code === 0 ? ExitCode.OK : ExitCode.PROBLEMS };
   },
