@@ -3,14 +3,15 @@
  * memfs, or node-fs with `--backend node-fs`. Run after a build (it imports the packages' dist/
  * by relative path: testkit may not depend on the backends, which devDepend on it).
  *
- * The workloads are explored in parallel, one worker thread (crashcheckWorker.mjs) per core
- * and at most one per workload; `--workers 1` explores them here, one after another. Workers
- * share nothing but their jobs (plain data); their results are merged in workload order.
+ * `--workers N` explores the workloads on N worker threads (crashcheckWorker.mjs, at most one
+ * per workload), sharing nothing but their jobs (plain data); their results are merged in
+ * workload order. The default, 1, explores them here one after another: on a busy 2-core
+ * machine the threads cost more CPU than they save (see docs/CRASH-TESTING.md); on idle cores
+ * `--workers 2` is faster.
  *
  *   npm run crashcheck -- --json --states 20000 [--mode torn] [--seed 7] [--backend node-fs] [--workers 2]
  *   npm run crashcheck -- --mutants --json
  */
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
   type CrashcheckJob,
@@ -50,10 +51,11 @@ async function inWorkers(jobs: readonly CrashcheckJob[], workers: number): Promi
 
 try {
   const options = parseCrashcheckArgs(process.argv.slice(2));
-  process.exitCode = await runCrashcheck(
-    { workers: availableParallelism(), ...options },
-    { ...jobIo, explore: inWorkers, stdout: (text) => process.stdout.write(text) },
-  );
+  process.exitCode = await runCrashcheck(options, {
+    ...jobIo,
+    explore: inWorkers,
+    stdout: (text) => process.stdout.write(text),
+  });
 } catch (err) {
   process.stderr.write(`crashcheck: ${describeError(err)}\n`);
   process.exitCode = 2;
