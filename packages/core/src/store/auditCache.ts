@@ -30,6 +30,8 @@ interface Entry {
  */
 export class AuditLogCache {
   private readonly entries = new Map<string, Entry>();
+  /** Reports whose lock this store holds: their logs are in use and never evicted to make room. */
+  private readonly pinned = new Map<string, number>();
 
   constructor(
     private readonly backend: StorageBackend,
@@ -105,11 +107,27 @@ export class AuditLogCache {
     await Promise.all(logs.map((log) => log.close().catch(() => undefined)));
   }
 
+  /**
+   * Marks report `id`'s log as in use (its lock is held here) until {@link unpin}: closing it to
+   * make room would fail the operation between its `open` and its `append`.
+   */
+  pin(id: string): void {
+    this.pinned.set(id, (this.pinned.get(id) ?? 0) + 1);
+  }
+
+  /** Ends one {@link pin} of report `id`. */
+  unpin(id: string): void {
+    const n = (this.pinned.get(id) ?? 0) - 1;
+    if (n > 0) this.pinned.set(id, n);
+    else this.pinned.delete(id);
+  }
+
   private async remember(id: string, entry: Entry): Promise<void> {
     this.entries.set(id, entry);
-    while (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next().value as string;
-      await this.evict(oldest);
+    // Oldest first; logs in use stay even if the cache runs over its size for a while.
+    for (const candidate of [...this.entries.keys()]) {
+      if (this.entries.size <= this.max) break;
+      if (candidate !== id && !this.pinned.has(candidate)) await this.evict(candidate);
     }
   }
 }

@@ -12,12 +12,31 @@ import type { MutationOptions } from "./types.js";
  * @throws LivingReportsError NOT_FOUND when the report folder does not exist; LOCK_TIMEOUT
  */
 export async function acquireReportLock(ctx: StoreContext, id: string): Promise<LockHandle> {
+  let lock: LockHandle;
   try {
-    return await ctx.locks.acquire(reportLockPath(id), ctx.options.lock);
+    lock = await ctx.locks.acquire(reportLockPath(id), ctx.options.lock);
   } catch (err) {
     if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw notFound(id);
     throw err;
   }
+  // While the lock is held the report's cached log is in use: keep it open (see AuditLogCache.pin).
+  ctx.audit.pin(id);
+  let pinned = true;
+  return {
+    path: lock.path,
+    get compromised() {
+      return lock.compromised;
+    },
+    assertHeld: () => lock.assertHeld(),
+    onCompromised: (fn) => lock.onCompromised(fn),
+    release: async () => {
+      if (pinned) {
+        pinned = false;
+        ctx.audit.unpin(id);
+      }
+      await lock.release();
+    },
+  };
 }
 
 /**
