@@ -110,7 +110,7 @@ rows.push({
   duplicated: "-",
   doubleHolds: zero(con.locks.doubleHolds),
   hostile: "-",
-  notes: `in-process FIFO violations ${zero(con.locks.fifoViolations)}; max overtaken ${con.locks.maxOvertaken}`,
+  notes: `in-process FIFO violations ${zero(con.locks.fifoViolations)}; most acquisitions by the 7 other lanes while one waited: ${con.locks.maxOvertaken}`,
 });
 notes.push(
   `bare lock hand-off: in-process median ${formatMicros(median(con.locks.handoffInProcess))} (n=${con.locks.handoffInProcess.length}), cross-process median ${formatMicros(median(con.locks.handoffCrossProcess))} (n=${con.locks.handoffCrossProcess.length})`,
@@ -142,8 +142,12 @@ rows.push({
   duplicated: "-",
   doubleHolds: "-",
   hostile: `${hostile.length}/${refused.length}`,
-  notes: `not refused cleanly: ${hostile.length - refused.length} (known bugs, see docs/RELIABILITY.md)`,
+  notes:
+    hostile.length === refused.length
+      ? "every one refused with a typed error, store unchanged"
+      : `NOT refused cleanly: ${hostile.length - refused.length}`,
 });
+bad += hostile.length - refused.length;
 for (const h of hostile.filter((x) => !x.refused))
   notes.push(`hostile: ${h.name}: ${h.code}; changed ${h.changed.join(", ") || "nothing"}`);
 
