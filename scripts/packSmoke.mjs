@@ -180,7 +180,10 @@ try {
     join(project, "package.json"),
     `${JSON.stringify({ name: "pack-smoke", version: "0.0.0", private: true, type: "module" }, null, 2)}\n`,
   );
-  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], project);
+  // The testkit's root entry is a vitest suite: its users have vitest and fast-check (optional
+  // peers, so that the CLI, which only loads `@living-reports/testkit/explorer`, does not pull them).
+  const peers = ["vitest@^4.1.0", "fast-check@^4.0.0"];
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs, ...peers], project);
 
   step("importing every package and using a store on each backend");
   writeFileSync(join(project, "smoke.mjs"), SMOKE_SCRIPT);

@@ -61,17 +61,8 @@ export async function commitChange(
       outlinePath(id),
     );
     const bytes = serializeOutline(next);
-    const backup = backupName(at, report.backups);
-    const made: MadeBackup = { name: backup, appendTried: false };
-    lock.assertHeld();
-    try {
-      await makeBackup(ctx.backend, outlinePath(id), backupPath(id, backup));
-    } catch (err) {
-      // A link made before its directory sync failed is ours to remove; an existing name is not.
-      if (!isLivingReportsError(err, ErrorCode.ALREADY_EXISTS)) await discardBackup(ctx, id, lock, made);
-      throw err;
-    }
-    report.backups.add(backup);
+    const made = await backUpCurrent(ctx, report, lock, at);
+    const backup = made.name;
     const sha = sha256Hex(bytes);
     try {
       lock.assertHeld();
@@ -106,6 +97,38 @@ export async function commitChange(
     await pruneAfterCommit(ctx, report, lock, sha, options);
     return next;
   });
+}
+
+/**
+ * Backs up the current outline under a fresh name for `at` (hard link + sync of `backups/`).
+ * The folder is not listed first: the name is checked by the link itself, and only when it is
+ * taken is the folder listed and a name free among all of them chosen, as listing first would.
+ *
+ * @throws LivingReportsError ALREADY_EXISTS when the name chosen after listing is taken too (a
+ *   concurrent writer), or the link / directory sync error (the link made is removed first)
+ */
+async function backUpCurrent(
+  ctx: StoreContext,
+  report: RecoveredReport,
+  lock: LockHandle,
+  at: Date,
+): Promise<MadeBackup> {
+  let taken = report.backups.known;
+  for (let listed = false; ; listed = true) {
+    const made: MadeBackup = { name: backupName(at, taken), appendTried: false };
+    lock.assertHeld();
+    try {
+      await makeBackup(ctx.backend, outlinePath(report.id), backupPath(report.id, made.name));
+      report.backups.add(made.name);
+      return made;
+    } catch (err) {
+      const exists = isLivingReportsError(err, ErrorCode.ALREADY_EXISTS);
+      // A link made before its directory sync failed is ours to remove; an existing name is not.
+      if (!exists) await discardBackup(ctx, report.id, lock, made);
+      if (!exists || listed) throw err;
+      taken = await report.backups.list();
+    }
+  }
 }
 
 /**
@@ -148,8 +171,10 @@ async function pruneBackups(
   options: MutationOptions,
 ): Promise<void> {
   const keep = ctx.options.backupRetention;
-  if (keep === undefined || report.backups.size <= keep) return;
-  const names = [...report.backups].sort();
+  if (keep === undefined) return;
+  const all = await report.backups.list();
+  if (all.size <= keep) return;
+  const names = [...all].sort();
   const pruned = names.slice(0, names.length - keep);
   lock.assertHeld();
   await ctx.audit.append(

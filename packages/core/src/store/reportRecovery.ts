@@ -5,6 +5,7 @@ import type { LockHandle } from "../lock/lockManager.js";
 import { type Outline, parseOutlineBytes } from "../schema/index.js";
 import { sha256Hex } from "../util/hash.js";
 import { type CommittedTail, eventRecord } from "./auditEvents.js";
+import { BackupNames } from "./backupNames.js";
 import { recordCutCreate } from "./cutCreate.js";
 import { auditPath, backupPath, backupsDir, outlinePath, reportDir } from "./layout.js";
 import { describeChange } from "./outlineChange.js";
@@ -27,8 +28,8 @@ export interface RecoveredReport {
   log: AuditLog;
   /** The committed tail after recovery (baseline sha, version counter). */
   tail: CommittedTail;
-  /** Names in `backups/`. */
-  backups: Set<string>;
+  /** Names in `backups/`, listed on first use (see {@link BackupNames}). */
+  backups: BackupNames;
 }
 
 /**
@@ -84,7 +85,7 @@ export async function recoverReport(
   if (!names.includes("outline.json")) throw notFound(id);
   const bytes = await backend.readFile(outlinePath(id));
   const sha = sha256Hex(bytes);
-  const backups = new Set(await backend.readdir(backupsDir(id)));
+  const backups = new BackupNames(backend, backupsDir(id));
   if (tail.last === undefined) {
     const outline = parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
     await recordCutCreate(ctx, { id, lock, log, outline, sha }, mended);
@@ -104,7 +105,7 @@ interface Divergence {
   bytes: Uint8Array;
   sha: string;
   tail: CommittedTail;
-  backups: Set<string>;
+  backups: BackupNames;
 }
 
 /** Rolls a cut commit forward, or records a manual edit; returns the event appended. */
@@ -138,7 +139,7 @@ async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Pr
     });
     return;
   }
-  const name = backupName(at, d.backups);
+  const name = backupName(at, await d.backups.list());
   d.lock.assertHeld();
   await makeBackup(ctx.backend, outlinePath(d.id), backupPath(d.id, name));
   d.backups.add(name);
@@ -177,7 +178,7 @@ async function cutCommit(
   ctx: StoreContext,
   d: Divergence,
 ): Promise<{ backup: string; version: number; change: ReturnType<typeof describeChange> } | undefined> {
-  const newest = [...d.backups]
+  const newest = [...(await d.backups.list())]
     .filter((n) => n.endsWith(".bak"))
     .sort()
     .at(-1);
