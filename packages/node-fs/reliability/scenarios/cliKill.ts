@@ -5,6 +5,9 @@ import { fileURLToPath } from "node:url";
 import { type Child, killHard, seededRandom, startNode } from "../processes.js";
 import { makeRunDir, type RunDir, removeRunDir } from "../runDir.js";
 
+/** The CLI's lock stale time (SPEC §7 default). */
+const CLI_STALE_MS = 10_000;
+
 /** The built CLI (`living-reports`), as `npm test` builds it before the tests. */
 export const CLI_BIN = fileURLToPath(new URL("../../../../apps/cli/dist/bin.js", import.meta.url));
 
@@ -57,10 +60,14 @@ export async function runCliKill(kills: number, seed: number): Promise<CliKillRe
     expectOk(cli(run, "tag", id, "--add", "before"));
     const lockDir = nodePath.join(run.root, "by_id", id, ".lock");
     let killedMidWrite = 0;
+    let lastKillAt = 0;
     const after: CliRun[] = [];
     for (let i = 0; i < kills; i++) {
       const child = startNode(CLI_BIN, ["--root", run.root, "tag", id, "--add", `killed-${i}`]);
-      if (await killWhenLocked(child, lockDir, Math.floor(random() * 4))) killedMidWrite += 1;
+      if (await killWhenLocked(child, lockDir, Math.floor(random() * 4))) {
+        killedMidWrite += 1;
+        lastKillAt = Date.now();
+      }
       // A command that finished before its kill acknowledged its tag.
       else if ((await child.exited).code === 0) ackedTags.push(`killed-${i}`);
       const next = cli(run, "tag", id, "--add", `after-${i}`);
@@ -68,6 +75,11 @@ export async function runCliKill(kills: number, seed: number): Promise<CliKillRe
       if (next.status === 0) ackedTags.push(`after-${i}`);
     }
     const verifyAfterKills = cli(run, "--json", "verify");
+    // A writer recovers a crashed session once its lock is stale (SPEC §7: stale after 10 s by
+    // default; proper-lockfile may stamp a lock up to 1 s ahead). The "one more ordinary write"
+    // comes after that, so that it is the write that claims the killed processes' sessions.
+    const staleAt = lastKillAt + CLI_STALE_MS + 1_500;
+    if (Date.now() < staleAt) await new Promise((done) => setTimeout(done, staleAt - Date.now()));
     expectOk(cli(run, "tag", id, "--add", "final"));
     ackedTags.push("final");
     const verify = cli(run, "--json", "verify");
