@@ -26,7 +26,7 @@ const PACKAGES = [
   { dir: "packages/node-fs", name: "@living-reports/node-fs" },
   { dir: "packages/memfs", name: "@living-reports/memfs" },
   { dir: "packages/testkit", name: "@living-reports/testkit" },
-  { dir: "apps/cli", name: "@living-reports/cli", bin: "dist/bin.js" },
+  { dir: "apps/cli", name: "@living-reports/cli", bin: "bin/living-reports.js" },
 ];
 
 // npm passes its own configuration to scripts as npm_* variables (workspace, prefix...); the
