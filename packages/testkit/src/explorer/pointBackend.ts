@@ -1,11 +1,5 @@
-import type {
-  BackendCapabilities,
-  FileHandle,
-  FileStat,
-  LockManager,
-  OpenMode,
-  StorageBackend,
-} from "@living-reports/core";
+import type { FileHandle, OpenMode, StorageBackend } from "@living-reports/core";
+import { DelegatingBackend, DelegatingHandle } from "../support/delegatingBackend.js";
 
 /**
  * Called around every call that may change the disk: `before` runs synchronously before the
@@ -22,71 +16,47 @@ export interface ChangeWatcher {
  * entry changes, opens that create or truncate), so the explorer can snapshot the disk between
  * them. Reads pass straight through. Results and errors are unchanged.
  */
-export class PointBackend implements StorageBackend {
+export class PointBackend extends DelegatingBackend {
   constructor(
-    private readonly inner: StorageBackend,
+    inner: StorageBackend,
     private readonly watcher: ChangeWatcher,
-  ) {}
-
-  get capabilities(): BackendCapabilities {
-    return this.inner.capabilities;
+  ) {
+    super(inner);
   }
 
-  get storageId(): string {
-    return this.inner.storageId;
-  }
-
-  async open(path: string, mode: OpenMode): Promise<FileHandle> {
+  override async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const handle = await (mode === "r" || mode === "r+"
       ? this.inner.open(path, mode)
       : this.changing(() => this.inner.open(path, mode)));
     return new PointHandle(handle, this);
   }
 
-  readFile(path: string): Promise<Uint8Array> {
-    return this.inner.readFile(path);
-  }
-
-  syncDir(path: string): Promise<void> {
+  override syncDir(path: string): Promise<void> {
     return this.changing(() => this.inner.syncDir(path));
   }
 
-  rename(from: string, to: string): Promise<void> {
+  override rename(from: string, to: string): Promise<void> {
     return this.changing(() => this.inner.rename(from, to));
   }
 
-  link(existing: string, to: string): Promise<void> {
+  override link(existing: string, to: string): Promise<void> {
     return this.changing(() => this.inner.link(existing, to));
   }
 
-  unlink(path: string): Promise<void> {
+  override unlink(path: string): Promise<void> {
     return this.changing(() => this.inner.unlink(path));
   }
 
-  mkdir(path: string): Promise<void> {
+  override mkdir(path: string): Promise<void> {
     return this.changing(() => this.inner.mkdir(path));
   }
 
-  rmdir(path: string): Promise<void> {
+  override rmdir(path: string): Promise<void> {
     return this.changing(() => this.inner.rmdir(path));
   }
 
-  readdir(path: string): Promise<string[]> {
-    return this.inner.readdir(path);
-  }
-
-  stat(path: string): Promise<FileStat> {
-    return this.inner.stat(path);
-  }
-
-  utimes(path: string, mtimeMs: number): Promise<void> {
-    // mtimes are outside the crash model: no crash state differs by them.
-    return this.inner.utimes(path, mtimeMs);
-  }
-
-  createLockManager(on: StorageBackend): LockManager {
-    return this.inner.createLockManager(on);
-  }
+  // readFile, readdir, stat and utimes pass straight through: mtimes are outside the crash
+  // model, so no crash state differs by them.
 
   /** Runs a state-changing call between the watcher's hooks. */
   async changing<T>(call: () => Promise<T>): Promise<T> {
@@ -99,43 +69,27 @@ export class PointBackend implements StorageBackend {
   }
 }
 
-class PointHandle implements FileHandle {
+class PointHandle extends DelegatingHandle {
   constructor(
-    private readonly inner: FileHandle,
+    inner: FileHandle,
     private readonly owner: PointBackend,
-  ) {}
-
-  get path(): string {
-    return this.inner.path;
+  ) {
+    super(inner);
   }
 
-  read(length: number, position: number): Promise<Uint8Array> {
-    return this.inner.read(length, position);
+  override write(data: Uint8Array, position?: number): Promise<number> {
+    return this.owner.changing(() => super.write(data, position));
   }
 
-  write(data: Uint8Array, position?: number): Promise<number> {
-    return this.owner.changing(() =>
-      position === undefined ? this.inner.write(data) : this.inner.write(data, position),
-    );
-  }
-
-  sync(): Promise<void> {
+  override sync(): Promise<void> {
     return this.owner.changing(() => this.inner.sync());
   }
 
-  datasync(): Promise<void> {
+  override datasync(): Promise<void> {
     return this.owner.changing(() => this.inner.datasync());
   }
 
-  truncate(length: number): Promise<void> {
+  override truncate(length: number): Promise<void> {
     return this.owner.changing(() => this.inner.truncate(length));
-  }
-
-  stat(): Promise<FileStat> {
-    return this.inner.stat();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
