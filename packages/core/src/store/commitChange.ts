@@ -123,8 +123,13 @@ async function backUpCurrent(
       return made;
     } catch (err) {
       const exists = isLivingReportsError(err, ErrorCode.ALREADY_EXISTS);
-      // A link made before its directory sync failed is ours to remove; an existing name is not.
-      if (!exists) await discardBackup(ctx, report.id, lock, made);
+      // Only a backup this call made is ours to remove. The name was chosen without listing the
+      // folder, so a link that failed (EIO, ENOSPC, ...) may have hit a name an acknowledged backup
+      // holds: removing it would lose that backup (G4). With hard links, the link was made exactly
+      // when the failure is the directory sync after it; a copy refuses an existing name first.
+      const ours =
+        !exists && (!ctx.backend.capabilities.hardLinks || isLivingReportsError(err, ErrorCode.FSYNC_FAILED));
+      if (ours) await discardBackup(ctx, report.id, lock, made);
       if (!exists || listed) throw err;
       taken = await report.backups.list();
     }

@@ -119,5 +119,27 @@ export function describeStoreFaults(target: ConformanceTarget): void {
         60_000,
       );
     }
+
+    it("a backup link that fails on a name an earlier backup holds never removes that backup (G4)", () =>
+      withRoot(target, async ({ backend }) => {
+        // A pinned clock gives every backup the same first-choice name, as updates in one
+        // millisecond do: the failing update's link then aims at the previous update's backup.
+        const faulty = new FaultyBackend(backend);
+        const now = new Date("2026-11-26T00:00:00.000Z");
+        const store = await openReports(faulty, { create: true, now: () => now });
+        try {
+          const { report_id } = await store.create({ title: "kept" });
+          await store.rename(report_id, "renamed");
+          for (const error of STEP_ERRNOS) {
+            faulty.setPlan([{ op: "link", error }]);
+            await expect(store.rename(report_id, "never")).rejects.toBeInstanceOf(LivingReportsError);
+            faulty.setPlan([]);
+            expect((await store.verify()).problems).toEqual([]);
+          }
+          expect((await store.get(report_id)).title).toBe("renamed");
+        } finally {
+          await store.close();
+        }
+      }));
   });
 }
