@@ -1,5 +1,5 @@
 /**
- * Sync vs promise node:fs APIs on the durable hot paths (SPEC §10), on a real disk.
+ * Sync vs promise node:fs APIs on the durable hot paths (docs/BENCHMARKS.md#targets), on a real disk.
  *
  *   npx tsx packages/node-fs/bench/syncVsPromise.ts            # 9 rounds x 200 ops
  *   LR_BENCH_ROUNDS=5 LR_BENCH_OPS=100 npx tsx packages/node-fs/bench/syncVsPromise.ts

@@ -42,7 +42,7 @@ export interface NodeFsBackend extends StorageBackend {
 const IS_WINDOWS = process.platform === "win32";
 
 /**
- * A storage backend over a directory of the host filesystem (SPEC §7).
+ * A storage backend over a directory of the host filesystem (docs/LOCKS.md).
  *
  * Guarantees: paths are root-relative and checked by `normalizePath` before any syscall; nothing
  * outside the root is read or written, and a symlink inside the root is never followed (INVALID_PATH

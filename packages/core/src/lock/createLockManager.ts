@@ -19,7 +19,7 @@ import { othersWaiting } from "./waitingMarker.js";
 export interface LockManagerOptions {
   /** The clock of staleness, timeouts and refreshes (default: wall time, unref'd timers). */
   clock?: Clock;
-  /** Options applied to every acquisition unless it overrides them (default: SPEC §7's). */
+  /** Options applied to every acquisition unless it overrides them (default: docs/LOCKS.md's). */
   defaults?: LockOptions;
   /** The raw cross-process lock (default: {@link mkdirPrimitive} over the backend). */
   primitive?: LockPrimitive;
@@ -28,7 +28,7 @@ export interface LockManagerOptions {
 }
 
 /**
- * The one lock protocol of living-reports, used by every backend (SPEC §5 G7, §7; docs/LOCKS.md).
+ * The one lock protocol of living-reports, used by every backend (docs/GUARANTEES.md#g7-locks, docs/LOCKS.md).
  *
  * - Waiters for one lock in this process (same `backend.storageId` and path, across managers)
  *   queue in memory, first come first served, and the held lock is handed from one to the next

@@ -48,7 +48,7 @@ const OPS = {
     const next = { ...o, metadata: { ...o.metadata, [op]: true } };
     return store.update(next, { expectedVersion: o.outline_version, requestId: op });
   },
-  /** Read, modify, write back relying on the outline's own `outline_version` (SPEC §8 default). */
+  /** Read, modify, write back relying on the outline's own `outline_version` (docs/CLI.md default). */
   async updateImplicit(/** @type {string} */ op, /** @type {string} */ id) {
     const o = await store.get(id);
     return store.update({ ...o, metadata: { ...o.metadata, [op]: true } }, { requestId: op });

@@ -9,7 +9,7 @@ import { properLockfilePrimitive } from "./properLockfilePrimitive.js";
 
 /** The options of {@link properLockfileLocks}. */
 export interface ProperLockfileLocksOptions {
-  /** Options applied to every acquisition unless it overrides them (default: SPEC §7's). */
+  /** Options applied to every acquisition unless it overrides them (default: docs/LOCKS.md's). */
   defaults?: LockOptions;
   /** Test hooks, e.g. to stall a holder's refreshes on purpose. */
   hooks?: LockHooks;

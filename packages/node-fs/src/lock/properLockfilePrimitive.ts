@@ -18,7 +18,7 @@ const NEVER_STALE = Number.MAX_SAFE_INTEGER;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * A {@link LockPrimitive} over proper-lockfile (SPEC §7): one `lock()` call per attempt with
+ * A {@link LockPrimitive} over proper-lockfile (docs/LOCKS.md): one `lock()` call per attempt with
  * `retries: 0`, `realpath: false`, `lockfilePath` = the lock's root-relative path, and an `fs`
  * that goes through the backend. proper-lockfile creates the directory and keeps its mtime
  * fresh every `refreshMs` (its floor is 1 s); its own stale reclaim is disabled (a stale time

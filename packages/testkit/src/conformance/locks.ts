@@ -18,7 +18,7 @@ const LOCK = "r/.lock";
 const FAST = { staleMs: 300, refreshMs: 100, timeoutMs: 5_000 } as const;
 
 /**
- * Registers the lock tests (SPEC §5 G7, §7) for a backend: mutual exclusion between managers and
+ * Registers the lock tests (docs/GUARANTEES.md#g7-locks, docs/LOCKS.md) for a backend: mutual exclusion between managers and
  * between "processes", FIFO hand-over in one process, timeouts, stale reclaim (of lock directories
  * and of the Python module's `.lock` files), two reclaimers racing, stalled holders, release/close.
  *

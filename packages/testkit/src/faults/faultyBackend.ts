@@ -13,7 +13,7 @@ import { FaultyHandle } from "./faultyHandle.js";
 
 /**
  * A {@link StorageBackend} that forwards every call to `inner` (handles included) and fails the
- * calls its {@link FaultPlan} picks, the way a real disk fails (SPEC §6): with a
+ * calls its {@link FaultPlan} picks, the way a real disk fails (docs/CRASH-MODEL.md): with a
  * `LivingReportsError` mapped by `fromSystemError` from an errno, e.g. EIO → STORAGE_FAILURE, or
  * FSYNC_FAILED for any fault of `sync`, `datasync` or `syncDir`.
  *

@@ -5,7 +5,7 @@ const INDEX = "index.jsonl";
 const encoder = new TextEncoder();
 
 /**
- * The Python service's index update (SPEC §9.8), kept as a mutant: a process keeps the index in
+ * The Python service's index update (docs/DESIGN.md#the-python-modules-weaknesses-fixed (item 8)), kept as a mutant: a process keeps the index in
  * memory and rewrites it whole (atomically, but without any lock) after each change, so a
  * second process that loaded it earlier overwrites the first one's entries.
  */
