@@ -1,11 +1,12 @@
 import {
   type BackendCapabilities,
-  createLockManager,
+  type Clock,
   ErrorCode,
   type FileHandle,
   type FileStat,
   LivingReportsError,
-  type LockManager,
+  type LockPrimitive,
+  mkdirPrimitive,
   normalizePath,
   type OpenMode,
   type StorageBackend,
@@ -124,7 +125,13 @@ class MemfsBackendInstance implements MemfsBackend {
     });
   }
 
-  createLockManager(on: StorageBackend): LockManager {
-    return createLockManager(on, { clock: this.disk.clock });
+  /** The disk's clock: every instance of one disk judges its locks by the same (virtual) time. */
+  get clock(): Clock {
+    return this.disk.clock;
+  }
+
+  /** mkdir locks in the volume, made through `on`, stamped with the disk's clock. */
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return mkdirPrimitive(on, this.disk.clock);
   }
 }

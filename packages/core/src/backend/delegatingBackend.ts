@@ -1,4 +1,5 @@
-import type { LockManager } from "../lock/lockManager.js";
+import type { Clock } from "../lock/clock.js";
+import type { LockPrimitive } from "../lock/lockPrimitive.js";
 import type {
   BackendCapabilities,
   FileHandle,
@@ -12,7 +13,7 @@ import type {
  * only a few calls (the store's lock-bound view, the crash explorer's point watcher, the
  * testkit's mutants), so each states just what it changes and a primitive added to
  * {@link StorageBackend} is forwarded in one place.
- * `createLockManager(on)` passes `on` through, so lock files go through the outermost wrapper.
+ * `lockPrimitive(on)` passes `on` through, so lock files go through the outermost wrapper.
  */
 export class DelegatingBackend implements StorageBackend {
   constructor(protected readonly inner: StorageBackend) {}
@@ -23,6 +24,10 @@ export class DelegatingBackend implements StorageBackend {
 
   get storageId(): string {
     return this.inner.storageId;
+  }
+
+  get clock(): Clock {
+    return this.inner.clock;
   }
 
   open(path: string, mode: OpenMode): Promise<FileHandle> {
@@ -69,8 +74,8 @@ export class DelegatingBackend implements StorageBackend {
     return this.inner.utimes(path, mtimeMs);
   }
 
-  createLockManager(on: StorageBackend): LockManager {
-    return this.inner.createLockManager(on);
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return this.inner.lockPrimitive(on);
   }
 }
 

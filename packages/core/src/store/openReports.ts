@@ -1,6 +1,7 @@
 import type { StorageBackend } from "../backend/storageBackend.js";
 import { ErrorCode } from "../errors/errorCodes.js";
 import { LivingReportsError } from "../errors/livingReportsError.js";
+import { createLockManager } from "../lock/createLockManager.js";
 import { AuditLogCache } from "./audit/auditCache.js";
 import { rebuildIndex, reportIds } from "./index/rebuildIndex.js";
 import { ReportIndex } from "./index/reportIndex.js";
@@ -49,7 +50,7 @@ export async function openReports(
     await writeFormatMarker(backend);
     kind = "current";
   }
-  const locks = backend.createLockManager(backend);
+  const locks = options.lockManager === undefined ? createLockManager(backend) : options.lockManager(backend);
   const mended: Mended[] = [];
   const ctx: StoreContext = {
     backend,

@@ -1,8 +1,9 @@
 import type {
   BackendCapabilities,
+  Clock,
   FileHandle,
   FileStat,
-  LockManager,
+  LockPrimitive,
   OpenMode,
   StorageBackend,
 } from "@living-reports/core";
@@ -137,12 +138,17 @@ export class FaultyBackend implements StorageBackend {
   }
 
   /**
-   * The inner backend's lock manager, built on `on`: pass this wrapper (or one around it), as
-   * `openReports` does with the backend it is given, so lock files are made through it and see
-   * the faults too.
+   * The inner backend's lock primitive, working through `on`: pass this wrapper (or one around
+   * it), as `openReports` does with the backend it is given, so lock files are made through it and
+   * see the faults too.
    */
-  createLockManager(on: StorageBackend): LockManager {
-    return this.#inner.createLockManager(on);
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return this.#inner.lockPrimitive(on);
+  }
+
+  /** The inner backend's lock clock. */
+  get clock(): Clock {
+    return this.#inner.clock;
   }
 }
 

@@ -1,4 +1,4 @@
-import { atomicReplace, type StorageBackend } from "@living-reports/core";
+import { atomicReplace, createLockManager, type StorageBackend } from "@living-reports/core";
 import type { CrashChecker, Workload } from "../explorer/workload.js";
 
 const INDEX = "index.jsonl";
@@ -67,7 +67,7 @@ export const lockedIndexRewriteWorkload: Workload = {
   description: "two processes rewrite index.jsonl whole, each under the lock from a fresh read",
   async run(ctx) {
     const update = async (backend: StorageBackend, id: string): Promise<string> => {
-      const locks = backend.createLockManager(backend);
+      const locks = createLockManager(backend);
       const lock = await locks.acquire("index.lock");
       try {
         await (await MemoryIndex.load(backend)).upsert(id, id.toUpperCase());

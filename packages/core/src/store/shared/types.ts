@@ -1,5 +1,6 @@
+import type { StorageBackend } from "../../backend/storageBackend.js";
 import type { Clock } from "../../lock/clock.js";
-import type { LockOptions } from "../../lock/lockManager.js";
+import type { LockManager, LockOptions } from "../../lock/lockManager.js";
 import type { Actor, AuditEvent, IndexEntry, Insight, Outline, Section } from "../../schema/index.js";
 
 /** Report status as kept in `metadata.status` and the index. */
@@ -28,6 +29,12 @@ export interface OpenReportsOptions {
   clock?: Clock;
   /** Called with progress of long work (rebuild, verify, repair). */
   onProgress?: (progress: Progress) => void;
+  /**
+   * Builds the store's lock manager over `backend` (default: `createLockManager(backend)`, from
+   * the backend's clock and lock primitive). For tests that log or observe every lock hold: wrap
+   * the default rather than replace it. The store closes it at `close()`.
+   */
+  lockManager?: (backend: StorageBackend) => LockManager;
 }
 
 /** Progress of long work: `done` of `total` items of `phase`. */
