@@ -12,12 +12,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cellKey, type RoundSample, resultRows, summarize } from "./aggregate.js";
 import { chooseBenchDir } from "./benchDir.js";
+import { type Contender, NATIVE_SYNC_CONTENDERS } from "./names.js";
 import { parseOptions } from "./options.js";
-import { type Cell, FIXTURE_REPORTS, planCells } from "./plan.js";
+import { type Cell, FIXTURE_REPORTS, planCells, roundOrder } from "./plan.js";
 import { markdownReport } from "./report.js";
 import { makeFixture, runTrial, type SeedRunner, straceWorks } from "./runTrial.js";
-import { prng, shuffled } from "./stats.js";
+import { prng } from "./stats.js";
 import { checkTargets } from "./targets.js";
+import { loadSqlite, packageVersion, sqliteVersion, unavailableNativePeers } from "./update/native.js";
 
 const BENCH_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -26,14 +28,20 @@ const options = parseOptions(process.argv.slice(2));
 const dir = chooseBenchDir(options.dir, join(BENCH_ROOT, ".scratch"));
 const notes: string[] = [];
 const seed = findSeed(notes);
-const strace = options.strace && straceWorks();
+const unavailable = new Set<Contender>(seed === undefined ? ["seed-python"] : []);
+findNativePeers(unavailable, notes);
+const straceHere = straceWorks();
+const strace = options.strace && straceHere;
 notes.push(
   strace
     ? "fsyncs/op counted by strace (fsync + fdatasync syscalls between the trial's marks, all threads and child processes)."
-    : "fsyncs/op counted in-process during the timed rounds (node:fs fsync/fdatasync calls, Python os.fsync); run with --strace to count syscalls.",
+    : "fsyncs/op counted in-process during the timed rounds (node:fs fsync/fdatasync calls, Python os.fsync); run with --strace to count syscalls." +
+        (straceHere
+          ? " SQLite and LMDB flush inside native code, which that count cannot see: theirs are counted by strace in a short extra pass."
+          : " SQLite and LMDB flush inside native code: without strace their fsyncs/op are not counted (–)."),
 );
 if (options.strace && !strace) notes.push("strace was asked for but does not run here.");
-const cells = planCells(options, seed !== undefined);
+const cells = planCells(options, unavailable);
 const random = prng(options.seed);
 const samples = new Map<string, RoundSample[]>();
 const started = performance.now();
@@ -50,25 +58,21 @@ try {
     }
   }
   const fsyncs = new Map<string, number>();
-  if (strace) {
-    for (const cell of cells) {
-      progress(`fsync count ${cell.workload} ${cell.contender}`);
-      const small: Cell = { ...cell, ops: Math.min(cell.ops, 30), warmup: Math.min(cell.warmup, 3) };
-      const m = runTrial(small, dir.path, seed, true);
-      const key = cellKey(cell.workload, cell.contender);
-      const perOp = (m.straced ?? 0) / m.ops;
-      const inProcess = m.fsyncs === undefined ? undefined : m.fsyncs / m.ops;
-      if (
-        inProcess !== undefined &&
-        Math.abs(inProcess - perOp) > 0.05 &&
-        !cell.workload.startsWith("append-8")
-      ) {
-        notes.push(
-          `${key}: strace counted ${perOp.toFixed(2)} fsyncs/op, the in-process count ${inProcess.toFixed(2)}.`,
-        );
-      }
-      fsyncs.set(key, perOp);
+  // Full mode straces every cell; otherwise only the native peers, whose flushes nothing else sees.
+  const native = cells.filter((c) => NATIVE_SYNC_CONTENDERS.includes(c.contender));
+  for (const cell of strace ? cells : straceHere ? native : []) {
+    progress(`fsync count ${cell.workload} ${cell.contender}`);
+    const small: Cell = { ...cell, ops: Math.min(cell.ops, 30), warmup: Math.min(cell.warmup, 3) };
+    const m = runTrial(small, dir.path, seed, true);
+    const key = cellKey(cell.workload, cell.contender);
+    const perOp = (m.straced ?? 0) / m.ops;
+    const inProcess = m.fsyncs === undefined ? undefined : m.fsyncs / m.ops;
+    if (inProcess !== undefined && Math.abs(inProcess - perOp) > 0.05 && !cell.workload.includes("-8-")) {
+      notes.push(
+        `${key}: strace counted ${perOp.toFixed(2)} fsyncs/op, the in-process count ${inProcess.toFixed(2)}.`,
+      );
     }
+    fsyncs.set(key, perOp);
   }
   progress("");
   const rows = resultRows(samples, fsyncs);
@@ -113,9 +117,38 @@ function removeInBackground(path: string): void {
   spawn(process.execPath, ["-e", script], { detached: true, stdio: "ignore" }).unref();
 }
 
-/** The seed module's runner when python3 with pydantic and the seed are present, else a note. */
+/**
+ * Marks the database peers that cannot run here as unavailable, saying why in a note (and at once
+ * on stderr): they are optional dependencies, and better-sqlite3 must be built (`npm run bench:setup`).
+ */
+function findNativePeers(unavailable: Set<Contender>, notes: string[]): void {
+  const why = unavailableNativePeers();
+  const sqlite = why.get("better-sqlite3");
+  if (sqlite !== undefined) {
+    unavailable.add("sqlite-wal-full");
+    unavailable.add("sqlite-rollback-full");
+    notes.push(`sqlite peers unavailable: ${sqlite}.`);
+  } else {
+    notes.push(
+      `SQLite ${sqliteVersion(loadSqlite())} (better-sqlite3 ${packageVersion("better-sqlite3") ?? "?"}); ` +
+        `lmdb ${packageVersion("lmdb") ?? "?"}${why.has("lmdb") ? " (unavailable)" : ""}.`,
+    );
+  }
+  const lmdb = why.get("lmdb");
+  if (lmdb !== undefined) {
+    unavailable.add("lmdb");
+    notes.push(`lmdb peer unavailable: ${lmdb}.`);
+  }
+  for (const [name, reason] of why)
+    process.stderr.write(`${name === "lmdb" ? "lmdb peer" : "sqlite peers"} unavailable: ${reason}\n`);
+}
+
+/**
+ * The seed module's runner when python3 with pydantic and the seed are present, else a note. The
+ * seed's folder is `LR_SEED_PYTHONPATH`, by default `../shared/seed/python` beside the clone.
+ */
 function findSeed(notes: string[]): SeedRunner | undefined {
-  const pythonPath = join(REPO_ROOT, "..", "shared", "seed", "python");
+  const pythonPath = process.env.LR_SEED_PYTHONPATH ?? join(REPO_ROOT, "..", "shared", "seed", "python");
   const check = spawnSync("python3", ["-c", "import pydantic, seedpkg.storage"], {
     env: { ...process.env, PYTHONPATH: pythonPath },
     encoding: "utf8",
@@ -125,21 +158,6 @@ function findSeed(notes: string[]): SeedRunner | undefined {
     `seed-python skipped: python3 with pydantic and ${pythonPath} not usable (${(check.stderr ?? check.error?.message ?? "").trim().split("\n").pop()}).`,
   );
   return undefined;
-}
-
-/**
- * One round's order: the workloads shuffled, and each workload's contenders shuffled and run
- * back to back, so that the trials a ratio compares run seconds apart (a burst of load from
- * elsewhere then hits both or neither).
- */
-function roundOrder(cells: readonly Cell[], random: () => number): Cell[] {
-  const workloads = shuffled([...new Set(cells.map((c) => c.workload))], random);
-  return workloads.flatMap((w) =>
-    shuffled(
-      cells.filter((c) => c.workload === w),
-      random,
-    ),
-  );
 }
 
 /** Makes each shared store fixture once (setup, not measured) and points its cells at it. */

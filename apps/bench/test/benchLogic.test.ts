@@ -10,6 +10,7 @@ const sample = (round: number, opsPerSec: number, fsyncsPerOp?: number): RoundSa
   p50Us: 1000 / opsPerSec,
   p99Us: 2000 / opsPerSec,
   fsyncsPerOp,
+  fsyncsEach: undefined,
 });
 
 describe("stats", () => {
