@@ -25,6 +25,12 @@ const BENCH_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const options = parseOptions(process.argv.slice(2));
+if (options.io) {
+  const { runSyncVsPromise } = await import("./io/syncVsPromise.js");
+  const io = chooseBenchDir(options.dir, join(BENCH_ROOT, ".scratch"));
+  await runSyncVsPromise({ rounds: options.rounds, ops: options.quick ? 100 : 200, dir: io.path });
+  process.exit(0);
+}
 const dir = chooseBenchDir(options.dir, join(BENCH_ROOT, ".scratch"));
 const notes: string[] = [];
 const seed = findSeed(notes);

@@ -19,10 +19,17 @@ export interface BenchOptions {
   strace: boolean;
   /** `--seed N`: the seed of the shuffles (default: the time). */
   seed: number;
+  /**
+   * `--io`: instead of the contenders, the sync-vs-promise `node:fs` measurements behind the node:fs
+   * backend's choice of APIs (docs/measurements/syncVsPromise.md); `--rounds` (default 9, quick 3)
+   * and `--dir` apply.
+   */
+  io: boolean;
 }
 
 const USAGE =
-  "usage: bench [--quick] [--rounds N] [--workload a,b] [--contender a,b] [--dir D] [--strace|--no-strace] [--seed N]";
+  "usage: bench [--quick] [--rounds N] [--workload a,b] [--contender a,b] [--dir D] [--strace|--no-strace] [--seed N]\n" +
+  "       bench --io [--quick] [--rounds N] [--dir D]   (sync vs promise node:fs on the durable hot paths)";
 
 /**
  * Parses the bench's arguments.
@@ -38,6 +45,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     dir: undefined,
     strace: false,
     seed: Date.now() % 2 ** 31,
+    io: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -47,6 +55,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       return v;
     };
     if (flag === "--quick") o.quick = true;
+    else if (flag === "--io") o.io = true;
     else if (flag === "--no-strace") strace = false;
     else if (flag === "--strace") strace = true;
     else if (flag === "--rounds") o.rounds = positive(value(), flag);
@@ -56,7 +65,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === "--contender") o.contenders = list(value(), isContender, "contender");
     else throw new Error(`unknown argument ${flag}\n${USAGE}`);
   }
-  if (o.rounds === 0) o.rounds = o.quick ? 3 : 7;
+  if (o.rounds === 0) o.rounds = o.quick ? 3 : o.io ? 9 : 7;
   o.strace = strace ?? !o.quick;
   return o;
 }
