@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick]`: living-reports against what a user would pick instead (issue 6,
- * SPEC §10). Each (workload, contender) runs in its own process, several rounds in shuffled
+ * `npm run bench [-- --quick]`: living-reports against what a user would pick instead (issues 6
+ * and 11, SPEC §10). Each (workload, contender) runs in its own process, several rounds in shuffled
  * order; rows are medians over rounds and ratios are taken within a round. Prints a markdown
- * table and writes `apps/bench/results/latest.json` (and `latest.md`); a run of only some
- * workloads or contenders writes `partial.json` / `partial.md` instead.
+ * table and the targets, and writes `apps/bench/results/latest.json` (and `latest.md`); a run of
+ * only some workloads or contenders writes `partial.json` / `partial.md` instead. `--io` runs the
+ * sync-vs-promise node:fs measurements instead (io/syncVsPromise.ts).
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
