@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { cellKey, type RoundSample, resultRows, summarize } from "./aggregate.js";
 import { chooseBenchDir } from "./benchDir.js";
 import { type Contender, NATIVE_SYNC_CONTENDERS } from "./names.js";
-import { parseOptions } from "./options.js";
+import { type BenchOptions, parseOptions, USAGE } from "./options.js";
 import { type Cell, FIXTURE_REPORTS, planCells, roundOrder } from "./plan.js";
 import { markdownReport } from "./report.js";
 import { makeFixture, runTrial, type SeedRunner, straceWorks } from "./runTrial.js";
@@ -25,7 +25,11 @@ import { loadSqlite, packageVersion, sqliteVersion, unavailableNativePeers } fro
 const BENCH_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-const options = parseOptions(process.argv.slice(2));
+const options = parseArguments(process.argv.slice(2));
+if (options.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 if (options.io) {
   const { runSyncVsPromise } = await import("./io/syncVsPromise.js");
   const io = chooseBenchDir(options.dir, join(BENCH_ROOT, ".scratch"));
@@ -122,6 +126,16 @@ try {
 function removeInBackground(path: string): void {
   const script = `require("node:fs").rmSync(${JSON.stringify(path)}, { recursive: true, force: true })`;
   spawn(process.execPath, ["-e", script], { detached: true, stdio: "ignore" }).unref();
+}
+
+/** The options, or (for a bad command line) the message and the usage on stderr and exit 2. */
+function parseArguments(argv: readonly string[]): BenchOptions {
+  try {
+    return parseOptions(argv);
+  } catch (err) {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
 }
 
 /**

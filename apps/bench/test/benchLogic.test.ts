@@ -85,6 +85,7 @@ describe("parseOptions", () => {
     expect(parseOptions(["--quick"])).toMatchObject({ quick: true, rounds: 3, strace: false });
     expect(parseOptions([])).toMatchObject({ quick: false, rounds: 7, strace: true, io: false });
     expect(parseOptions(["--io"])).toMatchObject({ io: true, rounds: 9 });
+    expect(parseOptions(["--help"])).toMatchObject({ help: true });
     expect(parseOptions(["--io", "--quick"])).toMatchObject({ io: true, rounds: 3 });
     expect(parseOptions(["--workload", "append,update", "--no-strace"])).toMatchObject({
       workloads: ["append", "update"],
