@@ -15,6 +15,12 @@ export interface UpdateEngine {
   prepare(dir: string): Promise<void>;
   /** Opens a writer on the prepared store; several may be open at once, in several processes. */
   open(dir: string): Promise<UpdateSession>;
+  /**
+   * Removes the store of a finished trial when it does not live in the trial folder (a database
+   * schema, say); called once per trial, after every writer closed, whatever happened. File stores
+   * need none: the folder is removed with the trial.
+   */
+  dispose?(dir: string): Promise<void>;
 }
 
 /** A writer on an update engine's store. */

@@ -27,10 +27,15 @@ export const nodeFsStoreFactory: StoreBackendFactory = async (dir) => ({
 
 /**
  * living-reports (`openReports`, `create`, `update`) over the backends `factory` opens: the
- * update is `store.update` of the report's outline with a new title.
+ * update is `store.update` of the report's outline with a new title. `dispose`, when given,
+ * removes a trial's store that does not live in its folder (see {@link UpdateEngine.dispose}).
  */
-export function storeEngine(factory: StoreBackendFactory): UpdateEngine {
+export function storeEngine(
+  factory: StoreBackendFactory,
+  options: { dispose?: (dir: string) => Promise<void> } = {},
+): UpdateEngine {
   return {
+    ...(options.dispose === undefined ? {} : { dispose: options.dispose }),
     prepare: async (dir) => {
       const opened = await factory(dir);
       try {

@@ -1,7 +1,7 @@
 import type { Measurement } from "../measurement.js";
 import type { Contender, Workload } from "../names.js";
-import { concurrent, sequential, type Trial } from "../trials/trialContext.js";
-import { loadEngine } from "./engine.js";
+import { concurrent, sequential, type Trial, type TrialContext } from "../trials/trialContext.js";
+import { loadEngine, type UpdateEngine } from "./engine.js";
 import { inProcesses } from "./processes.js";
 
 /** The update workloads of issue 11 (and issue 6's `update`), generic over the update engine. */
@@ -42,28 +42,40 @@ export const HISTORY: Partial<Record<UpdateWorkload, number>> = {
  *   (made by N − 1 updates after its creation, unmeasured).
  */
 export function updateTrial(workload: UpdateWorkload, contender: Contender): Trial {
-  return async (ctx) => {
-    const engine = await loadEngine(contender);
-    await engine.prepare(ctx.dir);
+  return async (ctx) => runUpdateWorkload(workload, await loadEngine(contender), contender, ctx);
+}
+
+/**
+ * Runs `workload` on `engine` in the trial folder of `ctx` (see {@link updateTrial});
+ * `update-8-processes` forks writers that load the engine of `contender` themselves.
+ */
+export async function runUpdateWorkload(
+  workload: UpdateWorkload,
+  engine: UpdateEngine,
+  contender: Contender,
+  ctx: TrialContext,
+): Promise<Measurement> {
+  await engine.prepare(ctx.dir);
+  try {
     if (workload === "update-8-processes") return await inProcesses(ctx, WRITERS, contender);
     const session = await engine.open(ctx.dir);
     try {
-      let measurement: Measurement;
       if (workload === "update-100-reports") {
         for (let r = 0; r < ROUND_ROBIN_REPORTS; r++) await session.create();
-        measurement = await sequential(ctx, (i) => session.update(i % ROUND_ROBIN_REPORTS, i));
-      } else if (workload === "update-8-concurrent") {
-        for (let r = 0; r < WRITERS; r++) await session.create();
-        measurement = await concurrent(ctx, WRITERS, (w, i) => session.update(w, i));
-      } else {
-        const report = await session.create();
-        const prior = (HISTORY[workload] ?? 1) - 1;
-        for (let k = 0; k < prior; k++) await session.update(report, -1 - k);
-        measurement = await sequential(ctx, (i) => session.update(report, i));
+        return await sequential(ctx, (i) => session.update(i % ROUND_ROBIN_REPORTS, i));
       }
-      return measurement;
+      if (workload === "update-8-concurrent") {
+        for (let r = 0; r < WRITERS; r++) await session.create();
+        return await concurrent(ctx, WRITERS, (w, i) => session.update(w, i));
+      }
+      const report = await session.create();
+      const prior = (HISTORY[workload] ?? 1) - 1;
+      for (let k = 0; k < prior; k++) await session.update(report, -1 - k);
+      return await sequential(ctx, (i) => session.update(report, i));
     } finally {
       await session.close();
     }
-  };
+  } finally {
+    await engine.dispose?.(ctx.dir);
+  }
 }
