@@ -2,8 +2,7 @@
  * The same hot paths through `nodeFsBackend` itself, once per {@link FsyncApi}: checks that the
  * backend's choice (sync metadata and writes, adaptive syncs) keeps the best of both raw APIs.
  */
-import { nodeFsBackend } from "../src/index.js";
-import type { FsyncApi } from "../src/syncScheduler.js";
+import { type FsyncApi, nodeFsBackend } from "@living-reports/node-fs";
 import type { Workload } from "./workload.js";
 
 const PAGE = new Uint8Array(4096).fill(0x61);
