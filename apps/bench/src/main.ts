@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick]`: living-reports against what a user would pick instead (issues 6
- * and 11, SPEC §10). Each (workload, contender) runs in its own process, several rounds in shuffled
+ * and 11, docs/BENCHMARKS.md#targets). Each (workload, contender) runs in its own process, several rounds in shuffled
  * order; rows are medians over rounds and ratios are taken within a round. Prints a markdown
  * table and the targets, and writes `apps/bench/results/latest.json` (and `latest.md`); a run of
  * only some workloads or contenders writes `partial.json` / `partial.md` instead. `--io` runs the

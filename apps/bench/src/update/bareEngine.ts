@@ -14,7 +14,7 @@ interface BareReport {
 }
 
 /**
- * The bare hand-written durable update SPEC §10 compares with (`node-baseline-sync`): no lock, no
+ * The bare hand-written durable update docs/BENCHMARKS.md#targets compares with (`node-baseline-sync`): no lock, no
  * validation, no recovery, no checksums; the same durable steps as the store: hard-link the
  * outline into `backups/` + fsync of `backups/`; temp write + fsync + rename + fsync of the report
  * folder; audit append + fdatasync; index append without fsync. Four flushes.
