@@ -5,6 +5,7 @@ import { describeFaults } from "./faults.js";
 import { describeLegacyStores } from "./legacy.js";
 import { describeLocks } from "./locks.js";
 import { describeModelBased } from "./modelBased.js";
+import { describeNonRegularFiles } from "./nonRegularFiles.js";
 import { describeStore } from "./store.js";
 import { describeSyscallBudget } from "./syscallBudget.js";
 import type { ConformanceTarget } from "./target.js";
@@ -20,7 +21,7 @@ import type { ConformanceTarget } from "./target.js";
  * Every test gets a fresh root from `target.setup()` and tears it down, pass or fail (see
  * `withRoot`). Areas: backend primitives, durable primitives, syscall budget, durability
  * model (simulated crashes, where the backend has them), locks, the store, legacy stores, and
- * fault injection (every step of a write failing with EIO/ENOSPC).
+ * fault injection (every step of a write failing with EIO/ENOSPC), and FIFOs where files belong.
  */
 export function runConformanceSuite(target: ConformanceTarget): void {
   describeBackendPrimitives(target);
@@ -31,5 +32,6 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeStore(target);
   describeLegacyStores(target);
   describeFaults(target);
+  describeNonRegularFiles(target);
   describeModelBased(target);
 }
