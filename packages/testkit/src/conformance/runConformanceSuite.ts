@@ -7,6 +7,7 @@ import { describeLocks } from "./locks.js";
 import { describeModelBased } from "./modelBased.js";
 import { describeNonRegularFiles } from "./nonRegularFiles.js";
 import { describeStore } from "./store.js";
+import { describeStoreInputFidelity } from "./storeInputFidelity.js";
 import { describeSyscallBudget } from "./syscallBudget.js";
 import type { ConformanceTarget } from "./target.js";
 
@@ -30,6 +31,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeDurabilityModel(target);
   describeLocks(target);
   describeStore(target);
+  describeStoreInputFidelity(target);
   describeLegacyStores(target);
   describeFaults(target);
   describeNonRegularFiles(target);
