@@ -46,7 +46,15 @@ export async function run(argv: readonly string[], io: CliIo, options: RunOption
     }
     const settings = storeSettings(invocation.args, io);
     where = settings.root;
-    const stores = new StoreAccess(settings);
+    const stores = new StoreAccess(settings, (err) => {
+      const warning = toLivingReportsError(err, settings.root);
+      const message = `${warning.message} (the command's change is committed; the next write or repair tidies this)`;
+      io.stderr.write(
+        json
+          ? formatJson({ warning: { code: warning.code, message } })
+          : terminalSafe(`warning ${warning.code}: ${message.replace(/\s*\n\s*/g, " ")}\n`),
+      );
+    });
     const ctx: CommandContext = { io, json, stores };
     const outcome = await untilInterrupted(invocation.command.run(ctx, invocation.args), options.signal);
     if (outcome.interrupted !== undefined) return await interrupt(stores, outcome.interrupted, io, json);

@@ -29,7 +29,16 @@ export class StoreAccess {
   readonly #live = new Set<ReportStore>();
   #interrupted = false;
 
-  constructor(settings: StoreSettings) {
+  /**
+   * @param onCloseFailure - told when closing a store fails after the command's work succeeded:
+   *   the work is committed (the library resolved it, so it is durable), only the tidying of the
+   *   close (index flush or rebuild, session lock removal) failed, which recovery redoes; the command
+   *   must not then report failure, or a retried `create` would make a duplicate report.
+   */
+  constructor(
+    settings: StoreSettings,
+    private readonly onCloseFailure: (err: unknown) => void = () => undefined,
+  ) {
     this.settings = settings;
   }
 
@@ -52,7 +61,7 @@ export class StoreAccess {
       await this.#close(store).catch(() => undefined);
       throw err;
     }
-    await this.#close(store);
+    await this.#close(store).catch(this.onCloseFailure);
     return result;
   }
 
