@@ -60,7 +60,7 @@ export const KNOWN_FAILING_PENDING_STORE_FIX: Readonly<Record<string, string>> =
   "library input: tags string, revert action id, uppercase UUID in resolve":
     'create({ tags: "abc" }) stores ["a","b","c"] (store/newReports.ts spreads the string); revert(id, "../x") is NOT_FOUND, not INVALID_ID (store/mutations.ts revertReport); resolve(UPPERCASE UUID) matches as an id prefix (store/resolveReport.ts resolveAmong)',
   "close() failing with EROFS releases files and timers":
-    "when the session lock's removal fails, ReportStore.close() throws before closing the audit logs and the lock manager: the audit file descriptor leaks and the lock timers keep running (store/reportStore.ts close)",
+    "when the session lock's removal fails, ReportStore.close() throws before closing the audit logs and the lock manager: the audit log's file descriptor leaks and the lock manager is never closed (store/reportStore.ts close)",
 };
 
 /** What one case came to. */
