@@ -27,12 +27,20 @@ export interface RunningCli {
   readonly done: Promise<CliOutcome>;
 }
 
-/** Starts `living-reports --root root --lock-timeout … args` as its own process. */
-export function startCli(root: string, args: readonly string[], hangLimitMs = HANG_LIMIT_MS): RunningCli {
+/**
+ * Starts `living-reports --root root --lock-timeout … args` as its own process (`lockTimeoutMs`
+ * longer than the default for a command that must still be waiting when it is signalled).
+ */
+export function startCli(
+  root: string,
+  args: readonly string[],
+  lockTimeoutMs = CASE_LOCK_TIMEOUT_MS,
+  hangLimitMs = HANG_LIMIT_MS,
+): RunningCli {
   const t0 = Date.now();
   const child = spawn(
     process.execPath,
-    [CLI_BIN, "--root", root, "--lock-timeout", String(CASE_LOCK_TIMEOUT_MS), ...args],
+    [CLI_BIN, "--root", root, "--lock-timeout", String(lockTimeoutMs), ...args],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";

@@ -104,9 +104,11 @@ export function signals(): FaultCase {
             const backend = nodeFsBackend({ root });
             const locks = backend.createLockManager(backend);
             const held = await locks.acquire(`by_id/${id}/.lock`);
+            // A long lock timeout: the command must still be waiting when the signal comes.
             const running = startCli(
               root,
               argv.map((a) => (a === "ID" ? id : a)),
+              10_000,
             );
             const sessions = nodePath.join(root, ".sessions");
             const end = Date.now() + 10_000;

@@ -17,7 +17,7 @@ import { realFaultsUnavailable } from "./tmpfsMount.js";
 /** Every real-fault case, in the order the runner takes them. */
 export function faultCases(options: { quick?: boolean } = {}): FaultCase[] {
   // Each extra history length moves the audit log's page boundary under another step (§ sweep).
-  const histories = options.quick === true ? 4 : 10;
+  const histories = options.quick === true ? 6 : 10;
   return [
     enospcSweep("create", "pages", histories),
     enospcSweep("update", "pages", histories),
