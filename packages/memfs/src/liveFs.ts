@@ -2,8 +2,10 @@ import {
   basename,
   type Clock,
   dirname,
+  ErrorCode,
   type FileStat,
   fromSystemError,
+  LivingReportsError,
   type OpenMode,
 } from "@living-reports/core";
 import type { Volume } from "memfs";
@@ -98,6 +100,8 @@ export class LiveFs {
   open(path: string, mode: OpenMode): OpenFile {
     const existing = guardPath(this.volume, path);
     if (existing?.isDirectory()) throw systemError("EISDIR", "open", path);
+    // Only regular files are opened, as node-fs refuses a FIFO or device before it could block.
+    if (existing !== undefined && !existing.isFile()) throw notRegular("open", path);
     const fd = this.volume.openSync(volumePath(path), mode);
     if (existing !== undefined) {
       const inode = this.#idOf(existing);
@@ -159,6 +163,7 @@ export class LiveFs {
   readFile(path: string): Uint8Array {
     const node = guardedLink(this.volume, path)?.getNode();
     if (node?.isDirectory()) throw systemError("EISDIR", "read", path);
+    if (node !== undefined && !node.isFile() && !node.isSymlink()) throw notRegular("read", path);
     // A file is read from its node (a copy, as readFileSync makes); anything else is left to
     // memfs, for its exact error.
     const buf = node?.isFile() ? node.getBuffer() : (this.volume.readFileSync(volumePath(path)) as Buffer);
@@ -318,4 +323,9 @@ export class LiveFs {
     this.volume.futimesSync(fd, date, date);
     this.#mtimes.set(id, now);
   }
+}
+
+/** WRONG_KIND for a path that exists but is not a regular file (nor a directory). */
+function notRegular(op: string, path: string): LivingReportsError {
+  return new LivingReportsError(ErrorCode.WRONG_KIND, `${op} ${path}: is not a regular file`, { path });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runCliKill } from "../reliability/scenarios/cliKill.js";
-import { runKills } from "../reliability/scenarios/kills.js";
+import { runCliKill } from "../src/scenarios/cliKill.js";
+import { runKills } from "../src/scenarios/kills.js";
 
 // Issue 7.2, the CI size: writers SIGKILLed at seeded random instants; then a write right away,
 // a recovering open after the stale time, and the independent reader. No timing assertions.

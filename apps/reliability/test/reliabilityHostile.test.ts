@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { describe, expect, it } from "vitest";
-import { hostileCases } from "../reliability/hostile/hostileCases.js";
-import { runHostile } from "../reliability/hostile/runHostile.js";
-import { makeRunDir, openStore, removeRunDir, seedReports, verifyStore } from "../reliability/runDir.js";
+import { hostileCases } from "../src/hostile/hostileCases.js";
+import { runHostile } from "../src/hostile/runHostile.js";
+import { makeRunDir, openStore, removeRunDir, seedReports, verifyStore } from "../src/runDir.js";
 
 /**
  * Known bugs (reported to the lead) are listed here by case name; each is then run as `it.fails`.

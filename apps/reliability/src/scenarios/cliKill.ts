@@ -9,7 +9,7 @@ import { makeRunDir, type RunDir, removeRunDir } from "../runDir.js";
 const CLI_STALE_MS = 10_000;
 
 /** The built CLI (`living-reports`), as `npm test` builds it before the tests. */
-export const CLI_BIN = fileURLToPath(new URL("../../../../apps/cli/dist/bin.js", import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL("../../../cli/dist/bin.js", import.meta.url));
 
 /** One run of the CLI to completion. */
 export interface CliRun {

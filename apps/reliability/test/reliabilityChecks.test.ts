@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkStore } from "../reliability/checkStore.js";
-import { readJournals } from "../reliability/journal.js";
-import { checkLockLog } from "../reliability/lockLogCheck.js";
-import { makeRunDir, removeRunDir, seedReports } from "../reliability/runDir.js";
-import { readStore } from "../reliability/storeReader.js";
+import { checkStore } from "../src/checkStore.js";
+import { readJournals } from "../src/journal.js";
+import { checkLockLog } from "../src/lockLogCheck.js";
+import { makeRunDir, removeRunDir, seedReports } from "../src/runDir.js";
+import { readStore } from "../src/storeReader.js";
 
 // The checkers of the reliability runs must be able to fail: damage a clean store or log on
 // purpose and they must say so.

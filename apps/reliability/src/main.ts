@@ -1,8 +1,13 @@
 /**
  * `npm run reliability`: runs issue 7's reliability scenarios on the node-fs backend with real
- * processes at full size (a few minutes) and prints one table (docs/RELIABILITY.md quotes it).
+ * processes at full size (a few minutes) and prints one table (docs/RELIABILITY.md quotes it),
+ * then issue 14's real faults (tmpfs ENOSPC sweeps, read-only remounts, FIFOs, signals, store
+ * leftovers; the mount cases need root) with the known-failing list and its reasons.
  * `--quick` runs the CI sizes. Exits 1 when any figure that must be zero is not.
  */
+import { isGood } from "./faults/faultCase.js";
+import { formatFaultReport, unexpectedFailures } from "./faults/faultTable.js";
+import { faultCases, runFaultCases } from "./faults/runFaults.js";
 import { hostileCases } from "./hostile/hostileCases.js";
 import { runHostile } from "./hostile/runHostile.js";
 import { runCliKill } from "./scenarios/cliKill.js";
@@ -151,7 +156,20 @@ bad += hostile.length - refused.length;
 for (const h of hostile.filter((x) => !x.refused))
   notes.push(`hostile: ${h.name}: ${h.code}; changed ${h.changed.join(", ") || "nothing"}`);
 
+step("real faults (tmpfs ENOSPC, read-only remount, FIFOs, signals, store leftovers)");
+const faults = await runFaultCases(faultCases({ quick }), (r) =>
+  step(
+    `  ${r.skipped === undefined ? (r.passed ? "pass" : r.knownFailing ? "known failing" : "FAIL") : "skipped"} ${r.name}`,
+  ),
+);
+const unexpected = unexpectedFailures(faults);
+bad += unexpected.length;
+for (const r of unexpected)
+  for (const s of r.steps.filter((x) => !isGood(x.verdict)).slice(0, 5))
+    notes.push(`real fault: ${r.name}: ${s.verdict} at ${s.step}: ${s.detail.slice(0, 200)}`);
+
 process.stdout.write(`${formatTable(rows)}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`);
+process.stdout.write(`\nReal faults (issue 14):\n\n${formatFaultReport(faults)}\n`);
 if (bad > 0) {
   process.stderr.write(`${bad} figure(s) that must be zero are not\n`);
   for (const p of [...c.store.problems, ...k.store.problems, ...c.locks.problems, ...k.locks.problems].slice(

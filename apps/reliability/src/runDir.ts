@@ -7,7 +7,7 @@ import {
   type ReportStore,
   type VerifyReport,
 } from "@living-reports/core";
-import { nodeFsBackend } from "../src/index.js";
+import { nodeFsBackend } from "@living-reports/node-fs";
 import type { JournalLine } from "./workerConfig.js";
 
 /** The files of one run: the store's root, the journals, the lock-holder log and its markers. */

@@ -1,6 +1,6 @@
 import type { StorageBackend, VerifyReport } from "@living-reports/core";
 import { isLivingReportsError, openReports } from "@living-reports/core";
-import { nodeFsBackend } from "../../src/index.js";
+import { nodeFsBackend } from "@living-reports/node-fs";
 import { startWriter } from "../processes.js";
 import { makeRunDir, removeRunDir, seedReports, verifyStore } from "../runDir.js";
 import { readStore } from "../storeReader.js";

@@ -7,7 +7,7 @@ import {
   openReports,
   type StorageBackend,
 } from "@living-reports/core";
-import { nodeFsBackend } from "../../src/index.js";
+import { nodeFsBackend } from "@living-reports/node-fs";
 import { makeRunDir, removeRunDir, seedReports } from "../runDir.js";
 import type { HostileCase, HostileWorld } from "./hostileCases.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runContention, runReclaimRace, runStarvation } from "../reliability/scenarios/locks.js";
-import { runStall } from "../reliability/scenarios/stall.js";
+import { runContention, runReclaimRace, runStarvation } from "../src/scenarios/locks.js";
+import { runStall } from "../src/scenarios/stall.js";
 
 // Issue 7.3 with real processes; figures (hand-off times) are printed by `npm run reliability`,
 // never asserted here.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runConcurrency } from "../reliability/scenarios/concurrency.js";
+import { runConcurrency } from "../src/scenarios/concurrency.js";
 
 // Issue 7.1, the CI size: real processes over the built packages. No timing assertions: a loaded
 // 2-core machine only makes it slower (lock timeouts are 120 s, staleness 10 s).
