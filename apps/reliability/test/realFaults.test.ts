@@ -5,9 +5,9 @@ import { realFaultsUnavailable } from "../src/faults/tmpfsMount.js";
 
 // Real faults on the node-fs backend (issue 14): a small tmpfs filled to ENOSPC at every step of
 // create, update and delete, a read-only remount, a FIFO wherever a file belongs, SIGINT/SIGTERM.
-// The mount cases need Linux and root (CI runs as root); elsewhere they skip, saying why. The
-// cases listed in KNOWN_FAILING_PENDING_STORE_FIX fail today because of store code under
-// restructuring: `npm run reliability` runs and reports them; here they are listed, not run.
+// The mount cases need Linux and root (CI runs as root); elsewhere they skip, saying why. A case
+// listed in KNOWN_FAILING_PENDING_STORE_FIX (none today) fails because of a known store defect:
+// `npm run reliability` runs and reports it; here it is listed, not run.
 const unavailable = realFaultsUnavailable();
 const cases = faultCases({ quick: true });
 

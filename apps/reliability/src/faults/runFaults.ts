@@ -41,27 +41,12 @@ export function faultCases(options: { quick?: boolean } = {}): FaultCase[] {
 }
 
 /**
- * Cases that fail today because of code in `packages/core/src/store` (or `lock`/`durable`), which
- * is being restructured: they run in `npm run reliability` and are reported there with the reason,
- * but are kept out of the default CI set until the store fix lands. Each entry names the defect.
- * A listed case that passes is reported as such ("remove it from the list").
+ * Cases that fail today because of a known store defect, by case name with the defect: they run
+ * in `npm run reliability` and are reported there with the reason, but are kept out of the CI set
+ * until the fix lands. A listed case that passes is reported as such ("remove it from the list").
+ * Empty: every defect the real-fault cases found is fixed, so every case runs in CI.
  */
-export const KNOWN_FAILING_PENDING_STORE_FIX: Readonly<Record<string, string>> = {
-  "ENOSPC sweep (pages): create":
-    "a create refused for ENOSPC leaves by_id/<id>/ (with backups/, no outline) behind: verify reports OUTLINE_MISSING and repair cannot mend it (store/commitNew.ts commitNewReport makes the folders before its try/rollback; repair does not remove abandoned creates)",
-  "ENOSPC sweep (inodes): create":
-    "the same leftover by_id/<id>/ when the inodes run out mid-create (store/commitNew.ts)",
-  "ENOSPC sweep (pages): update":
-    "ENOSPC at the audit append: the rollback needs space too (an atomic replace of the outline), fails, and the command exits 6 with the new outline live: failed but committed (store/commitChange.ts, store/uncommit.ts rollBackUpdate)",
-  "index.jsonl.tmp-* left by a crash: repair removes it":
-    "repair removes temp files in report folders only; a root-level index.jsonl.tmp-<hex> stays and verify reports ORPHAN_TEMP forever (store/repairStore.ts, store/storeRecovery.ts)",
-  "symlinked backups/ or index.jsonl: verify lists it, repair mends or reports":
-    "verify and repair stop with INVALID_PATH (exit 2) instead of listing the symlink as a problem (exit 1) (store/verify/*, store/repairStore.ts)",
-  "library input: tags string, revert action id, uppercase UUID in resolve":
-    'create({ tags: "abc" }) stores ["a","b","c"] (store/newReports.ts spreads the string); revert(id, "../x") is NOT_FOUND, not INVALID_ID (store/mutations.ts revertReport); resolve(UPPERCASE UUID) matches as an id prefix (store/resolveReport.ts resolveAmong)',
-  "close() failing with EROFS releases files and timers":
-    "when the session lock's removal fails, ReportStore.close() throws before closing the audit logs and the lock manager: the audit log's file descriptor leaks and the lock manager is never closed (store/reportStore.ts close)",
-};
+export const KNOWN_FAILING_PENDING_STORE_FIX: Readonly<Record<string, string>> = {};
 
 /** What one case came to. */
 export interface CaseResult {

@@ -15,6 +15,7 @@ import { listReports, readHistory, readOutline, resolveReport } from "./reads/re
 import { repairStore } from "./repair/repairStore.js";
 import type { StoreContext } from "./shared/context.js";
 import { checkMutationOptions } from "./shared/inputChecks.js";
+import { runAll } from "./shared/runAll.js";
 import type {
   CreateInput,
   HistoryEvent,
@@ -165,10 +166,16 @@ export class OpenReportStore implements ReportStore {
         });
       }
     }
-    await this.ctx.session.close();
-    await this.ctx.audit.closeAll();
-    await this.ctx.locks.close();
-    if (unsynced !== undefined) throw unsynced;
+    // Every step runs whatever the one before did (a failed session-lock removal must not keep
+    // the logs open or the lock timers running); the first failure is thrown.
+    await runAll([
+      async () => {
+        if (unsynced !== undefined) throw unsynced;
+      },
+      () => this.ctx.session.close(),
+      () => this.ctx.audit.closeAll(),
+      () => this.ctx.locks.close(),
+    ]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,6 +1,7 @@
 import { describeAtomicReplaceFaults } from "../faults/suite/atomicReplaceFaults.js";
 import { describeAuditLogFaults } from "../faults/suite/auditLogFaults.js";
 import { describeBackupFaults } from "../faults/suite/backupFaults.js";
+import { describeFullDiskFaults } from "../faults/suite/fullDiskFaults.js";
 import { describeStoreFaults } from "../faults/suite/storeFaults.js";
 import type { ConformanceTarget } from "./target.js";
 
@@ -16,4 +17,5 @@ export function describeFaults(target: ConformanceTarget): void {
   describeAuditLogFaults(target);
   describeBackupFaults(target);
   describeStoreFaults(target);
+  describeFullDiskFaults(target);
 }

@@ -1,3 +1,4 @@
+import { describeStoreLeftovers } from "./storeLeftovers.js";
 import { describeStoreOperations } from "./storeOperations.js";
 import { describeStoreRecovery } from "./storeRecovery.js";
 import { describeStoreRobustness } from "./storeRobustness.js";
@@ -13,4 +14,5 @@ export function describeStore(target: ConformanceTarget): void {
   describeStoreOperations(target);
   describeStoreRobustness(target);
   describeStoreRecovery(target);
+  describeStoreLeftovers(target);
 }

@@ -8,7 +8,8 @@ import { titleOf } from "./withRoot.js";
 /**
  * Input is stored exactly as given or refused with a typed error, never changed on the way:
  * a number JSON cannot hold (Infinity, NaN: JSON would write `null`) is refused, and a
- * `__proto__` key in metadata is kept as an ordinary key (not dropped, not a prototype).
+ * `__proto__` key in metadata is kept as an ordinary key (not dropped, not a prototype); tags
+ * given as a string, an action id that is not a UUID and a UUID in the wrong case are refused.
  */
 export function describeStoreInputFidelity(target: ConformanceTarget): void {
   describe(titleOf(target, "store: input kept exactly or refused"), () => {
@@ -50,6 +51,23 @@ export function describeStoreInputFidelity(target: ConformanceTarget): void {
         } finally {
           await reader.close();
         }
+      }));
+
+    it("refuses tags given as a string (never spread into letters), a path as an action id, an uppercase UUID to resolve", () =>
+      withStore(target, async (store, root) => {
+        const a = await store.create({ title: "Keep" });
+        const before = await dataSnapshot(root.backend);
+        await expectError(
+          store.create({ title: "T", tags: "abc" as unknown as string[] }),
+          ErrorCode.INVALID_INPUT,
+        );
+        await expectError(store.create({ title: "T", tags: ["ok", ""] }), ErrorCode.INVALID_INPUT);
+        await expectError(store.revert(a.report_id, "../x"), ErrorCode.INVALID_ID);
+        await expectError(store.resolve(a.report_id.toUpperCase()), ErrorCode.INVALID_ID);
+        expect(await dataSnapshot(root.backend)).toEqual(before);
+        expect(await store.resolve(a.report_id)).toBe(a.report_id);
+        expect(await store.resolve(a.report_id.slice(0, 8))).toBe(a.report_id);
+        expect((await store.create({ title: "T", tags: ["x", "x", "y"] })).metadata.tags).toEqual(["x", "y"]);
       }));
   });
 }

@@ -4,11 +4,10 @@ import { sha256Hex } from "../../util/hash.js";
 import { eventRecord } from "../audit/auditEvents.js";
 import { indexEntryFor } from "../index/indexLines.js";
 import { indexCommitted } from "../index/indexUpkeep.js";
-import { acquireReportLock } from "../locking/reportLock.js";
 import type { StoreContext } from "../shared/context.js";
-import { ensureDirectory } from "../shared/files.js";
-import { BY_ID, backupsDir, outlinePath, reportDir } from "../shared/layout.js";
+import { outlinePath } from "../shared/layout.js";
 import type { MutationOptions } from "../shared/types.js";
+import { makeReportFolder, removeReportFolder } from "./newReportFolder.js";
 import { rollBackCreate } from "./uncommit.js";
 
 /**
@@ -17,8 +16,9 @@ import { rollBackCreate } from "./uncommit.js";
  * report's lock writes the outline atomically, appends the event (`outline_version` 1,
  * `outline_sha256`) and the index line. A crash before the event leaves a folder that recovery
  * removes (no outline) or a report without history (outline only), never a torn one. A failure
- * before the event is durable removes the outline again (see {@link rollBackCreate}); once it
- * is durable the report is created and an index failure does not fail the call.
+ * before the event is durable removes the outline and the folder again (see
+ * {@link rollBackCreate}, {@link makeReportFolder}): a refused create leaves nothing; once the
+ * event is durable the report is created and an index failure does not fail the call.
  *
  * @throws LivingReportsError INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, LOCK_TIMEOUT, or a storage error
  */
@@ -33,13 +33,8 @@ export async function commitNewReport(
   const outline = validateOutline(draft, ctx.options.limits, outlinePath(id));
   const bytes = serializeOutline(outline);
   await ctx.session.beginWrite();
-  const { backend } = ctx;
-  await ensureDirectory(backend, BY_ID);
-  await backend.mkdir(reportDir(id));
-  await backend.mkdir(backupsDir(id));
-  await backend.syncDir(reportDir(id));
-  await backend.syncDir(BY_ID);
-  const held = await acquireReportLock(ctx, id);
+  const held = await makeReportFolder(ctx, id);
+  let rolledBack = false;
   try {
     try {
       await atomicReplace(held, outlinePath(id), bytes);
@@ -59,12 +54,19 @@ export async function commitNewReport(
       );
     } catch (err) {
       await ctx.audit.evict(id);
+      rolledBack = true;
       return await rollBackCreate(ctx, id, held, err);
     }
     // Committed: an index failure must not fail it (see indexCommitted).
     await indexCommitted(ctx, [indexEntryFor(outline)]);
     return outline;
   } finally {
-    await held.lock.release();
+    try {
+      await held.lock.release();
+    } finally {
+      // The folder holds nothing acknowledged: a refused create leaves no trace (only after the
+      // release, as the lock lives in it).
+      if (rolledBack) await removeReportFolder(ctx, id);
+    }
   }
 }

@@ -14,13 +14,15 @@ export async function reportIds(ctx: StoreContext): Promise<string[]> {
 /**
  * Rebuilds `index.jsonl` from the outlines in `by_id/` (atomic replace under the index lock),
  * with progress `{ phase: "rebuild-index" }`. A report whose outline does not load is left out
- * and listed in `mended` as `index_skipped` (verify reports it too).
+ * and listed in `mended` as `index_skipped` (verify reports it too). Temp files of an interrupted
+ * index rewrite are removed (`removed_temp_file`): recovery after a crash and `repair` both
+ * rebuild the index, so neither leaves one behind.
  *
  * @returns how many reports the index now lists
  */
 export async function rebuildIndex(ctx: StoreContext, mended: Mended[]): Promise<{ reports: number }> {
   let count = 0;
-  await ctx.index.replace(async () => {
+  const removed = await ctx.index.replace(async () => {
     const ids = await reportIds(ctx);
     const entries: IndexEntry[] = [];
     for (const [i, id] of ids.entries()) {
@@ -37,5 +39,6 @@ export async function rebuildIndex(ctx: StoreContext, mended: Mended[]): Promise
     count = entries.length;
     return entries;
   });
+  for (const file of removed) mended.push({ action: "removed_temp_file", file });
   return { reports: count };
 }

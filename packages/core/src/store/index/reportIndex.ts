@@ -8,6 +8,7 @@ import type { IndexEntry } from "../../schema/index.js";
 import { LockBoundBackend } from "../locking/lockBoundBackend.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
 import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
+import { removeIndexTemps } from "./indexTemps.js";
 
 const encoder = new TextEncoder();
 
@@ -128,18 +129,26 @@ export class ReportIndex {
 
   /**
    * Replaces the index with exactly `scan()`'s entries (atomic replace, under the index lock, so an
-   * append made after the scan is kept and one made before it is in the scan).
+   * append made after the scan is kept and one made before it is in the scan). Temp files of the
+   * index left in the root by an interrupted rewrite are removed first: under the index lock no
+   * rewrite is in flight, so every one of them is a leftover (the replace's directory sync makes
+   * their removal durable).
+   *
+   * @returns the root-relative paths of the leftover temp files removed
    */
-  async replace(scan: () => Promise<IndexEntry[]>): Promise<void> {
+  async replace(scan: () => Promise<IndexEntry[]>): Promise<string[]> {
     const before = new Map(this.pending);
-    await this.withLock(async (held) => {
+    const removed = await this.withLock(async (held) => {
+      const temps = await removeIndexTemps(held);
       const entries = await scan();
       await this.writeWhole(held, entries);
+      return temps;
     });
     // The scan read every outline, so what the failed appends before it held is in the file now;
     // an append that failed during the scan may not be.
     for (const [id, entry] of before) if (this.pending.get(id) === entry) this.pending.delete(id);
     if (this.pending.size === 0) this.staleCause = undefined;
+    return removed;
   }
 
   /**
@@ -208,6 +217,17 @@ export class ReportIndex {
       bytes = await this.backend.readFile(INDEX_FILE);
       this.ino = stat.ino;
     } catch (err) {
+      if (
+        isLivingReportsError(err, ErrorCode.INVALID_PATH) ||
+        isLivingReportsError(err, ErrorCode.WRONG_KIND)
+      ) {
+        // A symlink or a FIFO where the index belongs is never followed: the index lists nothing,
+        // and its one problem makes the next writing open (or repair) rebuild it, replacing the
+        // entry itself (the index is derived; what the link points to is left alone).
+        this.ino = -1;
+        this.badLines = [{ line: 1, message: `${INDEX_FILE} cannot be read: ${err.message}` }];
+        return;
+      }
       if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
       this.ino = -1;
       return;

@@ -6,7 +6,7 @@ import { evolvePayload, renamePayload, tagPayload } from "../audit/outlineChange
 import { commitChange } from "../commit/commitChange.js";
 import { statusOf, tagsOf } from "../index/indexLines.js";
 import type { StoreContext } from "../shared/context.js";
-import { invalidInput } from "../shared/inputChecks.js";
+import { checkActionId, invalidInput } from "../shared/inputChecks.js";
 import { auditPath, backupPath } from "../shared/layout.js";
 import type { MutationOptions, ReportStatus } from "../shared/types.js";
 
@@ -99,7 +99,8 @@ export async function setReportStatus(
  * through the normal protocol (the current state is backed up first). Event `revert`
  * {reverted_from_action_id, reverted_from_action_type, backup_restored, current_state_backup}.
  *
- * @throws LivingReportsError NOT_FOUND (no such action), INVALID_INPUT (the action recorded no
+ * @throws LivingReportsError INVALID_ID (`actionId` not a UUID, before anything is read),
+ *   NOT_FOUND (no such action), INVALID_INPUT (the action recorded no
  *   backup, or the backup belongs to another report), INVALID_OUTLINE/... (the backup does not load)
  */
 export async function revertReport(
@@ -108,7 +109,7 @@ export async function revertReport(
   actionId: string,
   options: MutationOptions,
 ): Promise<Outline> {
-  if (typeof actionId !== "string" || actionId === "") throw invalidInput("an action id is required");
+  checkActionId(actionId);
   return await commitChange(ctx, id, options, async () => {
     const { lines } = parseAuditLog(await ctx.backend.readFile(auditPath(id)));
     const event = lines.find((l) => l.record.action_id === actionId)?.record;
@@ -151,7 +152,12 @@ export function checkTitle(title: unknown): asserts title is string {
     throw invalidInput("a title must be a non-empty string");
 }
 
-function checkTags(tags: unknown, what: string): string[] {
+/**
+ * The tags given to `tag` (add, remove) or `create`: an array of non-empty strings, or none.
+ *
+ * @throws LivingReportsError INVALID_INPUT for anything else (a string is not spread into letters)
+ */
+export function checkTags(tags: unknown, what: string): string[] {
   if (tags === undefined) return [];
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string" || t === "")) {
     throw invalidInput(`tags to ${what} must be non-empty strings`);

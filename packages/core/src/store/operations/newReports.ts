@@ -6,9 +6,14 @@ import type { StoreContext } from "../shared/context.js";
 import { invalidInput } from "../shared/inputChecks.js";
 import { isoTimestamp } from "../shared/timestamps.js";
 import type { CreateInput, MutationOptions } from "../shared/types.js";
-import { checkTitle } from "./mutations.js";
+import { checkTags, checkTitle } from "./mutations.js";
 
-/** Creates a report (`create` {initial_title}); `tags` go to `metadata.tags`. */
+/**
+ * Creates a report (`create` {initial_title}); `tags` go to `metadata.tags` (duplicates dropped).
+ *
+ * @throws LivingReportsError INVALID_INPUT for a missing title or `tags` that is not an array of
+ *   non-empty strings (a string is refused, not spread into letters), before anything is written
+ */
 export async function createReport(
   ctx: StoreContext,
   input: CreateInput,
@@ -17,7 +22,7 @@ export async function createReport(
   if (typeof input !== "object" || input === null) throw invalidInput("create needs { title, ... }");
   checkTitle(input.title);
   const metadata: Record<string, unknown> = { ...(input.metadata ?? {}) };
-  if (input.tags !== undefined) metadata.tags = [...new Set(input.tags)];
+  if (input.tags !== undefined) metadata.tags = [...new Set(checkTags(input.tags, "create with"))];
   else metadata.tags ??= [];
   const id = randomUUID();
   const now = isoTimestamp(ctx.options.now());

@@ -10,7 +10,7 @@ import { indexEntryFor } from "../index/indexLines.js";
 import { indexCommitted } from "../index/indexUpkeep.js";
 import { LockBoundBackend } from "../locking/lockBoundBackend.js";
 import type { StoreContext } from "../shared/context.js";
-import { pathExists, readdirOrEmpty, removeTree } from "../shared/files.js";
+import { ensureDirectory, pathExists, readdirOrEmpty, removeTree } from "../shared/files.js";
 import { checkExpectedVersion, invalidInput } from "../shared/inputChecks.js";
 import { BY_ID, reportDir, TRASH } from "../shared/layout.js";
 import { compactStamp, instantOf, isoTimestamp, parseCompactStamp } from "../shared/timestamps.js";
@@ -22,7 +22,10 @@ import { trashedReportId } from "../trash/trashNames.js";
 /**
  * Soft-deletes report `id` under its lock: appends the `delete` event `{ trash_location,
  * deleted_at }` (durable first, so a crash before the move is completed by recovery), moves the
- * folder to `.trash/<id>_<yyyymmddTHHMMSS>`, and tombstones the index.
+ * folder to `.trash/<id>_<yyyymmddTHHMMSS>`, and tombstones the index. The event is the commit
+ * point: a failure before it changes nothing and rejects; a failed move after it is recorded in
+ * the store's `mended` lines (`delete_move_pending`) and completed by recovery, and the delete
+ * resolves.
  */
 export async function deleteReport(
   ctx: StoreContext,
@@ -34,6 +37,8 @@ export async function deleteReport(
     const at = ctx.options.now();
     const deletedAt = isoTimestamp(at);
     const location = `${TRASH}/${await freeTrashName(ctx.backend, id, at)}`;
+    // Before the event, so that a disk without room for `.trash/` refuses the delete unchanged.
+    await ensureDirectory(ctx.backend, TRASH);
     await ctx.audit.append(
       id,
       report.log,
@@ -47,7 +52,19 @@ export async function deleteReport(
         requestId: options.requestId,
       }),
     );
-    await moveToTrash(ctx, id, held, location);
+    // Committed: the event is durable. A move that fails now is completed by recovery (the next
+    // write to the report, or repair: see completeCutDelete), never reported as a failed delete.
+    try {
+      await moveToTrash(ctx, id, held, location);
+    } catch (err) {
+      if (!(err instanceof LivingReportsError)) throw err;
+      ctx.mended.push({
+        report_id: id,
+        action: "delete_move_pending",
+        file: reportDir(id),
+        detail: err.message,
+      });
+    }
     await indexCommitted(ctx, [indexEntryFor(report.outline, true)]);
     return { report_id: id, title: report.outline.title, deleted_at: deletedAt, location };
   });

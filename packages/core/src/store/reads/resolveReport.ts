@@ -1,6 +1,6 @@
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
-import type { IndexEntry } from "../../schema/index.js";
+import { assertReportId, type IndexEntry, UuidSchema } from "../../schema/index.js";
 
 /**
  * Picks the one live report that `query` names among index entries (docs/CLI.md): an exact id, then
@@ -10,6 +10,7 @@ import type { IndexEntry } from "../../schema/index.js";
  *   `details.candidates` `[{ report_id, title }]` when a step matches several reports
  */
 export function resolveAmong(entries: Iterable<IndexEntry>, query: string): string {
+  if (UuidSchema.safeParse(query).success) assertReportId(query);
   const live = [...entries].filter((e) => e.status !== "deleted");
   const byId = live.find((e) => e.report_id === query);
   if (byId !== undefined) return byId.report_id;

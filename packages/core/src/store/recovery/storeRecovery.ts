@@ -3,10 +3,10 @@ import { LivingReportsError } from "../../errors/livingReportsError.js";
 import { reportIds } from "../index/rebuildIndex.js";
 import { acquireReportLock, type HeldReportLock } from "../locking/reportLock.js";
 import type { StoreContext } from "../shared/context.js";
-import { pathExists, removeTree } from "../shared/files.js";
-import { BY_ID, reportDir } from "../shared/layout.js";
+import { pathExists } from "../shared/files.js";
+import { reportDir } from "../shared/layout.js";
 import type { Mended } from "../shared/types.js";
-import { isAbandonedCreate } from "./cutCreate.js";
+import { removeIfAbandonedCreate } from "./abandonedCreate.js";
 import { recoverReport } from "./reportRecovery.js";
 
 /**
@@ -22,13 +22,8 @@ export async function recoverAllReports(ctx: StoreContext, mended: Mended[]): Pr
     let held: HeldReportLock | undefined;
     try {
       held = await acquireReportLock(ctx, id);
-      const names = await ctx.backend.readdir(reportDir(id));
-      if (await isAbandonedCreate(ctx, id, names)) {
-        await removeCutCreate(ctx, id, names, held, mended);
-        held = undefined;
-      } else {
-        await recoverReport(ctx, id, held, mended);
-      }
+      if (await removeIfAbandonedCreate(ctx, id, held, mended)) held = undefined;
+      else await recoverReport(ctx, id, held, mended);
     } catch (err) {
       if (!(err instanceof LivingReportsError) || err.code === ErrorCode.LOCK_COMPROMISED) throw err;
       await ctx.audit.evict(id);
@@ -43,21 +38,4 @@ export async function recoverAllReports(ctx: StoreContext, mended: Mended[]): Pr
     if (await pathExists(ctx.backend, reportDir(id))) await ctx.backend.syncDir(reportDir(id));
     ctx.options.onProgress({ phase: "recover", done: i + 1, total: ids.length });
   }
-}
-
-/** A create cut by a crash before its event: nothing was acknowledged, so its folder goes. */
-async function removeCutCreate(
-  ctx: StoreContext,
-  id: string,
-  names: string[],
-  held: HeldReportLock,
-  mended: Mended[],
-): Promise<void> {
-  for (const name of names.filter((n) => n !== ".lock")) {
-    await removeTree(held, `${reportDir(id)}/${name}`);
-  }
-  await held.lock.release();
-  await ctx.backend.rmdir(reportDir(id));
-  await ctx.backend.syncDir(BY_ID);
-  mended.push({ report_id: id, action: "removed_incomplete_create", file: reportDir(id) });
 }

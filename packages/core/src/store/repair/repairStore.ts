@@ -6,6 +6,7 @@ import { EMPTY_SHA256, sha256Hex } from "../../util/hash.js";
 import { withReportLock } from "../commit/reportTransaction.js";
 import { rebuildIndex, reportIds } from "../index/rebuildIndex.js";
 import { acquireReportLock, type HeldReportLock } from "../locking/reportLock.js";
+import { removeIfAbandonedCreate } from "../recovery/abandonedCreate.js";
 import { recoverTrash } from "../recovery/trashRecovery.js";
 import { claimCrashedSessions } from "../session/crashedSessions.js";
 import type { StoreContext } from "../shared/context.js";
@@ -16,8 +17,8 @@ import { verifyStore } from "../verify/index.js";
 const encoder = new TextEncoder();
 
 /**
- * Repairs what can be repaired (docs/CLI.md `repair`), each report under its lock: removes orphan
- * temp files, cuts torn tails, records manual edits, rolls cut commits forward (the per-write
+ * Repairs what can be repaired (docs/CLI.md `repair`), each report under its lock: removes the
+ * folder of a create that never got its first event, orphan temp files, cuts torn tails, records manual edits, rolls cut commits forward (the per-write
  * recovery), reclaims stale locks (acquiring one does), and rewrites an audit log holding
  * complete records glued after torn fragments (by atomic replace, keeping every record and the
  * chain); then clears crashed sessions, completes moves to and from the trash cut after their
@@ -29,18 +30,24 @@ export async function repairStore(ctx: StoreContext, id: string | undefined): Pr
   await ctx.session.beginWrite();
   const mended: Mended[] = [];
   const ids = only === undefined ? await reportIds(ctx) : [only];
+  let onlyRemoved = false;
   for (const [i, reportId] of ids.entries()) {
     const before = ctx.mended.length;
     try {
       // The glued records first: until they are rewritten the log is damaged, and the per-write
       // recovery that follows refuses a damaged log.
       const held = await acquireReportLock(ctx, reportId);
+      let removed = false;
       try {
-        await rewriteGluedLog(ctx, reportId, held, mended);
+        // A create that never got its first event (a refused create on a disk that refused even
+        // the cleanup, or a crash) holds nothing acknowledged: its folder goes.
+        removed = await removeIfAbandonedCreate(ctx, reportId, held, mended);
+        if (!removed) await rewriteGluedLog(ctx, reportId, held, mended);
       } finally {
         await held.lock.release();
       }
-      await withReportLock(ctx, reportId, async () => undefined);
+      if (!removed) await withReportLock(ctx, reportId, async () => undefined);
+      onlyRemoved = removed && only !== undefined;
     } catch (err) {
       if (!(err instanceof LivingReportsError) || only !== undefined) throw err;
       // Verify lists what stays broken; the other reports are still repaired.
@@ -57,7 +64,7 @@ export async function repairStore(ctx: StoreContext, id: string | undefined): Pr
   if (only === undefined) await recoverTrash(ctx, mended);
   await rebuildIndex(ctx, mended);
   const report = await verifyStore(ctx.backend, {
-    ...(only === undefined ? {} : { reportId: only }),
+    ...(only === undefined || onlyRemoved ? {} : { reportId: only }),
     limits: ctx.options.limits,
     now: ctx.options.lockNow ?? (() => ctx.locks.clock.now()),
     ...(ctx.options.lock.staleMs === undefined ? {} : { staleMs: ctx.options.lock.staleMs }),

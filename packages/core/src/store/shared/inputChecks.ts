@@ -1,5 +1,6 @@
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
+import { UuidSchema } from "../../schema/index.js";
 import { reportDir } from "./layout.js";
 import type { MutationOptions } from "./types.js";
 
@@ -46,4 +47,23 @@ export function checkMutationOptions(options: MutationOptions): void {
   if (requestId !== undefined && typeof requestId !== "string") {
     throw invalidInput("requestId must be a string");
   }
+}
+
+/**
+ * Checks an audit action id given by a caller (`revert`): a UUID in either case, as the schema's
+ * action ids are. It is only compared with the log's, never made a path, but `../x` is a bad id,
+ * not an action that was looked for and not found.
+ *
+ * @throws LivingReportsError INVALID_INPUT when missing or not a string, INVALID_ID when not a UUID
+ */
+export function checkActionId(actionId: unknown): asserts actionId is string {
+  if (typeof actionId !== "string" || actionId === "") throw invalidInput("an action id is required");
+  if (UuidSchema.safeParse(actionId).success) return;
+  throw new LivingReportsError(
+    ErrorCode.INVALID_ID,
+    `invalid action id ${JSON.stringify(actionId)}: not a UUID`,
+    {
+      id: actionId,
+    },
+  );
 }

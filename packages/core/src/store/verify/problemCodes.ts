@@ -11,6 +11,12 @@ export const VerifyCode = {
   FORMAT_INVALID: "FORMAT_INVALID",
   /** An entry of `by_id/` that is not a canonical lowercase UUID, or not a plain directory: never followed (G8). */
   REPORT_DIR_INVALID: "REPORT_DIR_INVALID",
+  /**
+   * A symlink where a file or folder of the store belongs (`index.jsonl`, `backups/`, ...): never
+   * followed (G8), so what lies behind it was not checked. `repair` rebuilds a symlinked index
+   * (the derived file is replaced, the link's target left alone) and lists any other.
+   */
+  SYMLINK: "SYMLINK",
   /** A file that could not be read (EIO, EACCES, ...): its checks were skipped. */
   FILE_UNREADABLE: "FILE_UNREADABLE",
   /** A report folder without `outline.json`. */

@@ -1,3 +1,4 @@
+import { normalizePath } from "../../backend/paths.js";
 import type { FileStat, StorageBackend } from "../../backend/storageBackend.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError, type LivingReportsError } from "../../errors/livingReportsError.js";
@@ -10,8 +11,9 @@ import type { ProblemList, ProblemSite } from "./problemList.js";
  *
  * A missing path is an answer (`null`), not an error. Any other storage failure (EIO, EACCES, ...)
  * is recorded as FILE_UNREADABLE with its error code and also answers `null`, so one bad file
- * never hides the rest of the report. Failures that mean the call itself is wrong (a closed
- * backend, an invalid path) are rethrown.
+ * never hides the rest of the report. A symlink the backend refuses to follow on a well-formed
+ * path is recorded as SYMLINK and answers `null` too. Failures that mean the call itself is wrong
+ * (a closed backend, a malformed path) are rethrown.
  */
 export class ReadOnlyAccess {
   constructor(
@@ -48,12 +50,30 @@ export class ReadOnlyAccess {
 
   #absorb(err: unknown, path: string, site: ProblemSite, what: string): null {
     if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return null;
+    if (isLivingReportsError(err, ErrorCode.INVALID_PATH) && isWellFormed(path)) {
+      // The path is well formed, so the backend refused a symlink it met on the disk (G8): a
+      // finding about the store, not a wrong call.
+      this.problems.add(VerifyCode.SYMLINK, `cannot ${what} ${path}: ${err.message}`, {
+        ...site,
+        file: path,
+      });
+      return null;
+    }
     if (!isLivingReportsError(err) || isCallerError(err)) throw err;
     this.problems.add(VerifyCode.FILE_UNREADABLE, `cannot ${what} ${path}: ${err.code}: ${err.message}`, {
       ...site,
       file: path,
     });
     return null;
+  }
+}
+
+function isWellFormed(path: string): boolean {
+  try {
+    return normalizePath(path) === path;
+  } catch {
+    // Not a valid path at all: the caller's mistake.
+    return false;
   }
 }
 
