@@ -4,7 +4,7 @@ import { ErrorCode } from "../errors/errorCodes.js";
 import { fromSystemError } from "../errors/fromSystemError.js";
 import { LivingReportsError } from "../errors/livingReportsError.js";
 import { encodeAuditLine } from "./auditLine.js";
-import { type AuditLine, type AuditReadResult, parseAuditLog } from "./parseAuditLog.js";
+import { type AuditLine, type AuditReadResult, parseAuditLogYielding } from "./parseAuditLog.js";
 import { writeAll } from "./writeAll.js";
 
 /** Options of {@link AuditLog.open}. */
@@ -90,7 +90,8 @@ export class AuditLog {
     }
     // The first append after each open syncs the directory once (see #nameDurable).
     this.#nameDurable = false;
-    const result = parseAuditLog(bytes);
+    // In slices: a long log must not hold back this process's lock refreshes while it is checked.
+    const result = await parseAuditLogYielding(bytes);
     this.#refusal = undefined;
     const completeLines = countNewlines(bytes, result.validBytes);
     const damage = result.problems[0];

@@ -5,4 +5,10 @@ export { type AtomicReplaceOptions, atomicReplace, isTempName, tempPathFor } fro
 export { AUDIT_INTEGRITY_KEYS, type CheckedLine, checkAuditLine, encodeAuditLine } from "./auditLine.js";
 export { AuditLog, type AuditLogOpenOptions } from "./auditLog.js";
 export { backupName, makeBackup, parseBackupName } from "./backup.js";
-export { type AuditLine, type AuditProblem, type AuditReadResult, parseAuditLog } from "./parseAuditLog.js";
+export {
+  type AuditLine,
+  type AuditProblem,
+  type AuditReadResult,
+  parseAuditLog,
+  parseAuditLogYielding,
+} from "./parseAuditLog.js";

@@ -71,6 +71,37 @@ const MAX_SALVAGE_CANDIDATES = 256;
  * - Any other unreadable line is a problem; it is not returned as a line.
  */
 export function parseAuditLog(bytes: Uint8Array): AuditReadResult {
+  const steps = parseSteps(bytes, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/** Bytes {@link parseAuditLogYielding} checks between two yields to the event loop. */
+const YIELD_EVERY_BYTES = 1 << 20;
+
+/**
+ * {@link parseAuditLog}, giving the event loop a turn (`setImmediate`) after every `sliceBytes`
+ * of lines checked (default 1 MiB), so that reading a very large log never starves timers such as
+ * a lock's refresh (checking 100 MB of lines takes seconds; a lock whose refresh is held back past
+ * its stale time is lost). Same result as {@link parseAuditLog}. Never throws on content.
+ */
+export async function parseAuditLogYielding(
+  bytes: Uint8Array,
+  sliceBytes = YIELD_EVERY_BYTES,
+): Promise<AuditReadResult> {
+  const steps = parseSteps(bytes, sliceBytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The parse, yielding after every `sliceBytes` of lines checked. */
+function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, AuditReadResult> {
+  let nextYield = sliceBytes;
   const lines: AuditLine[] = [];
   const problems: AuditProblem[] = [];
   let tornTail: AuditReadResult["tornTail"] = null;
@@ -84,6 +115,10 @@ export function parseAuditLog(bytes: Uint8Array): AuditReadResult {
   };
 
   while (offset < bytes.length) {
+    if (offset >= nextYield) {
+      nextYield = offset + sliceBytes;
+      yield;
+    }
     lineNo++;
     const end = bytes.indexOf(NEWLINE, offset);
     if (end < 0) {

@@ -1,4 +1,4 @@
-import { parseAuditLog } from "../../durable/index.js";
+import { parseAuditLogYielding } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
 import { type Outline, parseOutlineBytes, validateOutline } from "../../schema/index.js";
@@ -111,7 +111,7 @@ export async function revertReport(
 ): Promise<Outline> {
   checkActionId(actionId);
   return await commitChange(ctx, id, options, async () => {
-    const { lines } = parseAuditLog(await ctx.backend.readFile(auditPath(id)));
+    const { lines } = await parseAuditLogYielding(await ctx.backend.readFile(auditPath(id)));
     const event = lines.find((l) => l.record.action_id === actionId)?.record;
     if (event === undefined) {
       throw new LivingReportsError(ErrorCode.NOT_FOUND, `report ${id} has no action ${actionId}`, {

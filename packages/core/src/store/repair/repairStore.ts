@@ -1,4 +1,4 @@
-import { atomicReplace, encodeAuditLine, parseAuditLog } from "../../durable/index.js";
+import { atomicReplace, encodeAuditLine, parseAuditLogYielding } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
 import { assertReportId } from "../../schema/index.js";
@@ -92,7 +92,7 @@ async function rewriteGluedLog(
     if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return;
     throw err;
   }
-  const read = parseAuditLog(bytes);
+  const read = await parseAuditLogYielding(bytes);
   if (read.problems.length === 0) return;
   const salvaged = new Set(read.lines.filter((l) => l.kind === "salvaged").map((l) => l.line));
   if (!read.problems.every((p) => salvaged.has(p.line))) return;
