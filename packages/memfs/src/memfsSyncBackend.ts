@@ -78,9 +78,13 @@ export class MemfsSyncBackend implements SyncStorageBackend {
     attemptSync(path, "utimes", () => {
       const p = normalizePath(path);
       if (!Number.isFinite(mtimeMs)) {
-        throw new LivingReportsError(ErrorCode.INVALID_INPUT, `mtime must be a finite number, got ${mtimeMs}`, {
-          path,
-        });
+        throw new LivingReportsError(
+          ErrorCode.INVALID_INPUT,
+          `mtime must be a finite number, got ${mtimeMs}`,
+          {
+            path,
+          },
+        );
       }
       this.#fs.utimes(p, mtimeMs);
     });
