@@ -37,3 +37,4 @@ export { mulberry32 } from "./prng.js";
 export type { SyncFileHandle, SyncStorageBackend } from "./syncBackend.js";
 export { syncTwinOf } from "./syncBackend.js";
 export { VirtualClock } from "./virtualClock.js";
+export { type FsGetter, mockNodeFs, mockNodeFsPromises, requireWithFs } from "./vitest.js";
