@@ -1,6 +1,6 @@
 import { ErrorCode } from "@living-reports/core";
 
-/** The process exit codes of `living-reports` (SPEC §8). Scripts branch on these. */
+/** The process exit codes of `living-reports` (docs/CLI.md). Scripts branch on these. */
 export const ExitCode = {
   /** Success. */
   OK: 0,

@@ -5,7 +5,7 @@ import type { OptionSpec } from "./command.js";
 import type { CliIo } from "./io.js";
 import type { ParsedArgs } from "./parsedArgs.js";
 
-/** Options every command takes (SPEC §8), anywhere on the command line. */
+/** Options every command takes (docs/CLI.md), anywhere on the command line. */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   root: {
     type: "string",

@@ -16,7 +16,7 @@ export { processIo } from "./io.js";
 
 /**
  * Runs one `living-reports` command line (without the node and script arguments) against `io`,
- * and resolves to the process exit code (SPEC §8). Never throws and never exits the process:
+ * and resolves to the process exit code (docs/CLI.md). Never throws and never exits the process:
  * every failure is printed on `io.stderr` (one `error CODE: message` line, or a JSON document
  * with `--json`, stdout then staying empty) and mapped to its exit code.
  */

@@ -19,7 +19,7 @@ import { trashCommand } from "./commands/trash.js";
 import { updateCommand } from "./commands/update.js";
 import { verifyCommand } from "./commands/verify.js";
 
-/** Every command of `living-reports`, in the order `--help` lists them (SPEC §8). */
+/** Every command of `living-reports`, in the order `--help` lists them (docs/CLI.md). */
 export const COMMANDS: readonly CommandSpec[] = [
   initCommand,
   createCommand,

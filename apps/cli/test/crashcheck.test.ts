@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/runCli.js";
 
-/** `crashcheck --json` (SPEC §8). */
+/** `crashcheck --json` (docs/CLI.md). */
 interface CrashcheckDoc {
   states: number;
   violations: number;
@@ -42,7 +42,7 @@ function externalImports(entry: string): Set<string> {
 }
 
 describe("crashcheck", () => {
-  it("explores the standard workloads and prints the SPEC JSON, exit code matching the violations", async () => {
+  it("explores the standard workloads and prints the JSON of docs/CLI.md, exit code matching the violations", async () => {
     const r = await runCli(["crashcheck", "--json", "--states", "300"]);
     expect(r.stderr).toBe("");
     const doc = r.json<CrashcheckDoc>();

@@ -4,7 +4,7 @@ import { toLivingReportsError } from "../src/cliError.js";
 import { ExitCode, exitCodeFor } from "../src/exitCodes.js";
 import { formatError, jsonError } from "../src/output/errorOutput.js";
 
-describe("exit codes (SPEC §8)", () => {
+describe("exit codes (docs/CLI.md)", () => {
   it.each([
     [ErrorCode.NOT_FOUND, 3],
     [ErrorCode.VERSION_CONFLICT, 4],

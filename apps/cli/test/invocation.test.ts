@@ -65,7 +65,7 @@ describe("parseInvocation", () => {
 });
 
 describe("the command registry", () => {
-  it("has every SPEC §8 command, once", () => {
+  it("has every docs/CLI.md command, once", () => {
     const names = COMMANDS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     expect([...names].sort()).toEqual(

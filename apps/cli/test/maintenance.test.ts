@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openReports } from "@living-reports/core";
+import { createLockManager, openReports } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { describe, expect, it } from "vitest";
 import { ok, runCli, storeCli, tempDir } from "./helpers/runCli.js";
@@ -144,7 +144,7 @@ describe("bad ids and locks", () => {
     const { cli, root } = await storeCli();
     const { report_id: id } = await ok<Created>(cli("--json", "create", "Busy"));
     const backend = nodeFsBackend({ root });
-    const locks = backend.createLockManager(backend);
+    const locks = createLockManager(backend);
     const held = await locks.acquire(`by_id/${id}/.lock`);
     try {
       const r = await cli("--json", "--lock-timeout", "200", "rename", id, "Blocked");

@@ -19,7 +19,7 @@ import {
 } from "@living-reports/testkit";
 import { useFs } from "./currentFs.js";
 
-/** The crash modes of SPEC §6, weakest promise last. */
+/** The crash modes (docs/CRASH-MODEL.md in the repository), weakest promise last. */
 export const MODES = ["drop", "prefix", "torn", "reorder"] as const;
 export type Mode = (typeof MODES)[number];
 

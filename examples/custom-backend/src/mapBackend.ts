@@ -1,24 +1,27 @@
 import { randomUUID } from "node:crypto";
 import {
   type BackendCapabilities,
-  createLockManager,
+  type Clock,
   dirname,
   ErrorCode,
   type FileHandle,
   type FileStat,
   fromSystemError,
   LivingReportsError,
-  type LockManager,
+  type LockPrimitive,
+  mkdirPrimitive,
   normalizePath,
   type OpenMode,
   type StorageBackend,
+  systemClock,
 } from "@living-reports/core";
 
 // A new storage backend, written from scratch: files kept in a JavaScript Map, nothing survives
 // the process. Small on purpose, yet complete enough for the whole conformance suite, which is
 // the point of this example: implement the few primitives of `StorageBackend` the way POSIX
-// behaves, report failures as errno-like errors through `fromSystemError`, take locks from core's
-// `createLockManager`, and the testkit tells you whether the store's guarantees hold on it.
+// behaves, report failures as errno-like errors through `fromSystemError`, offer core's mkdir lock
+// primitive and a clock (core builds the one lock manager from them), and the testkit tells you
+// whether the store's guarantees hold on it.
 
 interface Inode {
   readonly ino: number;
@@ -161,10 +164,14 @@ export class MapBackend implements StorageBackend {
     else node.dir.mtimeMs = mtimeMs;
   }
 
-  createLockManager(on: StorageBackend): LockManager {
-    // Core's lock protocol over `on` (this backend, or a recorder / fault injector wrapping it):
-    // lock directories made with mkdir, refreshed with utimes, judged stale by their mtime.
-    return createLockManager(on);
+  /** Locks are judged by wall time (the mtimes this backend stamps are wall time too). */
+  readonly clock: Clock = systemClock;
+
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    // Core's mkdir primitive over `on` (this backend, or a recorder / fault injector wrapping it):
+    // lock directories made with mkdir, refreshed with utimes, judged stale by their mtime. Core's
+    // lock manager (queues, stale reclaim, refresh) is built on top of it by the store.
+    return mkdirPrimitive(on, this.clock);
   }
 
   /** The node at `p`, or undefined; ENOTDIR/ENOENT when a parent is missing or not a directory. */

@@ -2,7 +2,8 @@ import { dirname } from "../src/backend/paths.js";
 import type { FileHandle, FileStat, OpenMode, StorageBackend } from "../src/backend/storageBackend.js";
 import { ErrorCode } from "../src/errors/errorCodes.js";
 import { LivingReportsError } from "../src/errors/livingReportsError.js";
-import type { LockManager } from "../src/lock/lockManager.js";
+import { type Clock, systemClock } from "../src/lock/clock.js";
+import type { LockPrimitive } from "../src/lock/lockPrimitive.js";
 
 /** One recorded backend call: `op path` (e.g. `fsync by_id/x/outline.json.tmp-…`). */
 export interface Call {
@@ -202,7 +203,9 @@ export class FakeBackend implements StorageBackend {
     this.#file(path).mtimeMs = mtimeMs;
   }
 
-  createLockManager(_on: StorageBackend): LockManager {
+  readonly clock: Clock = systemClock;
+
+  lockPrimitive(_on: StorageBackend): LockPrimitive {
     throw new LivingReportsError(ErrorCode.INVALID_INPUT, "the fake backend has no locks");
   }
 

@@ -3,6 +3,8 @@ import { fromSystemError } from "../src/errors/fromSystemError.js";
 import type { Clock, TimerHandle } from "../src/lock/clock.js";
 import { createLockManager, type LockManagerOptions } from "../src/lock/createLockManager.js";
 import type { LockManager } from "../src/lock/lockManager.js";
+import type { LockPrimitive } from "../src/lock/lockPrimitive.js";
+import { mkdirPrimitive } from "../src/lock/mkdirPrimitive.js";
 import { WAITING_MARKER_SUFFIX } from "../src/lock/waitingMarker.js";
 
 // The world of the lock manager's tests (lockManager.test.ts): a tiny in-memory backend and a
@@ -18,8 +20,13 @@ export class TinyBackend {
   private ino = 1;
   constructor(
     readonly storageId: string,
-    private readonly clock: Clock,
+    readonly clock: Clock,
   ) {}
+
+  /** The default primitive of a file backend: mkdir locks through `on`, on the virtual clock. */
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return mkdirPrimitive(on, this.clock);
+  }
 
   /** How many calls of `op` on `path` were made so far. */
   count(op: string, path: string): number {
@@ -117,7 +124,7 @@ export function world(extra: Omit<LockManagerOptions, "clock"> = {}) {
   disk.nodes.set("r", { kind: "directory", mtimeMs: 0, ino: 99 });
   const manager = (storageId = id): LockManager => {
     const view = Object.create(disk, { storageId: { value: storageId } }) as TinyBackend;
-    return createLockManager(view.asBackend, { clock, ...extra });
+    return createLockManager(view.asBackend, extra);
   };
   return { clock, disk, manager };
 }

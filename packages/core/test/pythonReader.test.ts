@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Outline, openReports, validateOutline } from "../src/index.js";
-import { indexEntryFor } from "../src/store/indexLines.js";
+import { indexEntryFor } from "../src/store/index/indexLines.js";
 import { LockingFakeBackend, mapErrors } from "./verifyWritableBackend.js";
 
 /** The repository root; CI lays `shared/` beside the clone, so the seed is at `<repo>/../shared`. */

@@ -86,7 +86,7 @@ describe("schemas load the Python fixtures", () => {
 });
 
 describe("OutlineSchema", () => {
-  it("fills the SPEC §3 defaults", () => {
+  it("fills the docs/FORMAT.md#data-model defaults", () => {
     const o = OutlineSchema.parse({
       ...minimalOutline(),
       sections: [{ section_id: "d7bfc82d-73d9-4869-9fdd-b5fef1217709", title: "S", order: 0 }],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { IndexEntry, Outline } from "../src/schema/index.js";
-import { parseIndexChunk } from "../src/store/indexLines.js";
-import { describeChange } from "../src/store/outlineChange.js";
-import { resolveAmong } from "../src/store/resolveReport.js";
+import { describeChange } from "../src/store/audit/outlineChange.js";
+import { parseIndexChunk } from "../src/store/index/indexLines.js";
+import { resolveAmong } from "../src/store/reads/resolveReport.js";
 
 const ID_A = "0b9a3c1e-5d2f-4a8b-9c7d-6e5f4a3b2c1d";
 const ID_B = "1b9a3c1e-5d2f-4a8b-9c7d-6e5f4a3b2c1d";

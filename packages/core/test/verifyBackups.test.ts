@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { VerifyReport } from "../src/store/types.js";
+import type { VerifyReport } from "../src/store/shared/types.js";
 import { verifyStore } from "../src/store/verify/index.js";
 import {
   actionId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode, isLivingReportsError } from "../src/index.js";
-import type { Progress, VerifyReport } from "../src/store/types.js";
+import type { Progress, VerifyReport } from "../src/store/shared/types.js";
 import { verifyStore } from "../src/store/verify/index.js";
 import {
   appendIndex,

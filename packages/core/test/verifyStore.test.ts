@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Outline, openReports, serializeOutline, sha256Hex } from "../src/index.js";
-import type { VerifyReport } from "../src/store/types.js";
+import type { VerifyReport } from "../src/store/shared/types.js";
 import { type VerifyCode, verifyStore } from "../src/store/verify/index.js";
 import {
   actionId,

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
+  type Clock,
   EMPTY_SHA256,
   ErrorCode,
   encodeAuditLine,
@@ -14,12 +15,13 @@ import {
   type FileStat,
   type IndexEntry,
   LivingReportsError,
-  type LockManager,
+  type LockPrimitive,
   normalizePath,
   type Outline,
   type StorageBackend,
   serializeOutline,
   sha256Hex,
+  systemClock,
 } from "../src/index.js";
 
 interface Node {
@@ -138,8 +140,9 @@ export class ReadOnlyMemoryBackend implements StorageBackend {
   utimes(path: string): Promise<void> {
     return this.#refuse("utimes", path);
   }
-  createLockManager(): LockManager {
-    this.calls.push("createLockManager");
+  readonly clock: Clock = systemClock;
+  lockPrimitive(): LockPrimitive {
+    this.calls.push("lockPrimitive");
     throw new Error("verify must not take locks");
   }
 

@@ -1,9 +1,9 @@
 /** Test support: a writable in-memory backend with locks, so tests can run the real store. */
 import {
-  createLockManager,
   type FileStat,
   fromSystemError,
-  type LockManager,
+  type LockPrimitive,
+  mkdirPrimitive,
   type StorageBackend,
 } from "../src/index.js";
 import { FakeBackend } from "./durableFakeBackend.js";
@@ -30,8 +30,8 @@ export class LockingFakeBackend extends FakeBackend {
     return stat.kind === "directory" ? { ...stat, mtimeMs: this.#dirMtimes.get(path) ?? 0 } : stat;
   }
 
-  override createLockManager(on: StorageBackend): LockManager {
-    return createLockManager(on);
+  override lockPrimitive(on: StorageBackend): LockPrimitive {
+    return mkdirPrimitive(on, this.clock);
   }
 }
 
@@ -41,7 +41,7 @@ export function mapErrors(backend: StorageBackend): StorageBackend {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
-      if (prop === "createLockManager") return () => target.createLockManager(proxy);
+      if (prop === "lockPrimitive") return () => target.lockPrimitive(proxy);
       return async (...args: unknown[]) => {
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);

@@ -3,7 +3,7 @@ import { type CrashSelection, type CrashTear, isDataChange, type PendingChange }
 import { mulberry32, randomBelow } from "./prng.js";
 
 /**
- * Picks, with a seeded PRNG, one crash state that `mode` allows (SPEC §6):
+ * Picks, with a seeded PRNG, one crash state that `mode` allows (docs/CRASH-MODEL.md):
  * - `drop`: no pending change survives;
  * - `prefix`: per file a prefix of its data changes, per directory a prefix of its entry
  *   changes (each prefix length uniform, the empty and the full prefix included);

@@ -26,8 +26,8 @@ export interface DurabilityModelState {
 }
 
 /**
- * The durability model (SPEC §6): the durable image (what a power loss cannot take) and the
- * volatile changes in issue order, each one made durable by the sync that SPEC names:
+ * The durability model (docs/CRASH-MODEL.md): the durable image (what a power loss cannot take) and the
+ * volatile changes in issue order, each one made durable by the sync that docs/CRASH-MODEL.md names:
  * file data at `syncData(inode)`, directory entries at `syncDir(dir)`.
  *
  * The model never looks at the live volume: the live filesystem is its durable image with every

@@ -1,6 +1,6 @@
 /**
  * @living-reports/memfs: a storage backend over a memfs volume with a durability model, so that
- * power loss can be simulated exactly (SPEC §6): unsynced data and unsynced directory entries are
+ * power loss can be simulated exactly (docs/CRASH-MODEL.md): unsynced data and unsynced directory entries are
  * lost, kept in order, torn or reordered, as the crash mode says.
  */
 export { selectCrash } from "./crashSelection.js";

@@ -1,9 +1,10 @@
 import {
   type BackendCapabilities,
-  createLockManager,
+  type Clock,
   type FileHandle,
   type FileStat,
-  type LockManager,
+  type LockPrimitive,
+  mkdirPrimitive,
   type OpenMode,
   type StorageBackend,
 } from "@living-reports/core";
@@ -100,7 +101,13 @@ class MemfsBackendInstance implements MemfsBackend {
     return settle(() => this.#sync.utimes(path, mtimeMs));
   }
 
-  createLockManager(on: StorageBackend): LockManager {
-    return createLockManager(on, { clock: this.disk.clock });
+  /** The disk's clock: every instance of one disk judges its locks by the same (virtual) time. */
+  get clock(): Clock {
+    return this.disk.clock;
+  }
+
+  /** mkdir locks in the volume, made through `on`, stamped with the disk's clock. */
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return mkdirPrimitive(on, this.disk.clock);
   }
 }

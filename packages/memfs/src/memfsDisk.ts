@@ -43,7 +43,7 @@ export interface MemfsDiskSnapshot {
 
 /**
  * A simulated disk: one memfs volume (what every read sees), the durability model beside it
- * (what a power loss would leave, SPEC §6), and a clock for locks and mtimes. Backend instances
+ * (what a power loss would leave, docs/CRASH-MODEL.md), and a clock for locks and mtimes. Backend instances
  * from {@link backend} share it like processes share a real disk.
  *
  * A crash never changes this disk: it returns a new one holding a crash state, and the old one

@@ -1,5 +1,5 @@
 /**
- * The volatile changes of the durability model (SPEC §6): everything a backend did that a crash
+ * The volatile changes of the durability model (docs/CRASH-MODEL.md): everything a backend did that a crash
  * may still lose. Ids are unique per disk and rise in issue order.
  */
 

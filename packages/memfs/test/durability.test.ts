@@ -4,7 +4,7 @@ import { bytes, edit, get, put } from "./helpers.js";
 
 const durableFile = (): MemfsDisk => createMemfsDisk({ files: { "d/f": "old" } });
 
-describe("memfs durability model: file data (SPEC §6)", () => {
+describe("memfs durability model: file data (docs/CRASH-MODEL.md)", () => {
   it("loses an unsynced write under drop and keeps a synced one", async () => {
     const disk = durableFile();
     const b = disk.backend();
@@ -59,7 +59,7 @@ describe("memfs durability model: file data (SPEC §6)", () => {
   });
 });
 
-describe("memfs durability model: directory entries (SPEC §6)", () => {
+describe("memfs durability model: directory entries (docs/CRASH-MODEL.md)", () => {
   it("loses a synced file whose directory entry was never synced", async () => {
     const disk = durableFile();
     const b = disk.backend();

@@ -1,7 +1,7 @@
 /**
  * @living-reports/node-fs: the living-reports storage backend over `node:fs`, confined to its
- * root, with locks over proper-lockfile.
+ * root, with mkdir locks on the wall clock.
  */
-export { type ProperLockfileLocksOptions, properLockfileLocks } from "./lock/index.js";
+export { type NodeFsLockOptions, nodeFsLockPrimitive } from "./lock/index.js";
 export { type NodeFsBackend, type NodeFsBackendOptions, nodeFsBackend } from "./nodeFsBackend.js";
 export type { FsyncApi } from "./syncScheduler.js";

@@ -2,18 +2,20 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import {
   type BackendCapabilities,
+  type Clock,
   ErrorCode,
   type FileHandle,
   type FileStat,
   fromSystemError,
   LivingReportsError,
-  type LockManager,
+  type LockPrimitive,
   type OpenMode,
   type StorageBackend,
+  systemClock,
 } from "@living-reports/core";
 import { Confinement, isSymlinkRefusal, type ResolvedPath, symlinkError } from "./confinement.js";
 import { toFileStat } from "./fileStat.js";
-import { type ProperLockfileLocksOptions, properLockfileLocks } from "./lock/index.js";
+import { type NodeFsLockOptions, nodeFsLockPrimitive } from "./lock/index.js";
 import { NodeFileHandle } from "./nodeFileHandle.js";
 import { O_DIRECTORY, O_NOFOLLOW, openFlags } from "./openFlags.js";
 import { type FsyncApi, processSyncScheduler } from "./syncScheduler.js";
@@ -24,8 +26,8 @@ export interface NodeFsBackendOptions {
   readonly root: string;
   /** Create the root (and missing parents) when absent; otherwise a missing root is NOT_FOUND. */
   readonly create?: boolean;
-  /** Options of the proper-lockfile lock manager built by `createLockManager`. */
-  readonly locks?: ProperLockfileLocksOptions;
+  /** Options of its lock primitive (test hooks). */
+  readonly locks?: NodeFsLockOptions;
   /**
    * How fsync/fdatasync/directory syncs are issued; the default `adaptive` runs them inline for
    * a lone writer and in the thread pool under concurrency (docs/measurements/syncVsPromise.md).
@@ -42,7 +44,7 @@ export interface NodeFsBackend extends StorageBackend {
 const IS_WINDOWS = process.platform === "win32";
 
 /**
- * A storage backend over a directory of the host filesystem (SPEC §7).
+ * A storage backend over a directory of the host filesystem (docs/LOCKS.md).
  *
  * Guarantees: paths are root-relative and checked by `normalizePath` before any syscall; nothing
  * outside the root is read or written, and a symlink inside the root is never followed (INVALID_PATH
@@ -234,8 +236,14 @@ class NodeFs implements NodeFsBackend {
     }
   }
 
-  createLockManager(on: StorageBackend): LockManager {
-    return properLockfileLocks(on, this.lockOptions);
+  /** The wall clock: locks on a real disk are judged by the time their mtimes are stamped with. */
+  get clock(): Clock {
+    return systemClock;
+  }
+
+  /** mkdir locks made through `on` (docs/LOCKS.md). */
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return nodeFsLockPrimitive(on, this.lockOptions ?? {});
   }
 
   private openFd(p: ResolvedPath, flags: number, op: string): number {

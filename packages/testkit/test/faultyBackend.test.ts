@@ -1,7 +1,7 @@
 import { atomicReplace, ErrorCode, LivingReportsError, type StorageBackend } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { FaultyBackend, InjectedFault, injectFaults } from "../src/faults/index.js";
-import { FakeBackend, RecordingLockManager } from "./support/fakeBackend.js";
+import { FakeBackend, RecordingLockPrimitive } from "./support/fakeBackend.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -72,11 +72,13 @@ describe("FaultyBackend: mapping", () => {
     expect(err.cause).not.toBeInstanceOf(InjectedFault);
   });
 
-  it("builds the inner lock manager on the `on` it is given", async () => {
-    const faulty = new FaultyBackend(await fixture());
-    const locks = faulty.createLockManager(faulty);
-    expect(locks).toBeInstanceOf(RecordingLockManager);
-    expect((locks as RecordingLockManager).on).toBe(faulty);
+  it("builds the inner lock primitive on the `on` it is given, and forwards its clock", async () => {
+    const inner = await fixture();
+    const faulty = new FaultyBackend(inner);
+    const primitive = faulty.lockPrimitive(faulty);
+    expect(primitive).toBeInstanceOf(RecordingLockPrimitive);
+    expect((primitive as RecordingLockPrimitive).on).toBe(faulty);
+    expect(faulty.clock).toBe(inner.clock);
   });
 });
 

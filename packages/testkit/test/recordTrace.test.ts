@@ -2,7 +2,7 @@ import { ErrorCode, LivingReportsError } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { recordTrace } from "../src/trace/recordTrace.js";
 import { TRACE_OPS } from "../src/trace/traceEvent.js";
-import { FakeBackend, RecordingLockManager } from "./support/fakeBackend.js";
+import { FakeBackend, RecordingLockPrimitive } from "./support/fakeBackend.js";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -129,14 +129,15 @@ describe("recordTrace", () => {
     ]);
   });
 
-  it("forwards capabilities, storageId and createLockManager(on) to the wrapped backend", () => {
+  it("forwards capabilities, storageId, clock and lockPrimitive(on) to the wrapped backend", () => {
     const inner = new FakeBackend(undefined, { hardLinks: false });
     const { backend } = recordTrace(inner);
     expect(backend.capabilities).toBe(inner.capabilities);
     expect(backend.storageId).toBe(inner.storageId);
-    const manager = backend.createLockManager(backend);
-    expect(manager).toBeInstanceOf(RecordingLockManager);
-    expect((manager as RecordingLockManager).on).toBe(backend);
+    expect(backend.clock).toBe(inner.clock);
+    const primitive = backend.lockPrimitive(backend);
+    expect(primitive).toBeInstanceOf(RecordingLockPrimitive);
+    expect((primitive as RecordingLockPrimitive).on).toBe(backend);
   });
 
   it("produces events that survive a JSON round trip, apart from write data", async () => {

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
+import { createLockManager } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import lockfile from "proper-lockfile";
 import type { Contender } from "../names.js";
@@ -35,7 +36,7 @@ export function prepareLockDir(dir: string): void {
 export const lockSides: Partial<Record<Contender, (dir: string, use: LockUse) => LockSide>> = {
   "living-reports": (dir) => {
     const backend = nodeFsBackend({ root: dir });
-    const locks = backend.createLockManager(backend);
+    const locks = createLockManager(backend);
     return {
       acquire: async () => {
         const handle = await locks.acquire(`${REPORT}/.lock`);

@@ -43,7 +43,7 @@ function crashcheckOptions(args: ParsedArgs, json: boolean): CrashcheckOptions {
 }
 
 /**
- * `crashcheck`: the crash explorer (SPEC §6) on the standard workloads, or on the mutants, with the
+ * `crashcheck`: the crash explorer (docs/CRASH-MODEL.md) on the standard workloads, or on the mutants, with the
  * options and output of `npm run crashcheck`. Exit 1 on any violation or missed mutant.
  */
 export const crashcheckCommand: CommandSpec = {

@@ -6,7 +6,7 @@ import { summarize, summaryLine } from "../output/reportSummary.js";
 import { reportIdArgument } from "./idArgument.js";
 
 /**
- * `update <id> --file F [--expected-version N | --force]`: replaces the outline with F (SPEC §8).
+ * `update <id> --file F [--expected-version N | --force]`: replaces the outline with F (docs/CLI.md).
  * Without `--expected-version`, F's own `outline_version` is the expected one, so
  * `show --json > F`, edit, `update` never overwrites a change made in between.
  */

@@ -17,7 +17,7 @@ export function problemLine(problem: VerifyProblem): string {
   return `${problem.code}  ${where === "" ? "" : `${where}  `}${problem.message}`;
 }
 
-/** `verify [<id>]`: read-only check of SPEC §5; exit 1 when any problem is found. */
+/** `verify [<id>]`: read-only check of docs/GUARANTEES.md; exit 1 when any problem is found. */
 export const verifyCommand: CommandSpec = {
   name: "verify",
   summary: "check the store (or one report) on disk, read-only; lists every problem, exit 1 if any",

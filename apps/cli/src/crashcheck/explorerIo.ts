@@ -12,7 +12,7 @@ import {
 } from "@living-reports/testkit/explorer";
 import type { ProgressBar } from "../output/progressBar.js";
 
-/** The memfs simulated disk, as the explorer makes and restores disks (SPEC §6). */
+/** The memfs simulated disk, as the explorer makes and restores disks (docs/CRASH-MODEL.md). */
 export const memfsDisks: DiskModel<MemfsDiskSnapshot> = {
   create: (clock) => createMemfsDisk({ clock }),
   fromSnapshot: (snapshot, clock) => MemfsDisk.fromSnapshot(snapshot, { clock }),

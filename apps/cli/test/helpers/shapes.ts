@@ -1,4 +1,4 @@
-/** The JSON shapes tests read (SPEC §8 and the CLI's own summaries). */
+/** The JSON shapes tests read (docs/CLI.md and the CLI's own summaries). */
 export interface Created {
   report_id: string;
 }

@@ -1,5 +1,5 @@
 /**
- * What survives of the volatile (not yet synced) changes at a simulated crash (SPEC §6):
+ * What survives of the volatile (not yet synced) changes at a simulated crash (docs/CRASH-MODEL.md):
  * - `drop`: none
  * - `prefix`: for each file a prefix of its writes, for each directory a prefix of its entry changes
  * - `torn`: as `prefix`, and the last kept write of a file may be cut at any byte

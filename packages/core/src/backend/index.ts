@@ -1,4 +1,5 @@
 export { CRASH_MODES, type CrashMode, type CrashOptions } from "./crashable.js";
+export { DelegatingBackend, DelegatingHandle } from "./delegatingBackend.js";
 export { basename, dirname, joinPath, normalizePath } from "./paths.js";
 export type {
   BackendCapabilities,

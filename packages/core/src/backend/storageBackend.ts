@@ -1,4 +1,5 @@
-import type { LockManager } from "../lock/lockManager.js";
+import type { Clock } from "../lock/clock.js";
+import type { LockPrimitive } from "../lock/lockPrimitive.js";
 
 /**
  * How a file is opened:
@@ -104,9 +105,15 @@ export interface StorageBackend {
   /** Sets a path's modification time (locks refresh with it; tests age lock files with it). */
   utimes(path: string, mtimeMs: number): Promise<void>;
   /**
-   * Builds this backend's lock manager on top of `on`, which is this backend or a wrapper of it
-   * (a recorder, a fault injector), so that lock files are created through the wrapper and show in
-   * its trace.
+   * The clock locks on this storage are judged by (staleness, timeouts, refreshes): wall time, a
+   * virtual clock (memfs), or a clock that follows a server's time.
    */
-  createLockManager(on: StorageBackend): LockManager;
+  readonly clock: Clock;
+  /**
+   * The raw cross-process lock on this storage (see {@link LockPrimitive}); core builds the one
+   * lock manager on top of it (`createLockManager`). `on` is the outermost wrapper of this backend
+   * (a recorder, a fault injector), so that a primitive working through files creates them through
+   * it and they show in its trace.
+   */
+  lockPrimitive(on: StorageBackend): LockPrimitive;
 }

@@ -72,7 +72,7 @@ export class AuditLog {
    * last complete line. Writes nothing unless `repairTail` is set and there is a torn tail in an
    * otherwise clean log: then the tail is truncated and the truncation datasynced. A torn tail
    * left in place makes {@link append} refuse (appending would glue a record onto it). A log with
-   * problems (damage anywhere, SPEC G3) is never cut, and {@link append} refuses with
+   * problems (damage anywhere, docs/GUARANTEES.md#g3-audit-log) is never cut, and {@link append} refuses with
    * CORRUPT_LOG naming the first damaged line; the problems are returned, not thrown, so that
    * readers and repair can decide. May be called again to reopen.
    *

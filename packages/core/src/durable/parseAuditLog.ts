@@ -53,7 +53,7 @@ const QUOTE = 0x22;
 const MAX_SALVAGE_CANDIDATES = 256;
 
 /**
- * Reads an audit log's bytes and checks every line (SPEC §4, G3; the format is in
+ * Reads an audit log's bytes and checks every line (docs/FORMAT.md, docs/GUARANTEES.md#g3-audit-log; the format is in
  * docs/FORMAT.md). Pure; never throws on content.
  *
  * - A framed line must verify on its own (checksum) and chain to the line before (`prev` equals

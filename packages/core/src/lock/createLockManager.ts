@@ -3,7 +3,7 @@ import type { StorageBackend } from "../backend/storageBackend.js";
 import { ErrorCode } from "../errors/errorCodes.js";
 import { LivingReportsError } from "../errors/livingReportsError.js";
 import { acquireOnDisk } from "./acquireOnDisk.js";
-import { type Clock, systemClock } from "./clock.js";
+import type { Clock } from "./clock.js";
 import { tenureUsedUp, YIELD_TURN, yieldToOthers } from "./fairness.js";
 import type { Lease, LockHooks } from "./lease.js";
 import { enterQueue, handOver, hasWaiters, passTurn } from "./localQueue.js";
@@ -11,24 +11,23 @@ import { lockTimeout, managerClosed } from "./lockErrors.js";
 import { HeldLock } from "./lockHandle.js";
 import { DEFAULT_LOCK_OPTIONS, type LockHandle, type LockManager, type LockOptions } from "./lockManager.js";
 import type { LockPrimitive } from "./lockPrimitive.js";
-import { mkdirPrimitive } from "./mkdirPrimitive.js";
 import { forgetLeftover, ownLeftover, rememberLeftover } from "./ownLeftovers.js";
 import { othersWaiting } from "./waitingMarker.js";
 
 /** The options of {@link createLockManager}. */
 export interface LockManagerOptions {
-  /** The clock of staleness, timeouts and refreshes (default: wall time, unref'd timers). */
+  /** The clock of staleness, timeouts and refreshes (default: the backend's `clock`). */
   clock?: Clock;
-  /** Options applied to every acquisition unless it overrides them (default: SPEC §7's). */
+  /** Options applied to every acquisition unless it overrides them (default: docs/LOCKS.md's). */
   defaults?: LockOptions;
-  /** The raw cross-process lock (default: {@link mkdirPrimitive} over the backend). */
+  /** The raw cross-process lock (default: the backend's, `backend.lockPrimitive(backend)`). */
   primitive?: LockPrimitive;
   /** Test hooks, e.g. to stall a holder's refreshes on purpose. */
   hooks?: LockHooks;
 }
 
 /**
- * The one lock protocol of living-reports, used by every backend (SPEC §5 G7, §7; docs/LOCKS.md).
+ * The one lock protocol of living-reports, used by every backend (docs/GUARANTEES.md#g7-locks, docs/LOCKS.md).
  *
  * - Waiters for one lock in this process (same `backend.storageId` and path, across managers)
  *   queue in memory, first come first served, and the held lock is handed from one to the next
@@ -47,6 +46,8 @@ export interface LockManagerOptions {
  * - Timers come from the clock and do not keep the process alive.
  */
 export function createLockManager(backend: StorageBackend, options: LockManagerOptions = {}): LockManager {
+  // `backend` is the outermost wrapper the caller has (a recorder, a fault injector): the
+  // primitive's lock files go through it.
   return new QueuedLockManager(backend, options);
 }
 
@@ -65,9 +66,9 @@ class QueuedLockManager implements LockManager {
     private readonly backend: StorageBackend,
     options: LockManagerOptions,
   ) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? backend.clock;
     this.defaults = resolveOptions(DEFAULT_LOCK_OPTIONS, options.defaults ?? {});
-    this.primitive = options.primitive ?? mkdirPrimitive(backend, this.clock);
+    this.primitive = options.primitive ?? backend.lockPrimitive(backend);
     this.hooks = options.hooks ?? {};
   }
 

@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.js";
 
-/** Options of one acquisition. Defaults (SPEC §7): timeout 30 s, stale 10 s, refresh 5 s. */
+/** Options of one acquisition. Defaults (docs/LOCKS.md): timeout 30 s, stale 10 s, refresh 5 s. */
 export interface LockOptions {
   /** How long to wait for the lock before failing with LOCK_TIMEOUT (ms). */
   timeoutMs?: number;
@@ -10,7 +10,7 @@ export interface LockOptions {
   refreshMs?: number;
 }
 
-/** The defaults of SPEC §7. */
+/** The defaults of docs/LOCKS.md. */
 export const DEFAULT_LOCK_OPTIONS: Required<LockOptions> = {
   timeoutMs: 30_000,
   staleMs: 10_000,

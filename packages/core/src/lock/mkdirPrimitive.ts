@@ -27,7 +27,8 @@ export function mkdirPrimitive(backend: StorageBackend, clock: Clock): LockPrimi
       }
       try {
         await backend.utimes(path, at);
-        return new MkdirLock(backend, clock, path, await inspectOrThrow(backend, path), at, context);
+        const state = await inspectOrThrow(backend, path);
+        return new MkdirLock(backend, clock, path, state, freshness(at, state), context);
       } catch (err) {
         // Our fresh directory must not outlive a failed acquisition. Should the rmdir fail too, the
         // directory is left with an mtime no newer than `at` and is reclaimed once stale.
@@ -62,7 +63,7 @@ class MkdirLock implements PrimitiveLock {
     await this.backend.utimes(this.path, at);
     // Read the mtime back: the filesystem may round it, and the next check compares exactly.
     this.state = await inspectOrThrow(this.backend, this.path);
-    this.freshAt = at;
+    this.freshAt = freshness(at, this.state);
   }
 
   async release(): Promise<void> {
@@ -74,6 +75,15 @@ class MkdirLock implements PrimitiveLock {
   onDisk(): LockState {
     return this.state;
   }
+}
+
+/**
+ * When a lock stamped at clock time `at` counts as fresh from: `at`, or the mtime the filesystem
+ * stored if it rounded `at` down (a filesystem with coarse timestamps), so that the holder gives
+ * up no later than a reclaimer reading that mtime could judge the lock stale.
+ */
+function freshness(at: number, state: LockState): number {
+  return Math.min(at, state.mtimeMs);
 }
 
 /** `stat` of `path` as a {@link LockState}, or `undefined` when nothing is there. */

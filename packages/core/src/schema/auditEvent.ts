@@ -6,7 +6,7 @@ export const ActorSchema = z.enum(["cli", "agent", "human"]);
 /** An actor. */
 export type Actor = z.output<typeof ActorSchema>;
 
-/** What kind of change an audit event records (SPEC §3). */
+/** What kind of change an audit event records (docs/FORMAT.md#data-model). */
 export const ActionTypeSchema = z.enum([
   "create",
   "evolve",

@@ -36,7 +36,7 @@ export const CitationSchema = z.strictObject({
   observed_at: optionalString,
 });
 
-/** One finding of a report. Strict; defaults as SPEC §3. */
+/** One finding of a report. Strict; defaults as docs/FORMAT.md#data-model. */
 export const InsightSchema = z.strictObject({
   insight_id: UuidSchema,
   importance: z.int().min(0).max(10),

@@ -4,7 +4,7 @@ import { jsonTextDepth, valueDepth } from "../util/json.js";
 import { describeIssues } from "./issues.js";
 import { type Outline, OutlineSchema } from "./outline.js";
 
-/** Size and nesting limits for outlines, on input and on read (SPEC §5). */
+/** Size and nesting limits for outlines, on input and on read (docs/GUARANTEES.md). */
 export interface OutlineLimits {
   /** Largest outline in bytes of its UTF-8 JSON (default 16 MiB): over it, TOO_LARGE. */
   maxBytes?: number;

@@ -1,8 +1,9 @@
 /**
  * The report store: `openReports()` and its types. Everything else in this folder is internal.
  */
-export { FORMAT_TEXT, FORMAT_VERSION } from "./formatMarker.js";
+
 export { openReports } from "./openReports.js";
+export { FORMAT_TEXT, FORMAT_VERSION } from "./shared/formatMarker.js";
 export type {
   CreateInput,
   HistoryEvent,
@@ -17,5 +18,5 @@ export type {
   TrashEntry,
   VerifyProblem,
   VerifyReport,
-} from "./types.js";
+} from "./shared/types.js";
 export { VerifyCode, type VerifyOptions, verifyStore } from "./verify/index.js";

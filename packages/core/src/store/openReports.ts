@@ -1,17 +1,20 @@
 import type { StorageBackend } from "../backend/storageBackend.js";
 import { ErrorCode } from "../errors/errorCodes.js";
 import { LivingReportsError } from "../errors/livingReportsError.js";
-import { AuditLogCache } from "./auditCache.js";
-import { readRootKind, writeFormatMarker } from "./formatMarker.js";
-import { BY_ID, SESSIONS } from "./layout.js";
-import { ReportIndex } from "./reportIndex.js";
-import type { Mended } from "./reportRecovery.js";
+import { createLockManager } from "../lock/createLockManager.js";
+import { AuditLogCache } from "./audit/auditCache.js";
+import { rebuildIndex, reportIds } from "./index/rebuildIndex.js";
+import { ReportIndex } from "./index/reportIndex.js";
+import { recoverAllReports } from "./recovery/storeRecovery.js";
+import { recoverTrash } from "./recovery/trashRecovery.js";
 import { OpenReportStore } from "./reportStore.js";
-import { resolveOptions, type StoreContext } from "./storeContext.js";
-import { rebuildIndex, recoverAllReports, reportIds } from "./storeRecovery.js";
-import { recoverTrash } from "./trashRecovery.js";
-import type { OpenReportsOptions, ReportStore } from "./types.js";
-import { claimCrashedSessions, ensureDirectory, WriterSession } from "./writerSession.js";
+import { claimCrashedSessions } from "./session/crashedSessions.js";
+import { WriterSession } from "./session/writerSession.js";
+import { resolveOptions, type StoreContext } from "./shared/context.js";
+import { ensureDirectory } from "./shared/files.js";
+import { readRootKind, writeFormatMarker } from "./shared/formatMarker.js";
+import { BY_ID, SESSIONS } from "./shared/layout.js";
+import type { Mended, OpenReportsOptions, ReportStore } from "./shared/types.js";
 
 /**
  * Opens the report store at the backend's root.
@@ -47,7 +50,7 @@ export async function openReports(
     await writeFormatMarker(backend);
     kind = "current";
   }
-  const locks = backend.createLockManager(backend);
+  const locks = options.lockManager === undefined ? createLockManager(backend) : options.lockManager(backend);
   const mended: Mended[] = [];
   const ctx: StoreContext = {
     backend,

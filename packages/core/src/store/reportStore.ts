@@ -1,14 +1,20 @@
 import type { IndexEntry, Outline } from "../schema/index.js";
 import { assertReportId } from "../schema/index.js";
-import { refreshIfStale } from "./indexUpkeep.js";
-import { renameReport, revertReport, setReportStatus, tagReport, updateReport } from "./mutations.js";
-import { createReport, forkReport, synthesizeReports } from "./newReports.js";
-import { listReports, readHistory, readOutline, resolveReport } from "./reads.js";
-import { repairStore } from "./repairStore.js";
-import { checkMutationOptions } from "./reportLock.js";
-import type { StoreContext } from "./storeContext.js";
-import { rebuildIndex } from "./storeRecovery.js";
-import { deleteReport, listTrash, purgeTrash, restoreFromTrash } from "./trash.js";
+import { refreshIfStale } from "./index/indexUpkeep.js";
+import { rebuildIndex } from "./index/rebuildIndex.js";
+import {
+  renameReport,
+  revertReport,
+  setReportStatus,
+  tagReport,
+  updateReport,
+} from "./operations/mutations.js";
+import { createReport, forkReport, synthesizeReports } from "./operations/newReports.js";
+import { deleteReport, listTrash, purgeTrash, restoreFromTrash } from "./operations/trashOps.js";
+import { listReports, readHistory, readOutline, resolveReport } from "./reads/reads.js";
+import { repairStore } from "./repair/repairStore.js";
+import type { StoreContext } from "./shared/context.js";
+import { checkMutationOptions } from "./shared/inputChecks.js";
 import type {
   CreateInput,
   HistoryEvent,
@@ -20,7 +26,7 @@ import type {
   ReportStore,
   TrashEntry,
   VerifyReport,
-} from "./types.js";
+} from "./shared/types.js";
 import { verifyStore } from "./verify/index.js";
 
 /**

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { type Child, killHard, seededRandom, startNode } from "../processes.js";
 import { makeRunDir, type RunDir, removeRunDir } from "../runDir.js";
 
-/** The CLI's lock stale time (SPEC §7 default). */
+/** The CLI's lock stale time (docs/LOCKS.md default). */
 const CLI_STALE_MS = 10_000;
 
 /** The built CLI (`living-reports`), as `npm test` builds it before the tests. */
@@ -75,7 +75,7 @@ export async function runCliKill(kills: number, seed: number): Promise<CliKillRe
       if (next.status === 0) ackedTags.push(`after-${i}`);
     }
     const verifyAfterKills = cli(run, "--json", "verify");
-    // A writer recovers a crashed session once its lock is stale (SPEC §7: stale after 10 s by
+    // A writer recovers a crashed session once its lock is stale (docs/LOCKS.md: stale after 10 s by
     // default; proper-lockfile may stamp a lock up to 1 s ahead). The "one more ordinary write"
     // comes after that, so that it is the write that claims the killed processes' sessions.
     const staleAt = lastKillAt + CLI_STALE_MS + 1_500;

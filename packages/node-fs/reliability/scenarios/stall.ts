@@ -106,7 +106,6 @@ function gateFirstLink(inner: StorageBackend, gate: () => Promise<void>): Storag
           return target.link(from, to);
         };
       }
-      if (key === "createLockManager") return (on: StorageBackend) => target.createLockManager(on);
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === "function" ? value.bind(target) : value;
     },

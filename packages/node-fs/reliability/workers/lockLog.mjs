@@ -121,22 +121,3 @@ function isAlive(pid) {
     return /** @type {NodeJS.ErrnoException} */ (err).code === "EPERM";
   }
 }
-
-/**
- * A backend that is `inner` in every respect except its lock manager, which is logged.
- * @param {import("@living-reports/core").StorageBackend} inner
- * @param {ReturnType<typeof openLockLog>} log
- * @returns {import("@living-reports/core").StorageBackend}
- */
-export function withLockLog(inner, log) {
-  return new Proxy(inner, {
-    get(target, key) {
-      if (key === "createLockManager") {
-        return (/** @type {import("@living-reports/core").StorageBackend} */ on) =>
-          log.wrapLocks(target.createLockManager(on));
-      }
-      const value = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}

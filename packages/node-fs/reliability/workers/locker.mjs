@@ -13,13 +13,14 @@
  */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
+import { createLockManager } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { openLockLog } from "./lockLog.mjs";
 
 const config = JSON.parse(process.argv[2] ?? "{}");
 const backend = nodeFsBackend({ root: config.root });
 const log = openLockLog(config.lockLog, config.marks);
-const locks = log.wrapLocks(backend.createLockManager(backend));
+const locks = log.wrapLocks(createLockManager(backend));
 
 /** One hold: the holder writes a small file under the lock (what a real holder does). */
 async function holdOnce(/** @type {string} */ path) {

@@ -13,9 +13,9 @@
  */
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
-import { isLivingReportsError, openReports } from "@living-reports/core";
+import { createLockManager, isLivingReportsError, openReports } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
-import { openLockLog, withLockLog } from "./lockLog.mjs";
+import { openLockLog } from "./lockLog.mjs";
 
 /** @type {import("../workerConfig.ts").WriterConfig} */
 const config = JSON.parse(process.argv[2] ?? "{}");
@@ -23,12 +23,17 @@ const journalFd = fs.openSync(config.journal, "a");
 /** @param {Record<string, unknown>} line */
 const journal = (line) => fs.writeSync(journalFd, `${JSON.stringify(line)}\n`);
 
-const base = nodeFsBackend({ root: config.root });
-const backend =
+const backend = nodeFsBackend({ root: config.root });
+const lockLog =
   config.lockLog === undefined || config.marks === undefined
-    ? base
-    : withLockLog(base, openLockLog(config.lockLog, config.marks));
-const store = await openReports(backend, { lock: config.lock, actor: "agent" });
+    ? undefined
+    : openLockLog(config.lockLog, config.marks);
+const store = await openReports(backend, {
+  lock: config.lock,
+  actor: "agent",
+  // The store's lock manager, logged: every hold of this process is in the lock-holder log.
+  ...(lockLog === undefined ? {} : { lockManager: (on) => lockLog.wrapLocks(createLockManager(on)) }),
+});
 const targets = [...config.reports];
 let issued = 0;
 
@@ -48,7 +53,7 @@ const OPS = {
     const next = { ...o, metadata: { ...o.metadata, [op]: true } };
     return store.update(next, { expectedVersion: o.outline_version, requestId: op });
   },
-  /** Read, modify, write back relying on the outline's own `outline_version` (SPEC §8 default). */
+  /** Read, modify, write back relying on the outline's own `outline_version` (docs/CLI.md default). */
   async updateImplicit(/** @type {string} */ op, /** @type {string} */ id) {
     const o = await store.get(id);
     return store.update({ ...o, metadata: { ...o.metadata, [op]: true } }, { requestId: op });

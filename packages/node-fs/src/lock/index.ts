@@ -1,3 +1,1 @@
-export { type BackendFsShim, LockFsShim } from "./backendFsShim.js";
-export { type ProperLockfileLocksOptions, properLockfileLocks } from "./properLockfileLocks.js";
-export { properLockfilePrimitive } from "./properLockfilePrimitive.js";
+export { type NodeFsLockOptions, nodeFsLockPrimitive } from "./nodeFsLocks.js";

@@ -5,7 +5,7 @@ import type { ConformanceTarget } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
 
 /**
- * Registers the durability-model tests (SPEC §6) for a backend whose roots offer `crash()`: what
+ * Registers the durability-model tests (docs/CRASH-MODEL.md) for a backend whose roots offer `crash()`: what
  * survives a simulated power loss in each mode. A backend without `crash()` has real durability,
  * which the crash explorer covers: for it one skipped test says so (never a pass).
  *

@@ -45,7 +45,7 @@ async function readLog(backend: StorageBackend): Promise<ReturnType<typeof parse
 }
 
 /**
- * Registers the durable-primitive tests for `target` (SPEC §4, §5 G1–G4): atomicReplace,
+ * Registers the durable-primitive tests for `target` (docs/FORMAT.md, docs/GUARANTEES.md G1–G4): atomicReplace,
  * AuditLog and makeBackup run on the backend itself, on a fresh root per test. Where the target
  * can simulate a power loss, each acknowledged result is also checked to survive one.
  */

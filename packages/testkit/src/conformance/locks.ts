@@ -1,12 +1,11 @@
 import {
-  type BackendCapabilities,
+  createLockManager,
+  DelegatingBackend,
   ErrorCode,
-  type FileHandle,
   type FileStat,
   isLivingReportsError,
   type LockHandle,
   type LockManager,
-  type OpenMode,
   type StorageBackend,
 } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
@@ -18,7 +17,7 @@ const LOCK = "r/.lock";
 const FAST = { staleMs: 300, refreshMs: 100, timeoutMs: 5_000 } as const;
 
 /**
- * Registers the lock tests (SPEC §5 G7, §7) for a backend: mutual exclusion between managers and
+ * Registers the lock tests (docs/GUARANTEES.md#g7-locks, docs/LOCKS.md) for a backend: mutual exclusion between managers and
  * between "processes", FIFO hand-over in one process, timeouts, stale reclaim (of lock directories
  * and of the Python module's `.lock` files), two reclaimers racing, stalled holders, release/close.
  *
@@ -200,7 +199,7 @@ export function describeLocks(target: ConformanceTarget): void {
 }
 
 function locks(backend: StorageBackend): LockManager {
-  return backend.createLockManager(backend);
+  return createLockManager(backend);
 }
 
 /** Holds the lock from each manager in turn, many times over, and checks no two overlap. */
@@ -255,19 +254,17 @@ type Gate = (op: string, path: string) => Promise<void> | undefined;
  * The same files as `inner`, seen by another simulated process: its own `storageId` (so no shared
  * in-process lock queue), and hooks to delay or freeze its calls for adversarial schedules.
  */
-class ProcessView implements StorageBackend {
-  readonly storageId: string;
+class ProcessView extends DelegatingBackend {
+  readonly #storageId: string;
   private gates: Gate[] = [];
 
-  constructor(
-    private readonly inner: StorageBackend,
-    process: string,
-  ) {
-    this.storageId = `${inner.storageId}#process-${process}`;
+  constructor(inner: StorageBackend, process: string) {
+    super(inner);
+    this.#storageId = `${inner.storageId}#process-${process}`;
   }
 
-  get capabilities(): BackendCapabilities {
-    return this.inner.capabilities;
+  override get storageId(): string {
+    return this.#storageId;
   }
 
   /** From now on, calls matching `when` never complete: the process is frozen there. */
@@ -296,47 +293,26 @@ class ProcessView implements StorageBackend {
     for (const gate of this.gates) await gate(op, path);
   }
 
-  open(path: string, mode: OpenMode): Promise<FileHandle> {
-    return this.inner.open(path, mode);
-  }
-  readFile(path: string): Promise<Uint8Array> {
-    return this.inner.readFile(path);
-  }
-  syncDir(path: string): Promise<void> {
-    return this.inner.syncDir(path);
-  }
-  rename(from: string, to: string): Promise<void> {
-    return this.inner.rename(from, to);
-  }
-  link(existing: string, to: string): Promise<void> {
-    return this.inner.link(existing, to);
-  }
-  readdir(path: string): Promise<string[]> {
-    return this.inner.readdir(path);
-  }
-  async unlink(path: string): Promise<void> {
+  override async unlink(path: string): Promise<void> {
     await this.pass("unlink", path);
-    return this.inner.unlink(path);
+    return await super.unlink(path);
   }
-  async mkdir(path: string): Promise<void> {
+  override async mkdir(path: string): Promise<void> {
     await this.pass("mkdir", path);
-    return this.inner.mkdir(path);
+    return await super.mkdir(path);
   }
-  async rmdir(path: string): Promise<void> {
+  override async rmdir(path: string): Promise<void> {
     await this.pass("rmdir", path);
-    return this.inner.rmdir(path);
+    return await super.rmdir(path);
   }
-  async utimes(path: string, mtimeMs: number): Promise<void> {
+  override async utimes(path: string, mtimeMs: number): Promise<void> {
     await this.pass("utimes", path);
-    return this.inner.utimes(path, mtimeMs);
+    return await super.utimes(path, mtimeMs);
   }
-  async stat(path: string): Promise<FileStat> {
+  override async stat(path: string): Promise<FileStat> {
     await this.pass("stat", path);
-    const st = await this.inner.stat(path);
+    const st = await super.stat(path);
     this.afterStat(path);
     return st;
-  }
-  createLockManager(on: StorageBackend): LockManager {
-    return this.inner.createLockManager(on);
   }
 }

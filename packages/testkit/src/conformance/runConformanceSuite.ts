@@ -1,4 +1,5 @@
 import { describeBackendPrimitives } from "./backendPrimitives.js";
+import { describeCommitSequence } from "./commitSequence.js";
 import { describeDurabilityModel } from "./durabilityModel.js";
 import { describeDurablePrimitives } from "./durablePrimitives.js";
 import { describeFaults } from "./faults.js";
@@ -19,7 +20,8 @@ import type { ConformanceTarget } from "./target.js";
  *
  * Every test gets a fresh root from `target.setup()` and tears it down, pass or fail (see
  * `withRoot`). Areas: backend primitives, durable primitives, syscall budget, durability
- * model (simulated crashes, where the backend has them), locks, the store, legacy stores, and
+ * model (simulated crashes, where the backend has them), locks, the store and the exact durable
+ * call sequence of its commits, legacy stores, and
  * fault injection (every step of a write failing with EIO/ENOSPC).
  */
 export function runConformanceSuite(target: ConformanceTarget): void {
@@ -29,6 +31,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeDurabilityModel(target);
   describeLocks(target);
   describeStore(target);
+  describeCommitSequence(target);
   describeLegacyStores(target);
   describeFaults(target);
   describeModelBased(target);

@@ -1,4 +1,4 @@
-import { ErrorCode, openReports, type ReportStore } from "@living-reports/core";
+import { createLockManager, ErrorCode, openReports, type ReportStore } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { dataSnapshot, readText, withStore, writeText } from "./storeSupport.js";
 import { expectError } from "./support/expectError.js";
@@ -114,7 +114,7 @@ export function describeStoreRobustness(target: ConformanceTarget): void {
         async (store, root) => {
           const a = await store.create({ title: "Locked" });
           const other = root.another();
-          const locks = other.createLockManager(other);
+          const locks = createLockManager(other);
           const held = await locks.acquire(`by_id/${a.report_id}/.lock`);
           try {
             const before = await readText(root.backend, `by_id/${a.report_id}/outline.json`);

@@ -36,7 +36,7 @@ function auditRecord(n: number): Record<string, unknown> {
 }
 
 /**
- * Registers the syscall-budget tests (SPEC §10, docs/DESIGN.md) for `target`: through the trace
+ * Registers the syscall-budget tests (docs/BENCHMARKS.md#targets, docs/DESIGN.md) for `target`: through the trace
  * recorder, the durable primitives of core make exactly the backend calls their design promises
  * (an fsync too many costs throughput; one too few costs durability).
  */

@@ -17,7 +17,7 @@ export function changeStreams(changes: readonly CrashChange[]): CrashChange[][] 
 }
 
 /**
- * The crash states `mode` allows for one crash point (SPEC §6), at most `limit` of them:
+ * The crash states `mode` allows for one crash point (docs/CRASH-MODEL.md), at most `limit` of them:
  * all of them while there are no more than `limit`, else the most telling ones first (nothing
  * kept, everything kept, each stream cut short alone) and a seeded sample for the rest. Torn
  * states cut the last kept write of one stream at its first byte, its middle and its last byte

@@ -66,7 +66,7 @@ export interface ExploreResult {
 }
 
 /**
- * Explores the crashes of `workload` (SPEC §6): records it, then for every crash point
+ * Explores the crashes of `workload` (docs/CRASH-MODEL.md): records it, then for every crash point
  * materialises the crash states `mode` allows (exhaustively while at most `perPoint`, by seeded
  * sampling beyond) and runs `checker` on each. Points are visited in passes (the first state of
  * every point, then the second, ...), so a small budget still covers the whole trace.

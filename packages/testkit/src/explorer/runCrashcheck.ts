@@ -39,7 +39,7 @@ export interface CrashcheckIo {
   readonly explore?: (jobs: readonly CrashcheckJob[], workers: number) => Promise<readonly ExploreResult[]>;
 }
 
-/** The JSON document of `crashcheck --json` (SPEC §8). */
+/** The JSON document of `crashcheck --json` (docs/CLI.md). */
 export interface CrashcheckReport {
   readonly mode: CrashMode;
   readonly seed: number;

@@ -22,7 +22,7 @@ export const FAULT_OPS = [
 /** One of {@link FAULT_OPS}. */
 export type FaultOp = (typeof FAULT_OPS)[number];
 
-/** The errno a fault reports (SPEC §6). */
+/** The errno a fault reports (docs/CRASH-MODEL.md). */
 export type FaultErrorCode = "EIO" | "ENOSPC" | "EACCES" | "EROFS" | "EMFILE";
 
 /** The errnos a fault can report, for iterating in tests. */

@@ -1,8 +1,9 @@
 import type {
   BackendCapabilities,
+  Clock,
   FileHandle,
   FileStat,
-  LockManager,
+  LockPrimitive,
   OpenMode,
   StorageBackend,
 } from "@living-reports/core";
@@ -13,7 +14,7 @@ import { FaultyHandle } from "./faultyHandle.js";
 
 /**
  * A {@link StorageBackend} that forwards every call to `inner` (handles included) and fails the
- * calls its {@link FaultPlan} picks, the way a real disk fails (SPEC §6): with a
+ * calls its {@link FaultPlan} picks, the way a real disk fails (docs/CRASH-MODEL.md): with a
  * `LivingReportsError` mapped by `fromSystemError` from an errno, e.g. EIO → STORAGE_FAILURE, or
  * FSYNC_FAILED for any fault of `sync`, `datasync` or `syncDir`.
  *
@@ -137,12 +138,17 @@ export class FaultyBackend implements StorageBackend {
   }
 
   /**
-   * The inner backend's lock manager, built on `on`: pass this wrapper (or one around it), as
-   * `openReports` does with the backend it is given, so lock files are made through it and see
-   * the faults too.
+   * The inner backend's lock primitive, working through `on`: pass this wrapper (or one around
+   * it), as `openReports` does with the backend it is given, so lock files are made through it and
+   * see the faults too.
    */
-  createLockManager(on: StorageBackend): LockManager {
-    return this.#inner.createLockManager(on);
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return this.#inner.lockPrimitive(on);
+  }
+
+  /** The inner backend's lock clock. */
+  get clock(): Clock {
+    return this.#inner.clock;
   }
 }
 

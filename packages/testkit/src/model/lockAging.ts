@@ -8,13 +8,14 @@ import type { TargetRoot } from "../conformance/target.js";
 const VIRTUAL_LOCK = { staleMs: 300, refreshMs: 100, timeoutMs: 10_000 } as const;
 
 /**
- * Lock times on a real disk (node-fs, wall clock). proper-lockfile refreshes a lock at most once
- * a second and stamps mtimes rounded up to the second, so any stale time under about two seconds
- * would let live locks look stale (verify reports them, another process could reclaim them).
+ * Lock times on a real disk (node-fs, wall clock, real sleeps). Generous: timers on a loaded
+ * 2-core machine fire late, and a filesystem with coarse timestamps stores mtimes rounded to the
+ * second, so a stale time of a few refreshes keeps live locks from looking stale (verify would
+ * report them, another process could reclaim them).
  */
 const WALL_LOCK = { staleMs: 2_500, refreshMs: 1_000, timeoutMs: 10_000 } as const;
 
-/** A margin past the stale time, and the up-to-a-second rounding of proper-lockfile's mtimes. */
+/** A margin past the stale time, and the up-to-a-second rounding of a coarse filesystem's mtimes. */
 const MARGIN_MS = 100;
 const MTIME_ROUNDING_MS = 1_000;
 

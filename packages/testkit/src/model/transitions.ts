@@ -10,7 +10,7 @@ import {
 
 /**
  * The model's transitions: pure functions from one {@link ModelState} to the next, written from
- * SPEC §3/§5/§8 (what each operation commits and records), never from the store's code paths.
+ * docs/FORMAT.md#data-model, docs/GUARANTEES.md, docs/CLI.md (what each operation commits and records), never from the store's code paths.
  */
 
 /** A new report (create, fork): version 1, one event carrying version 1, no backup. */
@@ -80,7 +80,7 @@ export function renamed(content: ReportContent, title: string): ReportContent {
 }
 
 /**
- * The content after a tag change (SPEC §8 `tag`): the removed tags go, then the added ones not
+ * The content after a tag change (docs/CLI.md `tag`): the removed tags go, then the added ones not
  * already kept are appended in the order given, once each.
  */
 export function retagged(
@@ -101,7 +101,7 @@ export function withStatus(content: ReportContent, status: "active" | "archived"
 /**
  * The state as recovery leaves it when it completes a commit cut after its outline was renamed
  * into place: the operation itself is not on disk, so the completing event records the kind of
- * change the outline shows against its backup (SPEC G9 "recovered as that operation", as far as
+ * change the outline shows against its backup (docs/GUARANTEES.md#g9-manual-edits "recovered as that operation", as far as
  * it can be told): only the title → `rename`; only the tags → `tag_update`; only the status →
  * `archive` or `status_change`; anything else, or nothing but the version → `evolve`.
  */

@@ -1,11 +1,11 @@
-import { atomicReplace, type StorageBackend } from "@living-reports/core";
+import { atomicReplace, createLockManager, type StorageBackend } from "@living-reports/core";
 import type { CrashChecker, Workload } from "../explorer/workload.js";
 
 const INDEX = "index.jsonl";
 const encoder = new TextEncoder();
 
 /**
- * The Python service's index update (SPEC §9.8), kept as a mutant: a process keeps the index in
+ * The Python service's index update (docs/DESIGN.md#the-python-modules-weaknesses-fixed (item 8)), kept as a mutant: a process keeps the index in
  * memory and rewrites it whole (atomically, but without any lock) after each change, so a
  * second process that loaded it earlier overwrites the first one's entries.
  */
@@ -67,7 +67,7 @@ export const lockedIndexRewriteWorkload: Workload = {
   description: "two processes rewrite index.jsonl whole, each under the lock from a fresh read",
   async run(ctx) {
     const update = async (backend: StorageBackend, id: string): Promise<string> => {
-      const locks = backend.createLockManager(backend);
+      const locks = createLockManager(backend);
       const lock = await locks.acquire("index.lock");
       try {
         await (await MemoryIndex.load(backend)).upsert(id, id.toUpperCase());

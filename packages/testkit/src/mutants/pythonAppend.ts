@@ -4,7 +4,7 @@ import { fromSystemError } from "@living-reports/core";
 const encoder = new TextEncoder();
 
 /**
- * The Python module's audit append (`append_audit_event`, SPEC §9.1), kept as a mutant: the
+ * The Python module's audit append (`append_audit_event`, docs/DESIGN.md#the-python-modules-weaknesses-fixed (item 1)), kept as a mutant: the
  * line goes to `<log>.tmp` (opened for append, fsynced), then the temp file's whole content is
  * appended onto the log (fsynced), then the temp file is unlinked and the directory synced; a
  * missing log is replaced by the temp file instead. A crash mid-append leaves a torn line that

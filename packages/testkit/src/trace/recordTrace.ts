@@ -16,8 +16,8 @@ export interface TraceRecording {
 /**
  * Wraps `backend` so that every backend and handle call becomes a {@link TraceEvent}: what ran, on
  * which path and handle, with which arguments (write data is copied), and whether it succeeded or
- * which error code it threw. `createLockManager(on)` forwards to the wrapped backend's, so lock
- * files made through `on` (this wrapper, or one around it) are traced as well.
+ * which error code it threw. `clock` and `lockPrimitive(on)` forward to the wrapped backend's, so
+ * lock files made through `on` (this wrapper, or one around it) are traced as well.
  *
  * Never throws by itself; every error comes from the wrapped backend, rethrown as is.
  */

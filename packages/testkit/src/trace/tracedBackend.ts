@@ -1,8 +1,9 @@
 import type {
   BackendCapabilities,
+  Clock,
   FileHandle,
   FileStat,
-  LockManager,
+  LockPrimitive,
   OpenMode,
   StorageBackend,
 } from "@living-reports/core";
@@ -85,8 +86,13 @@ export class TracedBackend implements StorageBackend {
     return this.log.record({ op: "utimes", path, args: { mtimeMs } }, () => this.inner.utimes(path, mtimeMs));
   }
 
-  /** The inner backend's lock manager, built on `on` (normally this recorder) so lock files are traced. */
-  createLockManager(on: StorageBackend): LockManager {
-    return this.inner.createLockManager(on);
+  /** The inner backend's lock clock. */
+  get clock(): Clock {
+    return this.inner.clock;
+  }
+
+  /** The inner backend's lock primitive, working through `on` (normally this recorder) so lock files are traced. */
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return this.inner.lockPrimitive(on);
   }
 }

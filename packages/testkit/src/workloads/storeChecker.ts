@@ -13,13 +13,13 @@ import { checkHistory, checkIndex } from "./storeInvariants.js";
 
 /**
  * Verify codes about lock directories left behind: a crashed holder's lock is reclaimed after its
- * stale time by the next writer (G7), so one left by a crash is not a §5 violation.
+ * stale time by the next writer (G7), so one left by a crash is not a violation of docs/GUARANTEES.md.
  */
 const LOCK_CODES: ReadonlySet<string> = new Set(["STALE_LOCK"]);
 
 /**
  * The checker of the store workloads: recovers the crashed store with `openReports()` on a clock
- * past every stale lock, then checks SPEC §5 against what was acknowledged:
+ * past every stale lock, then checks docs/GUARANTEES.md against what was acknowledged:
  * - recovery itself succeeds, and `verify()` finds no problem (G3 chain and tails, G4 backups,
  *   G5/G6 as verify sees them);
  * - G1/G2: each report's outline is the last acknowledged one or the result of an operation in

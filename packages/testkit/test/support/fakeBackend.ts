@@ -1,12 +1,13 @@
 import {
   type BackendCapabilities,
+  type Clock,
   dirname,
   ErrorCode,
   type FileHandle,
   type FileStat,
   fromSystemError,
   LivingReportsError,
-  type LockManager,
+  type LockPrimitive,
   normalizePath,
   type OpenMode,
   type StorageBackend,
@@ -48,13 +49,17 @@ function sysError(code: string, path: string, op: string): LivingReportsError {
 }
 
 /** The fake lock manager: remembers which backend it was built on; it cannot lock. */
-export class RecordingLockManager implements LockManager {
-  readonly clock = systemClock;
+export class RecordingLockPrimitive implements LockPrimitive {
   constructor(readonly on: StorageBackend) {}
-  acquire(path: string): never {
+  tryAcquire(path: string): never {
     throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, "the fake backend has no locks", { path });
   }
-  async close(): Promise<void> {}
+  inspect(path: string): never {
+    throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, "the fake backend has no locks", { path });
+  }
+  remove(path: string): never {
+    throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, "the fake backend has no locks", { path });
+  }
 }
 
 /** See the module comment. `capabilities` can be overridden to test capability-dependent paths. */
@@ -172,8 +177,9 @@ export class FakeBackend implements StorageBackend {
   async utimes(path: string, mtimeMs: number): Promise<void> {
     this.existing(path, "utimes").mtimeMs = mtimeMs;
   }
-  createLockManager(on: StorageBackend): LockManager {
-    return new RecordingLockManager(on);
+  readonly clock: Clock = systemClock;
+  lockPrimitive(on: StorageBackend): LockPrimitive {
+    return new RecordingLockPrimitive(on);
   }
 }
 

@@ -11,7 +11,7 @@ export interface AuditView {
   event: AuditEvent;
 }
 
-/** The payload keys under which events name backup files (SPEC §3: evolve, tag_update, revert, ...). */
+/** The payload keys under which events name backup files (docs/FORMAT.md#data-model: evolve, tag_update, revert, ...). */
 const BACKUP_KEYS = ["backup_filename", "backup_restored", "current_state_backup"] as const;
 
 /** The backup file names an event names (null values, as Python writes them, are skipped). */
@@ -24,7 +24,7 @@ export function backupNamesOf(event: AuditEvent): string[] {
   return names;
 }
 
-/** The backup file names a `backup` event records as pruned (SPEC §4 retention). */
+/** The backup file names a `backup` event records as pruned (docs/FORMAT.md retention). */
 export function prunedNamesOf(event: AuditEvent): string[] {
   if (event.action_type !== "backup") return [];
   const pruned = event.payload.pruned;

@@ -1,6 +1,6 @@
 import { type AuditReadResult, parseAuditLog } from "../../durable/index.js";
 import { AuditEventSchema, describeIssues } from "../../schema/index.js";
-import { auditPath } from "../layout.js";
+import { auditPath } from "../shared/layout.js";
 import type { AuditView } from "./auditView.js";
 import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList, ProblemSite } from "./problemList.js";

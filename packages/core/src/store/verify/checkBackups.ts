@@ -1,6 +1,6 @@
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { type OutlineLimits, parseOutlineBytes } from "../../schema/index.js";
-import { auditPath, backupPath } from "../layout.js";
+import { auditPath, backupPath } from "../shared/layout.js";
 import { type AuditView, backupNamesOf, prunedNamesOf } from "./auditView.js";
 import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList } from "./problemList.js";

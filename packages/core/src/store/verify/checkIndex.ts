@@ -1,6 +1,6 @@
 import type { IndexEntry, Outline } from "../../schema/index.js";
-import { statusOf, tagsOf } from "../indexLines.js";
-import { INDEX_FILE, reportDir } from "../layout.js";
+import { statusOf, tagsOf } from "../index/indexLines.js";
+import { INDEX_FILE, reportDir } from "../shared/layout.js";
 import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList } from "./problemList.js";
 import { type NumberedEntry, readIndexLines } from "./readIndexLines.js";

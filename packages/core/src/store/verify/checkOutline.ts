@@ -1,6 +1,6 @@
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { type Outline, type OutlineLimits, parseOutlineBytes } from "../../schema/index.js";
-import { outlinePath } from "../layout.js";
+import { outlinePath } from "../shared/layout.js";
 import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList } from "./problemList.js";
 import type { ReadOnlyAccess } from "./readOnlyAccess.js";

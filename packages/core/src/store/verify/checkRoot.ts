@@ -1,7 +1,7 @@
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
-import { readRootKind } from "../formatMarker.js";
-import { BY_ID, FORMAT_FILE } from "../layout.js";
+import { readRootKind } from "../shared/formatMarker.js";
+import { BY_ID, FORMAT_FILE } from "../shared/layout.js";
 import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList } from "./problemList.js";
 import type { ReadOnlyAccess } from "./readOnlyAccess.js";

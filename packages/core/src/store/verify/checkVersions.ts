@@ -1,5 +1,5 @@
 import { sha256Hex } from "../../util/index.js";
-import { auditPath, outlinePath } from "../layout.js";
+import { auditPath, outlinePath } from "../shared/layout.js";
 import { type AuditView, versionOf } from "./auditView.js";
 import type { OutlineState } from "./checkOutline.js";
 import { VerifyCode } from "./problemCodes.js";

@@ -1,5 +1,5 @@
 import { isReportId } from "../../schema/index.js";
-import { BY_ID, reportDir } from "../layout.js";
+import { BY_ID, reportDir } from "../shared/layout.js";
 import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList } from "./problemList.js";
 import type { ReadOnlyAccess } from "./readOnlyAccess.js";

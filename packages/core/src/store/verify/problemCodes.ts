@@ -1,5 +1,5 @@
 /**
- * The stable codes of the problems `verifyStore` reports (SPEC §5, §8 `verify`). Programs and
+ * The stable codes of the problems `verifyStore` reports (docs/GUARANTEES.md, docs/CLI.md `verify`). Programs and
  * `repair` branch on these, never on messages; a code is never renamed or reused once published.
  */
 export const VerifyCode = {

@@ -1,4 +1,4 @@
-import type { VerifyProblem } from "../types.js";
+import type { VerifyProblem } from "../shared/types.js";
 import type { VerifyCode } from "./problemCodes.js";
 
 /** Where a problem is: the report, the root-relative file, the 1-based line. */

@@ -1,5 +1,5 @@
 import type { OutlineLimits } from "../../schema/index.js";
-import { backupsDir, reportDir } from "../layout.js";
+import { backupsDir, reportDir } from "../shared/layout.js";
 import { checkAudit } from "./checkAudit.js";
 import { checkBackups } from "./checkBackups.js";
 import { checkLeftovers, type StalenessClock } from "./checkLeftovers.js";

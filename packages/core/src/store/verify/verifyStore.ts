@@ -4,8 +4,8 @@ import { LivingReportsError } from "../../errors/livingReportsError.js";
 import { DEFAULT_LOCK_OPTIONS } from "../../lock/lockManager.js";
 import type { Outline, OutlineLimits } from "../../schema/index.js";
 import { assertReportId } from "../../schema/index.js";
-import { reportDir, SESSIONS } from "../layout.js";
-import type { Progress, VerifyReport } from "../types.js";
+import { reportDir, SESSIONS } from "../shared/layout.js";
+import type { Progress, VerifyReport } from "../shared/types.js";
 import { checkIndex } from "./checkIndex.js";
 import { checkLeftovers, type StalenessClock } from "./checkLeftovers.js";
 import { checkRoot } from "./checkRoot.js";
@@ -25,12 +25,12 @@ export interface VerifyOptions {
   onProgress?: (progress: Progress) => void;
   /** The lock clock's now in ms (default `Date.now`): a virtual clock on memfs. */
   now?: () => number;
-  /** A lock older than this is stale (default 10 s, SPEC §7). */
+  /** A lock older than this is stale (default 10 s, docs/LOCKS.md). */
   staleMs?: number;
 }
 
 /**
- * Checks the guarantees of SPEC §5 on disk, read-only: it only stats, lists and reads through
+ * Checks the guarantees of docs/GUARANTEES.md on disk, read-only: it only stats, lists and reads through
  * `backend`, never writes, creates, renames or locks anything, so the tree is byte-identical
  * afterwards. It sees one moment of the disk: run it on a store no one is writing for an exact
  * answer. Every problem found is listed with a stable code ({@link VerifyCode}), its report,

@@ -11,7 +11,7 @@ export const REPLACE = {
 } as const;
 
 /**
- * The steps of an atomic replace (SPEC §5 G1), done by hand with the backend primitives so a crash
+ * The steps of an atomic replace (docs/GUARANTEES.md#g1-atomic-outline), done by hand with the backend primitives so a crash
  * can be placed after any prefix of them: open wx temp, write first half, write second half, fsync,
  * close, rename over the target, fsync the directory.
  */

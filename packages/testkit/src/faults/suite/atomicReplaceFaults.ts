@@ -36,7 +36,7 @@ function afterPowerLoss(root: TargetRoot, live: StorageBackend): StorageBackend 
 }
 
 /**
- * Registers the fault tests of atomicReplace (SPEC §5 "Bad input", G1): each step fails once
+ * Registers the fault tests of atomicReplace (docs/GUARANTEES.md#bad-input, G1): each step fails once
  * with EIO and with ENOSPC; a short write is completed or fails cleanly.
  */
 export function describeAtomicReplaceFaults(target: ConformanceTarget): void {

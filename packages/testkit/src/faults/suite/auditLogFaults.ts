@@ -45,7 +45,7 @@ async function twoLineLog(backend: StorageBackend): Promise<{ faulty: FaultyBack
 const APPEND_STEPS: readonly FaultOp[] = ["write", "datasync"];
 
 /**
- * Registers the fault tests of AuditLog.append (SPEC §5 "Bad input", G3): a failed write or
+ * Registers the fault tests of AuditLog.append (docs/GUARANTEES.md#bad-input, G3): a failed write or
  * datasync fails the append with a typed error, leaves the acknowledged lines exactly as they were,
  * refuses further appends until the log is reopened, and the reopened log appends on an intact chain.
  */

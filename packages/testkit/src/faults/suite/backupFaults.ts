@@ -24,7 +24,7 @@ async function backupNames(backend: StorageBackend): Promise<string[]> {
 }
 
 /**
- * Registers the fault tests of makeBackup (SPEC §5 G4): each step fails once with EIO and ENOSPC;
+ * Registers the fault tests of makeBackup (docs/GUARANTEES.md#g4-backups): each step fails once with EIO and ENOSPC;
  * the source is intact, no temp file is left, the backup exists only if the failure came after it
  * was named (the final directory sync: then it is complete, its durability unknown), and a retry
  * under a fresh name succeeds.

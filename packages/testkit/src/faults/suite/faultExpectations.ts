@@ -4,7 +4,7 @@ import { expectError } from "../../conformance/support/expectError.js";
 import type { FaultErrorCode, FaultOp } from "../faultRule.js";
 import type { FaultyBackend } from "../faultyBackend.js";
 
-/** The errnos every step is failed with (SPEC §5 "Bad input": ENOSPC/EIO from the disk). */
+/** The errnos every step is failed with (docs/GUARANTEES.md#bad-input: ENOSPC/EIO from the disk). */
 export const STEP_ERRNOS: readonly FaultErrorCode[] = ["EIO", "ENOSPC"];
 
 const SYNC_OPS: ReadonlySet<FaultOp> = new Set<FaultOp>(["sync", "datasync", "syncDir"]);

@@ -90,7 +90,7 @@ async function updateWithFault(
 }
 
 /**
- * Registers the fault tests of the store's `update` (SPEC §5 "Bad input", G1–G4, G6): for each op
+ * Registers the fault tests of the store's `update` (docs/GUARANTEES.md#bad-input, G1–G4, G6): for each op
  * an update makes, its nth call fails (for every n, with EIO and ENOSPC) and the store keeps the
  * previous outline, history and index, and stays usable.
  */

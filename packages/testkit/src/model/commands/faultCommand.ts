@@ -9,7 +9,7 @@ import { expireLeftoverLocks, type RealSystem, restartAfterDeath } from "../real
 import { asRecovered } from "../transitions.js";
 import type { OperationCommand, PreparedCall } from "./operationCommand.js";
 
-/** The errnos a fault command injects (SPEC §5: ENOSPC/EIO/EACCES from the disk). */
+/** The errnos a fault command injects (docs/GUARANTEES.md: ENOSPC/EIO/EACCES from the disk). */
 export type InjectedErrno = "EIO" | "ENOSPC" | "EACCES";
 
 /** Which call fails: the `nth` call of `op` the operation makes, with `errno`. */
@@ -161,7 +161,7 @@ function checkFailure(
   });
 }
 
-/** The code a backend reports for the fault (SPEC §5: a failed fsync is FSYNC_FAILED). */
+/** The code a backend reports for the fault (docs/GUARANTEES.md: a failed fsync is FSYNC_FAILED). */
 function codeOf(fired: FiredFault): ErrorCode {
   if (fired.op === "sync" || fired.op === "datasync" || fired.op === "syncDir") return ErrorCode.FSYNC_FAILED;
   if (fired.error === "ENOSPC") return ErrorCode.NO_SPACE;

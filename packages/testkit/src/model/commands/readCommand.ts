@@ -6,7 +6,7 @@ import type { RealSystem } from "../realSystem.js";
 
 /**
  * A read of the store (get, list, history): its answer must be what the model predicts, and it
- * must write nothing (SPEC §5: reads never write).
+ * must write nothing (docs/GUARANTEES.md: reads never write).
  */
 export abstract class ReadCommand implements AsyncCommand<StoreModel, RealSystem> {
   abstract canRun(state: ModelState): boolean;

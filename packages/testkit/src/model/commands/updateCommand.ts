@@ -8,7 +8,7 @@ import { OperationCommand, type PreparedCall, predicted, q } from "./operationCo
 
 /**
  * How an update states the version it expects: the outline's own `outline_version` (`implicit`,
- * SPEC §8's safe default), `expectedVersion` (`explicit`), or none at all (`force`, given an
+ * docs/CLI.md's safe default), `expectedVersion` (`explicit`), or none at all (`force`, given an
  * outline with a wrong version to show the check is skipped).
  */
 export type UpdateMode = "implicit" | "explicit" | "force";

@@ -1,0 +1,179 @@
+import type { StorageBackend } from "../../backend/storageBackend.js";
+import { type AuditLine, AuditLog, type AuditReadResult } from "../../durable/index.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
+import { type Fence, LockBoundBackend } from "../locking/lockBoundBackend.js";
+import { auditPath } from "../shared/layout.js";
+import { type CommittedTail, committedTail } from "./auditEvents.js";
+
+/** An audit log opened under its report's lock, with what its tail says. */
+export interface OpenedLog {
+  log: AuditLog;
+  tail: CommittedTail;
+  /** What the open read, when the log was (re)read now; undefined when the cached state was still current. */
+  read: AuditReadResult | undefined;
+}
+
+interface Entry {
+  log: AuditLog;
+  tail: CommittedTail;
+  /** The file's size and inode after our last read or append (-1: inode not known yet). */
+  size: number;
+  ino: number;
+}
+
+/**
+ * Keeps the audit logs of recently written reports open, with their committed tail (baseline
+ * sha and version), so a write does not re-read a whole log: under the report's lock, a log
+ * whose size and inode are those this store left is current (only the lock holder appends);
+ * anything else (another writer appended, a crash left a torn tail, repair replaced the file) is
+ * re-read and its torn tail cut. Bounded: the least recently used log is closed beyond `max`.
+ *
+ * Every log is written through a lock-bound view whose lock is the one that pins the report
+ * (see {@link pin}): an append or a tail cut checks that lock first, and a log written while no
+ * lock of this store pins its report is refused.
+ */
+export class AuditLogCache {
+  private readonly entries = new Map<string, Entry>();
+  /**
+   * Reports whose lock this store holds, with the locks (the latest last): their logs are in use
+   * and never evicted to make room, and their writes are checked against the latest lock.
+   */
+  private readonly pinned = new Map<string, Fence[]>();
+
+  constructor(
+    private readonly backend: StorageBackend,
+    private readonly max = 32,
+  ) {}
+
+  /**
+   * Opens (or reuses) report `id`'s log, cutting a torn tail off a clean log; call only under
+   * the report's lock.
+   * @throws LivingReportsError CORRUPT_LOG (with the first damaged `line`, all problems in
+   *   `details`) when the log is damaged: nothing is cut or written; or a mapped I/O error
+   */
+  async open(id: string): Promise<OpenedLog> {
+    const path = auditPath(id);
+    const stat = await statOrMissing(this.backend, path);
+    const cached = this.entries.get(id);
+    if (cached !== undefined) {
+      this.entries.delete(id);
+      if (stat.size === cached.size && (cached.ino === -1 || cached.ino === stat.ino)) {
+        cached.ino = stat.ino;
+        this.entries.set(id, cached);
+        return { log: cached.log, tail: cached.tail, read: undefined };
+      }
+      await cached.log.close();
+    }
+    const log = new AuditLog(new LockBoundBackend(this.backend, this.fenceOf(id)), path);
+    const read = await log.open({ repairTail: true });
+    const damage = read.problems[0];
+    if (damage !== undefined) {
+      // Refused before the write touches anything; only repair rewrites a damaged log (G3).
+      await log.close();
+      throw new LivingReportsError(ErrorCode.CORRUPT_LOG, `${path}: ${damage.message}; run repair`, {
+        id,
+        path,
+        line: damage.line,
+        details: { problems: read.problems },
+      });
+    }
+    const entry: Entry = { log, tail: committedTail(read.lines), size: read.validBytes, ino: stat.ino };
+    await this.remember(id, entry);
+    return { log, tail: entry.tail, read };
+  }
+
+  /** Appends to report `id`'s open log (under its lock) and updates the cached tail. */
+  async append(id: string, log: AuditLog, record: Record<string, unknown>): Promise<AuditLine> {
+    const line = await log.append(record);
+    const entry = this.entries.get(id);
+    if (entry !== undefined && entry.log === log) {
+      entry.size = line.offset + line.length;
+      entry.tail = advanceTail(entry.tail, line);
+    }
+    return line;
+  }
+
+  /** The cached committed tail of report `id`, if its log is open here. */
+  tailOf(id: string): CommittedTail | undefined {
+    return this.entries.get(id)?.tail;
+  }
+
+  /** Forgets and closes report `id`'s log (after a failure, a delete, or a rewrite). */
+  async evict(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    this.entries.delete(id);
+    // Every acknowledged append was already made durable; a failing close loses nothing.
+    await entry.log.close().catch(() => undefined);
+  }
+
+  /** Closes every cached log. */
+  async closeAll(): Promise<void> {
+    const logs = [...this.entries.values()].map((e) => e.log);
+    this.entries.clear();
+    await Promise.all(logs.map((log) => log.close().catch(() => undefined)));
+  }
+
+  /**
+   * Marks report `id`'s log as in use under `lock` (report `id`'s lock, held here) until
+   * {@link unpin}: closing it to make room would fail the operation between its `open` and its
+   * `append`, and its writes are checked against `lock` meanwhile.
+   */
+  pin(id: string, lock: Fence): void {
+    const locks = this.pinned.get(id) ?? [];
+    locks.push(lock);
+    this.pinned.set(id, locks);
+  }
+
+  /** Ends the {@link pin} of report `id` by `lock`. */
+  unpin(id: string, lock: Fence): void {
+    const locks = (this.pinned.get(id) ?? []).filter((l) => l !== lock);
+    if (locks.length > 0) this.pinned.set(id, locks);
+    else this.pinned.delete(id);
+  }
+
+  /** The check of report `id`'s log writes: the lock pinning it now, and none means no write. */
+  private fenceOf(id: string): Fence {
+    return {
+      assertHeld: () => {
+        const lock = this.pinned.get(id)?.at(-1);
+        if (lock === undefined) {
+          throw new LivingReportsError(
+            ErrorCode.LOCK_COMPROMISED,
+            `report ${id}: its audit log was written without its lock held`,
+            { id, path: auditPath(id) },
+          );
+        }
+        lock.assertHeld();
+      },
+    };
+  }
+
+  private async remember(id: string, entry: Entry): Promise<void> {
+    this.entries.set(id, entry);
+    // Oldest first; logs in use stay even if the cache runs over its size for a while.
+    for (const candidate of [...this.entries.keys()]) {
+      if (this.entries.size <= this.max) break;
+      if (candidate !== id && !this.pinned.has(candidate)) await this.evict(candidate);
+    }
+  }
+}
+
+function advanceTail(tail: CommittedTail, line: AuditLine): CommittedTail {
+  const sha = typeof line.record.outline_sha256 === "string" ? line.record.outline_sha256 : tail.sha;
+  const payload = line.record.payload as Record<string, unknown> | undefined;
+  const v = payload?.outline_version;
+  const version = typeof v === "number" && Number.isInteger(v) ? v : tail.version;
+  return { sha, version, last: line };
+}
+
+async function statOrMissing(backend: StorageBackend, path: string): Promise<{ size: number; ino: number }> {
+  try {
+    const { size, ino } = await backend.stat(path);
+    return { size, ino };
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return { size: 0, ino: -1 };
+    throw err;
+  }
+}

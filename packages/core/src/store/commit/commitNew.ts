@@ -1,0 +1,70 @@
+import { atomicReplace } from "../../durable/index.js";
+import { type ActionType, type Outline, serializeOutline, validateOutline } from "../../schema/index.js";
+import { sha256Hex } from "../../util/hash.js";
+import { eventRecord } from "../audit/auditEvents.js";
+import { indexEntryFor } from "../index/indexLines.js";
+import { indexCommitted } from "../index/indexUpkeep.js";
+import { acquireReportLock } from "../locking/reportLock.js";
+import type { StoreContext } from "../shared/context.js";
+import { ensureDirectory } from "../shared/files.js";
+import { BY_ID, backupsDir, outlinePath, reportDir } from "../shared/layout.js";
+import type { MutationOptions } from "../shared/types.js";
+import { rollBackCreate } from "./uncommit.js";
+
+/**
+ * Commits new report `id` (create, fork, synthesize; `draft.report_id` must be `id`): validates the outline fully first (nothing
+ * is written if it fails), creates `by_id/<id>/` and `backups/` durably, then under the new
+ * report's lock writes the outline atomically, appends the event (`outline_version` 1,
+ * `outline_sha256`) and the index line. A crash before the event leaves a folder that recovery
+ * removes (no outline) or a report without history (outline only), never a torn one. A failure
+ * before the event is durable removes the outline again (see {@link rollBackCreate}); once it
+ * is durable the report is created and an index failure does not fail the call.
+ *
+ * @throws LivingReportsError INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, LOCK_TIMEOUT, or a storage error
+ */
+export async function commitNewReport(
+  ctx: StoreContext,
+  id: string,
+  draft: unknown,
+  action: ActionType,
+  payload: Record<string, unknown>,
+  options: MutationOptions,
+): Promise<Outline> {
+  const outline = validateOutline(draft, ctx.options.limits, outlinePath(id));
+  const bytes = serializeOutline(outline);
+  await ctx.session.beginWrite();
+  const { backend } = ctx;
+  await ensureDirectory(backend, BY_ID);
+  await backend.mkdir(reportDir(id));
+  await backend.mkdir(backupsDir(id));
+  await backend.syncDir(reportDir(id));
+  await backend.syncDir(BY_ID);
+  const held = await acquireReportLock(ctx, id);
+  try {
+    try {
+      await atomicReplace(held, outlinePath(id), bytes);
+      const { log } = await ctx.audit.open(id);
+      await ctx.audit.append(
+        id,
+        log,
+        eventRecord({
+          reportId: id,
+          action,
+          actor: options.actor ?? ctx.options.actor,
+          at: ctx.options.now(),
+          payload: { ...payload, outline_version: outline.outline_version },
+          outlineSha256: sha256Hex(bytes),
+          requestId: options.requestId,
+        }),
+      );
+    } catch (err) {
+      await ctx.audit.evict(id);
+      return await rollBackCreate(ctx, id, held, err);
+    }
+    // Committed: an index failure must not fail it (see indexCommitted).
+    await indexCommitted(ctx, [indexEntryFor(outline)]);
+    return outline;
+  } finally {
+    await held.lock.release();
+  }
+}

@@ -1,0 +1,244 @@
+import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
+import { appendLines, atomicReplace } from "../../durable/index.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { fromSystemError } from "../../errors/fromSystemError.js";
+import { isLivingReportsError, type LivingReportsError } from "../../errors/livingReportsError.js";
+import type { LockManager, LockOptions } from "../../lock/lockManager.js";
+import type { IndexEntry } from "../../schema/index.js";
+import { LockBoundBackend } from "../locking/lockBoundBackend.js";
+import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
+import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
+
+const encoder = new TextEncoder();
+
+/**
+ * The in-memory view of `index.jsonl` (docs/FORMAT.md): the last line per report wins, `deleted` is a
+ * tombstone. {@link refresh} reads only the bytes appended since the last read, so listing is
+ * O(new lines); it re-reads the whole file when it shrank or was replaced (compaction, rebuild,
+ * another process), detected by the inode and by the last line read no longer being where it was.
+ * Appends and compaction hold `index.lock`, so a compaction never loses another writer's append.
+ */
+export class ReportIndex {
+  private readonly entries = new Map<string, IndexEntry>();
+  private offset = 0;
+  private lines = 0;
+  private ino = -1;
+  /** The last complete line consumed (with its `\n`): must still end the consumed prefix. */
+  private seam: Uint8Array = new Uint8Array(0);
+  private badLines: IndexLineProblem[] = [];
+  /** Entries of committed operations whose append failed, shown over the file's until a rebuild. */
+  private readonly pending = new Map<string, IndexEntry>();
+  private staleCause: LivingReportsError | undefined;
+  /** Appends made since the last {@link flush}: not yet durable. */
+  private unsynced = false;
+  /** Whether an unsynced append may have created the file (its directory entry is not durable). */
+  private mayHaveCreated = false;
+
+  constructor(
+    private readonly backend: StorageBackend,
+    private readonly locks: LockManager,
+    private readonly lockOptions: LockOptions,
+  ) {}
+
+  /** Lines that failed to parse, as of the last full read and the tails since. */
+  get problems(): readonly IndexLineProblem[] {
+    return this.badLines;
+  }
+
+  /** Lines that a compaction would drop (superseded or blank), as of the last refresh. */
+  get deadLines(): number {
+    return this.lines - this.entries.size;
+  }
+
+  /** The current entry of every report (tombstones included), as of the last refresh. */
+  all(): IndexEntry[] {
+    if (this.pending.size === 0) return [...this.entries.values()];
+    const merged = new Map(this.entries);
+    for (const id of this.pending.keys()) merged.set(id, this.get(id) as IndexEntry);
+    return [...merged.values()];
+  }
+
+  /** The current entry of one report, as of the last refresh. */
+  get(id: string): IndexEntry | undefined {
+    const onFile = this.entries.get(id);
+    const mine = this.pending.get(id);
+    if (mine === undefined) return onFile;
+    // A line another writer appended after our failed one is newer: it wins.
+    return onFile !== undefined && Date.parse(onFile.updated_at) > Date.parse(mine.updated_at)
+      ? onFile
+      : mine;
+  }
+
+  /** Why the file lags behind committed operations (an append failed), until the next {@link replace}. */
+  get stale(): LivingReportsError | undefined {
+    return this.staleCause;
+  }
+
+  /**
+   * Records that appending `entries` of a committed operation failed (the file may even end in a
+   * partial line): {@link all} and {@link get} show them over the file until {@link replace}
+   * rebuilds it. Never throws.
+   */
+  markStale(entries: readonly IndexEntry[], cause: LivingReportsError): void {
+    this.staleCause ??= cause;
+    for (const entry of entries) this.pending.set(entry.report_id, entry);
+  }
+
+  /** Reads what was appended since the last read (the whole file if it was replaced). Never writes. */
+  async refresh(): Promise<void> {
+    let size: number;
+    let ino: number;
+    try {
+      ({ size, ino } = await this.backend.stat(INDEX_FILE));
+    } catch (err) {
+      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+      this.reset();
+      this.ino = -1;
+      return;
+    }
+    if (ino !== this.ino || size < this.offset) {
+      await this.readAll();
+      return;
+    }
+    if (size === this.offset) return;
+    const from = this.offset - this.seam.length;
+    const bytes = await this.readRange(from, size - from);
+    if (!startsWith(bytes, this.seam)) {
+      await this.readAll();
+      return;
+    }
+    this.consume(bytes.subarray(this.seam.length));
+  }
+
+  /**
+   * Appends entries under the index lock (no fsync: recovery rebuilds the index after an unclean
+   * shutdown), then compacts when dead lines exceed 2× the live ones + 100.
+   */
+  async append(entries: readonly IndexEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.withLock(async (held) => {
+      // Unknown (-1) counts as missing: the file may be created by this append.
+      if (this.ino === -1) this.mayHaveCreated = true;
+      this.unsynced = true;
+      await appendLines(held, INDEX_FILE, entries.map(encodeIndexEntry).join(""), { sync: false });
+      await this.refresh();
+      if (this.deadLines > 2 * this.entries.size + 100) await this.writeWhole(held, this.all());
+    });
+  }
+
+  /**
+   * Replaces the index with exactly `scan()`'s entries (atomic replace, under the index lock, so an
+   * append made after the scan is kept and one made before it is in the scan).
+   */
+  async replace(scan: () => Promise<IndexEntry[]>): Promise<void> {
+    const before = new Map(this.pending);
+    await this.withLock(async (held) => {
+      const entries = await scan();
+      await this.writeWhole(held, entries);
+    });
+    // The scan read every outline, so what the failed appends before it held is in the file now;
+    // an append that failed during the scan may not be.
+    for (const [id, entry] of before) if (this.pending.get(id) === entry) this.pending.delete(id);
+    if (this.pending.size === 0) this.staleCause = undefined;
+  }
+
+  /**
+   * Makes this store's appends durable: fdatasyncs `index.jsonl`, and syncs the root when an
+   * append may have created it. Called before a clean close releases the session lock: a clean
+   * session promises the next opener an index it need not rebuild.
+   *
+   * @throws LivingReportsError FSYNC_FAILED or another mapped I/O error (the appends stay unsynced)
+   */
+  async flush(): Promise<void> {
+    if (!this.unsynced) return;
+    let handle: FileHandle;
+    try {
+      handle = await this.backend.open(INDEX_FILE, "a");
+    } catch (err) {
+      throw fromSystemError(err, INDEX_FILE, "open");
+    }
+    try {
+      await handle.datasync();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw fromSystemError(err, INDEX_FILE, "fdatasync");
+    }
+    try {
+      await handle.close();
+    } catch (err) {
+      throw fromSystemError(err, INDEX_FILE, "close");
+    }
+    if (this.mayHaveCreated) await this.backend.syncDir("");
+    this.unsynced = false;
+    this.mayHaveCreated = false;
+  }
+
+  private async writeWhole(held: StorageBackend, entries: readonly IndexEntry[]): Promise<void> {
+    const sorted = [...entries].sort((a, b) => (a.report_id < b.report_id ? -1 : 1));
+    await atomicReplace(held, INDEX_FILE, encoder.encode(sorted.map(encodeIndexEntry).join("")));
+    // The replacement is durable (file and entry): nothing appended before it needs a sync.
+    this.unsynced = false;
+    this.mayHaveCreated = false;
+    await this.readAll();
+  }
+
+  /** Runs `fn` under the index lock, writing through the view that checks it. */
+  private async withLock<T>(fn: (held: StorageBackend) => Promise<T>): Promise<T> {
+    const lock = await this.locks.acquire(INDEX_LOCK, this.lockOptions);
+    try {
+      return await fn(new LockBoundBackend(this.backend, lock));
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private reset(): void {
+    this.entries.clear();
+    this.offset = 0;
+    this.lines = 0;
+    this.seam = new Uint8Array(0);
+    this.badLines = [];
+  }
+
+  private async readAll(): Promise<void> {
+    this.reset();
+    let bytes: Uint8Array;
+    try {
+      const stat = await this.backend.stat(INDEX_FILE);
+      bytes = await this.backend.readFile(INDEX_FILE);
+      this.ino = stat.ino;
+    } catch (err) {
+      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+      this.ino = -1;
+      return;
+    }
+    this.consume(bytes);
+  }
+
+  private consume(bytes: Uint8Array): void {
+    const chunk = parseIndexChunk(bytes, this.lines + 1);
+    if (chunk.consumed === 0) return;
+    for (const entry of chunk.entries) this.entries.set(entry.report_id, entry);
+    this.badLines.push(...chunk.problems);
+    this.lines += chunk.lines;
+    this.offset += chunk.consumed;
+    const body = bytes.subarray(0, chunk.consumed);
+    const lastStart = body.subarray(0, body.length - 1).lastIndexOf(0x0a) + 1;
+    this.seam = body.slice(lastStart);
+  }
+
+  private async readRange(position: number, length: number): Promise<Uint8Array> {
+    const handle = await this.backend.open(INDEX_FILE, "r");
+    try {
+      return await handle.read(length, position);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}

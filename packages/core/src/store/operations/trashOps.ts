@@ -1,0 +1,223 @@
+import type { StorageBackend } from "../../backend/storageBackend.js";
+import { AuditLog, parseAuditLog } from "../../durable/index.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
+import { type Outline, parseOutlineBytes } from "../../schema/index.js";
+import { sha256Hex } from "../../util/hash.js";
+import { eventRecord } from "../audit/auditEvents.js";
+import { withReportLock } from "../commit/reportTransaction.js";
+import { indexEntryFor } from "../index/indexLines.js";
+import { indexCommitted } from "../index/indexUpkeep.js";
+import { LockBoundBackend } from "../locking/lockBoundBackend.js";
+import type { StoreContext } from "../shared/context.js";
+import { pathExists, readdirOrEmpty, removeTree } from "../shared/files.js";
+import { checkExpectedVersion, invalidInput } from "../shared/inputChecks.js";
+import { BY_ID, reportDir, TRASH } from "../shared/layout.js";
+import { compactStamp, instantOf, isoTimestamp, parseCompactStamp } from "../shared/timestamps.js";
+import type { MutationOptions, TrashEntry } from "../shared/types.js";
+import { moveIntentOf } from "../trash/moveIntent.js";
+import { moveToTrash, removeStrayLocks } from "../trash/trashMoves.js";
+import { trashedReportId } from "../trash/trashNames.js";
+
+/**
+ * Soft-deletes report `id` under its lock: appends the `delete` event `{ trash_location,
+ * deleted_at }` (durable first, so a crash before the move is completed by recovery), moves the
+ * folder to `.trash/<id>_<yyyymmddTHHMMSS>`, and tombstones the index.
+ */
+export async function deleteReport(
+  ctx: StoreContext,
+  id: string,
+  options: MutationOptions,
+): Promise<TrashEntry> {
+  return await withReportLock(ctx, id, async (report, held) => {
+    checkExpectedVersion(id, report.outline.outline_version, options.expectedVersion);
+    const at = ctx.options.now();
+    const deletedAt = isoTimestamp(at);
+    const location = `${TRASH}/${await freeTrashName(ctx.backend, id, at)}`;
+    await ctx.audit.append(
+      id,
+      report.log,
+      eventRecord({
+        reportId: id,
+        action: "delete",
+        actor: options.actor ?? ctx.options.actor,
+        at,
+        payload: { trash_location: location, deleted_at: deletedAt },
+        outlineSha256: report.sha,
+        requestId: options.requestId,
+      }),
+    );
+    await moveToTrash(ctx, id, held, location);
+    await indexCommitted(ctx, [indexEntryFor(report.outline, true)]);
+    return { report_id: id, title: report.outline.title, deleted_at: deletedAt, location };
+  });
+}
+
+/** The soft-deleted reports, oldest deletion first. Never writes. */
+export async function listTrash(backend: StorageBackend): Promise<TrashEntry[]> {
+  const entries: TrashEntry[] = [];
+  for (const name of await readdirOrEmpty(backend, TRASH)) {
+    const id = trashedReportId(name);
+    if (id === undefined) continue;
+    const location = `${TRASH}/${name}`;
+    entries.push({
+      report_id: id,
+      title: await trashedTitle(backend, location),
+      deleted_at: await deletedAt(backend, location, name),
+      location,
+    });
+  }
+  return entries.sort((a, b) => instantOf(a.deleted_at) - instantOf(b.deleted_at));
+}
+
+/**
+ * Restores the most recently deleted copy of report `id`: records a `status_change`
+ * `{ status: "restored", restored_from }` in its log while it is still in the trash, moves it
+ * back to `by_id/<id>` (a report lock left inside it is removed durably first), and re-indexes
+ * it. The event is the commit point: a restore cut after it (a crash, or a failure here) is
+ * completed by recovery and by `repair` (see `recoverTrash`).
+ *
+ * @throws LivingReportsError NOT_FOUND (nothing in the trash), ALREADY_EXISTS (a live report has
+ *   that id), VERSION_CONFLICT
+ */
+export async function restoreFromTrash(
+  ctx: StoreContext,
+  id: string,
+  options: MutationOptions,
+): Promise<Outline> {
+  const candidates = (await listTrash(ctx.backend)).filter((e) => e.report_id === id);
+  const entry = candidates.at(-1);
+  if (entry === undefined) {
+    throw new LivingReportsError(ErrorCode.NOT_FOUND, `report ${id} is not in the trash`, {
+      id,
+      path: TRASH,
+    });
+  }
+  await ctx.session.beginWrite();
+  return await withTrashLock(ctx, entry.location, async (held) => {
+    if (await pathExists(ctx.backend, reportDir(id))) {
+      throw new LivingReportsError(
+        ErrorCode.ALREADY_EXISTS,
+        `report ${id} exists: cannot restore it from the trash`,
+        {
+          id,
+          path: reportDir(id),
+        },
+      );
+    }
+    const bytes = await ctx.backend.readFile(`${entry.location}/outline.json`);
+    const outline = parseOutlineBytes(bytes, ctx.options.limits, `${entry.location}/outline.json`);
+    checkExpectedVersion(id, outline.outline_version, options.expectedVersion);
+    const log = new AuditLog(held, `${entry.location}/audit.jsonl`);
+    try {
+      const read = await log.open({ repairTail: true });
+      // A restore cut after its event (it failed, or crashed) is finished, not logged twice.
+      const cut = moveIntentOf(read.lines.at(-1)?.record, entry.location) === "restore";
+      if (!cut)
+        await log.append(
+          eventRecord({
+            reportId: id,
+            action: "status_change",
+            actor: options.actor ?? ctx.options.actor,
+            at: ctx.options.now(),
+            payload: { status: "restored", restored_from: entry.location },
+            outlineSha256: sha256Hex(bytes),
+            requestId: options.requestId,
+          }),
+        );
+    } finally {
+      await log.close();
+    }
+    await removeStrayLocks(ctx.backend, entry.location);
+    await held.rename(entry.location, reportDir(id));
+    await ctx.backend.syncDir(BY_ID);
+    await ctx.backend.syncDir(TRASH);
+    await indexCommitted(ctx, [indexEntryFor(outline)]);
+    return outline;
+  });
+}
+
+/**
+ * Removes trashed reports for good (recursively, through the backend); with `olderThanDays`,
+ * only those deleted at least that long ago.
+ *
+ * @returns the ids purged
+ */
+export async function purgeTrash(ctx: StoreContext, olderThanDays: number | undefined): Promise<string[]> {
+  if (olderThanDays !== undefined && !(Number.isFinite(olderThanDays) && olderThanDays >= 0)) {
+    throw invalidInput(`olderThanDays must be a number ≥ 0, got ${olderThanDays}`);
+  }
+  await ctx.session.beginWrite();
+  const cutoff = ctx.options.now().getTime() - (olderThanDays ?? 0) * 86_400_000;
+  const purged: string[] = [];
+  for (const entry of await listTrash(ctx.backend)) {
+    if (olderThanDays !== undefined && !(instantOf(entry.deleted_at) <= cutoff)) continue;
+    const removed = await withTrashLock(ctx, entry.location, async (held) => {
+      try {
+        await removeTree(held, entry.location);
+        return true;
+      } catch (err) {
+        // Restored (or purged) by another writer since it was listed: nothing left to purge.
+        if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return false;
+        throw err;
+      }
+    });
+    if (removed) purged.push(entry.report_id);
+  }
+  if (purged.length > 0) await ctx.backend.syncDir(TRASH);
+  return purged;
+}
+
+/**
+ * Holds `.trash/<name>.lock` (a trashed report has no `by_id/` folder to lock); `fn` writes
+ * through the view that checks it.
+ */
+async function withTrashLock<T>(
+  ctx: StoreContext,
+  location: string,
+  fn: (held: LockBoundBackend) => Promise<T>,
+): Promise<T> {
+  const lock = await ctx.locks.acquire(`${location}.lock`, ctx.options.lock);
+  try {
+    return await fn(new LockBoundBackend(ctx.backend, lock));
+  } finally {
+    await lock.release();
+  }
+}
+
+async function freeTrashName(backend: StorageBackend, id: string, at: Date): Promise<string> {
+  const taken = new Set(await readdirOrEmpty(backend, TRASH));
+  const base = `${id}_${compactStamp(at)}`;
+  let name = base;
+  for (let n = 2; taken.has(name) || taken.has(`${name}.lock`); n++) name = `${base}_${n}`;
+  return name;
+}
+
+async function trashedTitle(backend: StorageBackend, location: string): Promise<string> {
+  try {
+    const value: unknown = JSON.parse(
+      new TextDecoder().decode(await backend.readFile(`${location}/outline.json`)),
+    );
+    const title = (value as { title?: unknown } | null)?.title;
+    return typeof title === "string" ? title : "";
+  } catch (err) {
+    // A damaged trashed outline is still listed (it can be purged); it just has no title to show.
+    if (err instanceof SyntaxError || isLivingReportsError(err, ErrorCode.NOT_FOUND)) return "";
+    throw err;
+  }
+}
+
+async function deletedAt(backend: StorageBackend, location: string, name: string): Promise<string> {
+  try {
+    const { lines } = parseAuditLog(await backend.readFile(`${location}/audit.jsonl`));
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const record = lines[i]!.record;
+      const at = (record.payload as Record<string, unknown> | undefined)?.deleted_at;
+      if (record.action_type === "delete" && typeof at === "string") return at;
+    }
+  } catch (err) {
+    if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+  }
+  const stamp = parseCompactStamp(name.slice(37).split("_")[0] ?? "");
+  return isoTimestamp(stamp ?? new Date(0));
+}

@@ -1,0 +1,211 @@
+import { type AuditLog, backupName, isTempName, makeBackup } from "../../durable/index.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
+import { type Outline, parseOutlineBytes } from "../../schema/index.js";
+import { sha256Hex } from "../../util/hash.js";
+import { type CommittedTail, eventRecord } from "../audit/auditEvents.js";
+import { describeChange } from "../audit/outlineChange.js";
+import { BackupNames } from "../backups/backupNames.js";
+import type { HeldReportLock } from "../locking/reportLock.js";
+import type { StoreContext } from "../shared/context.js";
+import { ensureDirectory } from "../shared/files.js";
+import { notFound } from "../shared/inputChecks.js";
+import { auditPath, backupPath, backupsDir, outlinePath, reportDir } from "../shared/layout.js";
+import type { Mended } from "../shared/types.js";
+import { recordCutCreate } from "./cutCreate.js";
+import { completeCutDelete } from "./cutDelete.js";
+
+/** A report as found (and mended) under its lock: the state a commit starts from. */
+export interface RecoveredReport {
+  id: string;
+  outline: Outline;
+  /** The exact bytes of `outline.json`. */
+  bytes: Uint8Array;
+  sha: string;
+  /** The open audit log (owned by the store's cache: append through `ctx.audit.append`). */
+  log: AuditLog;
+  /** The committed tail after recovery (baseline sha, version counter). */
+  tail: CommittedTail;
+  /** Names in `backups/`, listed on first use (see {@link BackupNames}). */
+  backups: BackupNames;
+}
+
+/**
+ * Recovers one report under its lock (held by the caller) before a write, or at open after a
+ * crash: removes orphan temp files, cuts a torn audit tail, then compares the outline's hash with
+ * the last committed `outline_sha256` (G9): equal (or no baseline yet: a legacy report) is clean;
+ * a commit cut between the outline rename and its audit append is rolled forward as the operation
+ * it was; anything else is a manual edit, backed up and recorded as `manual_edit_detected`.
+ * A delete cut before its folder moved to the trash is completed; a create cut before its event
+ * (an outline and an empty log) is rolled forward with a `create` event marked `recovered`.
+ *
+ * @param mended - receives one line per thing mended
+ * @throws LivingReportsError NOT_FOUND for a report that does not exist (or whose delete was
+ *   just completed); INVALID_OUTLINE / TOO_LARGE / TOO_DEEP / CORRUPT_FILE naming the file for
+ *   an outline that does not load (a manual edit is recorded first and kept as a backup)
+ */
+export async function recoverReport(
+  ctx: StoreContext,
+  id: string,
+  held: HeldReportLock,
+  mended: Mended[],
+): Promise<RecoveredReport> {
+  const { backend } = ctx;
+  const names = await readdirOrMissing(ctx, reportDir(id), id);
+  const temps = names.filter(isTempName);
+  if (temps.length > 0) {
+    for (const name of temps) {
+      await held.unlink(`${reportDir(id)}/${name}`);
+      mended.push({ report_id: id, action: "removed_temp_file", file: `${reportDir(id)}/${name}` });
+    }
+    await backend.syncDir(reportDir(id));
+  }
+  if (!names.includes("backups")) await ensureDirectory(held, backupsDir(id));
+  // Opening may cut a torn tail: through the log's view, checked against this lock (pinned).
+  const { log, tail, read } = await ctx.audit.open(id);
+  if (read?.tornTail != null) {
+    mended.push({
+      report_id: id,
+      action: "cut_torn_tail",
+      file: auditPath(id),
+      detail: `${read.tornTail.length} bytes at offset ${read.tornTail.offset}`,
+    });
+  }
+  const last = tail.last?.record;
+  if (last?.action_type === "delete") {
+    await completeCutDelete(ctx, id, held, last, mended);
+    throw notFound(id);
+  }
+  if (!names.includes("outline.json")) throw notFound(id);
+  const bytes = await backend.readFile(outlinePath(id));
+  const sha = sha256Hex(bytes);
+  const backups = new BackupNames(backend, backupsDir(id));
+  if (tail.last === undefined) {
+    const outline = parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
+    await recordCutCreate(ctx, { id, log, outline, sha }, mended);
+    return { id, outline, bytes, sha, log, tail: currentTail(ctx, id, tail), backups };
+  }
+  if (tail.sha !== null && tail.sha !== sha) {
+    await reconcile(ctx, { id, held, log, bytes, sha, tail, backups }, mended);
+  }
+  const outline = parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
+  return { id, outline, bytes, sha, log, tail: currentTail(ctx, id, tail), backups };
+}
+
+interface Divergence {
+  id: string;
+  held: HeldReportLock;
+  log: AuditLog;
+  bytes: Uint8Array;
+  sha: string;
+  tail: CommittedTail;
+  backups: BackupNames;
+}
+
+/** Rolls a cut commit forward, or records a manual edit; returns the event appended. */
+async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Promise<void> {
+  const cut = await cutCommit(ctx, d);
+  const at = ctx.options.now();
+  if (cut !== undefined) {
+    await ctx.audit.append(
+      d.id,
+      d.log,
+      eventRecord({
+        reportId: d.id,
+        action: cut.change.action,
+        actor: ctx.options.actor,
+        at,
+        payload: {
+          ...cut.change.payload,
+          backup_filename: cut.backup,
+          outline_version: cut.version,
+          recovered: true,
+        },
+        outlineSha256: d.sha,
+      }),
+    );
+    mended.push({
+      report_id: d.id,
+      action: "rolled_forward_commit",
+      file: outlinePath(d.id),
+      detail: `${cut.change.action} to version ${cut.version}`,
+    });
+    return;
+  }
+  const name = backupName(at, await d.backups.list());
+  await makeBackup(d.held, outlinePath(d.id), backupPath(d.id, name));
+  d.backups.add(name);
+  const observedVersion = observedOutlineVersion(d.bytes);
+  await ctx.audit.append(
+    d.id,
+    d.log,
+    eventRecord({
+      reportId: d.id,
+      action: "manual_edit_detected",
+      actor: ctx.options.actor,
+      at,
+      payload: {
+        expected_sha256: d.tail.sha,
+        observed_sha256: d.sha,
+        backup_filename: name,
+        ...(observedVersion === undefined ? {} : { outline_version: observedVersion }),
+      },
+      outlineSha256: d.sha,
+    }),
+  );
+  mended.push({ report_id: d.id, action: "recorded_manual_edit", file: outlinePath(d.id), detail: name });
+}
+
+/** The tail as the cache now holds it (recovery may have appended). */
+function currentTail(ctx: StoreContext, id: string, before: CommittedTail): CommittedTail {
+  return ctx.audit.tailOf(id) ?? before;
+}
+
+/**
+ * A commit cut between rename and audit append leaves: the newest backup hashing to the last
+ * committed outline, and an outline whose `outline_version` is the committed one + 1.
+ */
+async function cutCommit(
+  ctx: StoreContext,
+  d: Divergence,
+): Promise<{ backup: string; version: number; change: ReturnType<typeof describeChange> } | undefined> {
+  const newest = [...(await d.backups.list())]
+    .filter((n) => n.endsWith(".bak"))
+    .sort()
+    .at(-1);
+  if (newest === undefined || d.tail.version === null) return undefined;
+  const backupBytes = await ctx.backend.readFile(backupPath(d.id, newest));
+  if (sha256Hex(backupBytes) !== d.tail.sha) return undefined;
+  let before: Outline;
+  let after: Outline;
+  try {
+    before = parseOutlineBytes(backupBytes, ctx.options.limits);
+    after = parseOutlineBytes(d.bytes, ctx.options.limits);
+  } catch (err) {
+    // An outline that does not load was not written by a commit: treat it as a manual edit.
+    if (err instanceof LivingReportsError) return undefined;
+    throw err;
+  }
+  if (after.outline_version !== d.tail.version + 1 || after.report_id !== d.id) return undefined;
+  return { backup: newest, version: after.outline_version, change: describeChange(before, after) };
+}
+
+function observedOutlineVersion(bytes: Uint8Array): number | undefined {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const v = (value as { outline_version?: unknown } | null)?.outline_version;
+    return typeof v === "number" ? v : undefined;
+  } catch {
+    // Unparseable edits are still recorded; they just have no version to note.
+    return undefined;
+  }
+}
+
+async function readdirOrMissing(ctx: StoreContext, dir: string, id: string): Promise<string[]> {
+  try {
+    return await ctx.backend.readdir(dir);
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw notFound(id);
+    throw err;
+  }
+}

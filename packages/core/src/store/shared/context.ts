@@ -1,0 +1,71 @@
+import type { StorageBackend } from "../../backend/storageBackend.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { LivingReportsError } from "../../errors/livingReportsError.js";
+import type { LockManager, LockOptions } from "../../lock/lockManager.js";
+import type { Actor, OutlineLimits } from "../../schema/index.js";
+import type { AuditLogCache } from "../audit/auditCache.js";
+import type { ReportIndex } from "../index/reportIndex.js";
+import type { WriterSession } from "../session/writerSession.js";
+import type { Mended, OpenReportsOptions, Progress } from "./types.js";
+
+/** The options of {@link OpenReportsOptions} with their defaults applied. */
+export interface ResolvedOptions {
+  actor: Actor;
+  lock: LockOptions;
+  limits: OutlineLimits;
+  backupRetention: number | undefined;
+  readOnly: boolean;
+  now: () => Date;
+  /** The lock clock's now in ms (verify judges lock staleness with it). */
+  lockNow: (() => number) | undefined;
+  onProgress: (progress: Progress) => void;
+}
+
+/** What every store operation works with: one per open store. */
+export interface StoreContext {
+  readonly backend: StorageBackend;
+  readonly locks: LockManager;
+  readonly options: ResolvedOptions;
+  readonly index: ReportIndex;
+  readonly session: WriterSession;
+  readonly audit: AuditLogCache;
+  /** What recovery mended: at open, and under the lock before each write since. */
+  readonly mended: Mended[];
+}
+
+/**
+ * Applies the defaults of {@link OpenReportsOptions}.
+ *
+ * @throws LivingReportsError INVALID_INPUT for a negative or fractional `backupRetention` or limit
+ */
+export function resolveOptions(options: OpenReportsOptions): ResolvedOptions {
+  const retention = options.backupRetention;
+  if (retention !== undefined && !(Number.isInteger(retention) && retention >= 1)) {
+    throw new LivingReportsError(
+      ErrorCode.INVALID_INPUT,
+      `backupRetention must be an integer ≥ 1, got ${retention}`,
+    );
+  }
+  const limits: OutlineLimits = {};
+  for (const key of ["maxBytes", "maxDepth"] as const) {
+    const value = options.limits?.[key];
+    if (value === undefined) continue;
+    if (!(Number.isInteger(value) && value >= 1)) {
+      throw new LivingReportsError(
+        ErrorCode.INVALID_INPUT,
+        `limits.${key} must be an integer ≥ 1, got ${value}`,
+      );
+    }
+    limits[key] = value;
+  }
+  return {
+    actor: options.actor ?? "cli",
+    lock: options.lock ?? {},
+    limits,
+    backupRetention: retention,
+    readOnly: options.readOnly ?? false,
+    now: options.now ?? (() => new Date()),
+    lockNow: options.clock === undefined ? undefined : () => options.clock!.now(),
+    onProgress: options.onProgress ?? (() => {}),
+  };
+}

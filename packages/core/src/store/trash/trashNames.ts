@@ -1,0 +1,14 @@
+import { TRASH } from "../shared/layout.js";
+
+const TRASH_NAME = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_([0-9A-Za-z_]+)$/;
+
+/** The report id a `.trash/` folder name belongs to, or undefined for a name that is not one. */
+export function trashedReportId(name: string): string | undefined {
+  return TRASH_NAME.exec(name)?.[1];
+}
+
+/** True when `location` is `.trash/<id>_<stamp>` for report `id` (a path the store may rename to). */
+export function isTrashLocationOf(location: unknown, id: string): location is string {
+  if (typeof location !== "string" || !location.startsWith(`${TRASH}/`)) return false;
+  return trashedReportId(location.slice(TRASH.length + 1)) === id;
+}

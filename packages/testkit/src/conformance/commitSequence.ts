@@ -1,0 +1,165 @@
+import { isTempName, openReports } from "@living-reports/core";
+import { describe, expect, it } from "vitest";
+import { formatTrace } from "../trace/formatTrace.js";
+import { recordTrace } from "../trace/recordTrace.js";
+import type { TraceEvent } from "../trace/traceEvent.js";
+import type { ConformanceTarget } from "./target.js";
+import { titleOf, withRoot } from "./withRoot.js";
+
+/** Calls that only look: they make nothing durable and are left out of the sequences. */
+const LOOKING: ReadonlySet<string> = new Set(["read", "readFile", "readdir", "stat"]);
+
+const BACKUP_NAME = /^outline\.json\.\d{8}T\d{6}_\d{6}\.bak$/;
+
+/** A lock file or one of its companions (`.lock`, `index.lock`, `<lock>.waiting`, reclaim guards). */
+function isLockPath(path: string): boolean {
+  return path.split("/").some((segment) => /(^|\.)lock($|\.)/.test(segment));
+}
+
+/**
+ * The durable call sequence of a trace, one `op path [-> to] [mode] [!CODE]` line per call: the
+ * calls that change or sync something, in order, with ids, temp names and backup names replaced
+ * by placeholders. Left out: looking calls, handles opened read-only (with their calls), and lock
+ * files (the lock primitive's own protocol, which differs between backends and is pinned by the
+ * lock tests). Consecutive writes on one handle count as one: a backend may take a write in
+ * several calls.
+ */
+export function durableSequence(trace: readonly TraceEvent[], ids: readonly string[]): string[] {
+  const readOnly = new Set<number>();
+  const lines: string[] = [];
+  let lastWriteHandle: number | undefined;
+  const name = (path: string): string => {
+    let out = path;
+    for (const [i, id] of ids.entries()) out = out.split(id).join(`<id${i + 1}>`);
+    return out
+      .split("/")
+      .map((segment) => (isTempName(segment) ? "<tmp>" : BACKUP_NAME.test(segment) ? "<backup>" : segment))
+      .join("/");
+  };
+  for (const event of trace) {
+    if (event.op === "open" && event.args.mode === "r" && event.handle !== undefined) {
+      readOnly.add(event.handle);
+    }
+    if (LOOKING.has(event.op) || isLockPath(event.path)) continue;
+    if (event.handle !== undefined && readOnly.has(event.handle)) continue;
+    if (event.op === "write" && event.handle !== undefined && event.handle === lastWriteHandle) continue;
+    lastWriteHandle = event.op === "write" ? event.handle : undefined;
+    const to = event.args.to === undefined ? "" : ` -> ${name(event.args.to)}`;
+    const mode = event.op === "open" ? ` ${event.args.mode}` : "";
+    const failed = event.result === "ok" ? "" : ` !${event.result}`;
+    lines.push(`${event.op} ${name(event.path)}${to}${mode}${failed}`);
+  }
+  return lines;
+}
+
+/** The steps of atomicReplace on `path`, as {@link durableSequence} shows them. */
+function atomicReplaceOf(dir: string, file: string): string[] {
+  return [
+    `open ${dir}/<tmp> wx`,
+    `write ${dir}/<tmp>`,
+    `sync ${dir}/<tmp>`,
+    `close ${dir}/<tmp>`,
+    `rename ${dir}/<tmp> -> ${dir}/${file}`,
+    `syncDir ${dir}`,
+  ];
+}
+
+/**
+ * Registers the commit-sequence tests for `target`: through the trace recorder, `create` and
+ * `update` of an open store (its session already started by an earlier write) make exactly the
+ * durable calls of the commit protocol (docs/DESIGN.md), in this order, on these paths. A change
+ * to the protocol (a flush added, moved or dropped) must show up here and be deliberate.
+ */
+export function describeCommitSequence(target: ConformanceTarget): void {
+  describe(titleOf(target, "store: commit sequence"), () => {
+    it("create and update make exactly the durable calls of the protocol, in order", () =>
+      withRoot(target, async (root) => {
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend, { create: true });
+        try {
+          // The first write of a session starts it (FORMAT, session lock): not part of a commit.
+          await store.create({ title: "warm-up" });
+          recording.clear();
+          const created = await store.create({ title: "pinned" });
+          const id = created.report_id;
+          const dir = `by_id/<id1>`;
+          const create = durableSequence(recording.trace, [id]);
+          expect(create, formatTrace(recording.trace)).toEqual([
+            // by_id/ exists already (the warm-up made it): the attempt fails, nothing to sync.
+            "mkdir by_id !ALREADY_EXISTS",
+            `mkdir ${dir}`,
+            `mkdir ${dir}/backups`,
+            `syncDir ${dir}`,
+            "syncDir by_id",
+            ...atomicReplaceOf(dir, "outline.json"),
+            `open ${dir}/audit.jsonl a`,
+            `write ${dir}/audit.jsonl`,
+            `datasync ${dir}/audit.jsonl`,
+            // The log's first append syncs its name into the folder.
+            `syncDir ${dir}`,
+            // The index line: appended without a flush (recovery rebuilds the index after a crash).
+            "open index.jsonl a",
+            "write index.jsonl",
+            "close index.jsonl",
+          ]);
+
+          recording.clear();
+          await store.update({ ...created, title: "pinned, updated" });
+          const update = durableSequence(recording.trace, [id]);
+          const backup = root.backend.capabilities.hardLinks
+            ? [`link ${dir}/outline.json -> ${dir}/backups/<backup>`, `syncDir ${dir}/backups`]
+            : atomicReplaceOf(`${dir}/backups`, "<backup>");
+          expect(update, formatTrace(recording.trace)).toEqual([
+            ...backup,
+            ...atomicReplaceOf(dir, "outline.json"),
+            // The log is open from the create: one write and one datasync.
+            `write ${dir}/audit.jsonl`,
+            `datasync ${dir}/audit.jsonl`,
+            "open index.jsonl a",
+            "write index.jsonl",
+            "close index.jsonl",
+          ]);
+        } finally {
+          await store.close();
+        }
+      }));
+
+    it("every write of a commit is made under the report's lock, and the index line under the index lock", () =>
+      withRoot(target, async (root) => {
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend, { create: true });
+        try {
+          await store.create({ title: "warm-up" });
+          const created = await store.create({ title: "locked" });
+          recording.clear();
+          await store.update({ ...created, title: "locked, updated" });
+          const trace = recording.trace;
+          const reportLock = `by_id/${created.report_id}/.lock`;
+          const firstLock = trace.findIndex((e) => e.path === reportLock && e.result === "ok");
+          const lastLock = trace.findLastIndex((e) => e.path === reportLock && e.result === "ok");
+          const reportWrites = trace
+            .map((e, i) => ({ e, i }))
+            .filter(({ e }) => e.path.startsWith(`by_id/${created.report_id}/`) && !isLockPath(e.path))
+            .filter(({ e }) => !LOOKING.has(e.op));
+          expect(firstLock, formatTrace(trace)).toBeGreaterThanOrEqual(0);
+          expect(reportWrites.length).toBeGreaterThan(0);
+          expect(
+            reportWrites.every(({ i }) => i > firstLock && i < lastLock),
+            formatTrace(trace),
+          ).toBe(true);
+          const indexLock = trace
+            .map((e, i) => ({ e, i }))
+            .filter(({ e }) => e.path.startsWith("index.lock"));
+          const indexWrites = trace
+            .map((e, i) => ({ e, i }))
+            .filter(({ e }) => e.path === "index.jsonl" && e.op === "write");
+          expect(indexWrites.length).toBe(1);
+          expect(indexLock.length, formatTrace(trace)).toBeGreaterThan(0);
+          const write = indexWrites[0]!.i;
+          expect(indexLock[0]!.i < write && indexLock.at(-1)!.i > write, formatTrace(trace)).toBe(true);
+        } finally {
+          await store.close();
+        }
+      }));
+  });
+}
