@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createLockManager } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { describe, expect, it } from "vitest";
 import { run } from "../src/main.js";
@@ -22,7 +23,7 @@ async function withReport() {
 /** The report's lock, held as another process holding it would; resolves to its release. */
 async function holdReportLock(root: string, id: string): Promise<() => Promise<void>> {
   const backend = nodeFsBackend({ root });
-  const locks = backend.createLockManager(backend);
+  const locks = createLockManager(backend);
   const handle = await locks.acquire(`by_id/${id}/.lock`);
   return async () => {
     await handle.release();

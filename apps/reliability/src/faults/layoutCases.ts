@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as nodePath from "node:path";
-import { isLivingReportsError, openReports } from "@living-reports/core";
+import { createLockManager, isLivingReportsError, openReports } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { injectFaults } from "@living-reports/testkit";
 import { runCli, startCli } from "./cliProcess.js";
@@ -102,7 +102,7 @@ export function signals(): FaultCase {
         for (const argv of [["rename", "ID", "Renamed"], ["repair"]]) {
           await withStoreDir(async (root, id) => {
             const backend = nodeFsBackend({ root });
-            const locks = backend.createLockManager(backend);
+            const locks = createLockManager(backend);
             const held = await locks.acquire(`by_id/${id}/.lock`);
             // A long lock timeout: the command must still be waiting when the signal comes.
             const running = startCli(
