@@ -228,6 +228,32 @@ export function describeCommitSequence(target: ConformanceTarget): void {
         }
       }));
 
+    it("an update reads no whole log and lists no growing folder, however many reports are written in turn", () =>
+      withRoot(target, async (root) => {
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend, { create: true });
+        try {
+          // More reports than the store keeps logs open for (32), written round robin.
+          const outlines = [];
+          for (let i = 0; i < 40; i++) outlines.push(await store.create({ title: `report ${i}` }));
+          for (let round = 0; round < 2; round++) {
+            for (const [i, outline] of outlines.entries()) {
+              outlines[i] = await store.update({ ...outline, title: `${outline.title}, round ${round}` });
+            }
+            if (round === 0) recording.clear();
+          }
+          const logReads = recording.trace.filter(
+            (e) => e.op === "readFile" && e.path.endsWith("/audit.jsonl"),
+          );
+          const listings = recording.trace.filter((e) => e.op === "readdir" && e.path.endsWith("/backups"));
+          expect(logReads.map((e) => e.path)).toEqual([]);
+          expect(listings.map((e) => e.path)).toEqual([]);
+          expect((await store.verify()).problems).toEqual([]);
+        } finally {
+          await store.close();
+        }
+      }));
+
     it("every write of a commit is made under the report's lock, and the index line under the index lock", () =>
       withRoot(target, async (root) => {
         const recording = recordTrace(root.backend);
