@@ -1,5 +1,6 @@
 import { ErrorCode, fromSystemError, LivingReportsError } from "@living-reports/core";
 import { withFixedIds } from "./fixedIds.js";
+import { plainSystemError } from "./volumePaths.js";
 
 /**
  * Runs a synchronous memfs step and settles a promise with its result, mapping any failure with
@@ -10,7 +11,7 @@ export function attempt<T>(path: string, op: string, step: () => T): Promise<T> 
   try {
     return Promise.resolve(withFixedIds(step));
   } catch (err) {
-    return Promise.reject(fromSystemError(err, path, op));
+    return Promise.reject(fromSystemError(plainSystemError(err), path, op));
   }
 }
 

@@ -55,6 +55,19 @@ export class MemfsFileHandle implements FileHandle {
     });
   }
 
+  /**
+   * Simulates what a failed fsync does on Linux (used by fault injection's `loseUnsynced`): the
+   * data written since the last sync is dropped from the durability model, so a crash loses it
+   * and a later successful `sync` does not make it durable, though reads still see it until a
+   * crash. Makes nothing durable and reports nothing: the caller reports the failure.
+   */
+  loseUnsynced(): Promise<void> {
+    return attempt(this.path, "fsync", () => {
+      this.#checkOpen();
+      this.#fs.loseUnsynced(this.#file);
+    });
+  }
+
   truncate(length: number): Promise<void> {
     return attempt(this.path, "ftruncate", () => {
       this.#checkOpen();

@@ -69,7 +69,8 @@ export const crashcheckCommand: CommandSpec = {
     seed: { type: "string", value: "S", description: "seed of the workloads and the sampling (default 0)" },
     mutants: {
       type: "boolean",
-      description: "run the explorer on deliberately broken stores instead; each must be caught",
+      description:
+        "run the explorer on deliberately broken stores instead, each in its own mode (or --mode); each must be caught",
     },
   },
   positionals: { min: 0, max: 0 },

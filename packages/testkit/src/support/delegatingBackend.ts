@@ -6,6 +6,7 @@ import type {
   OpenMode,
   StorageBackend,
 } from "@living-reports/core";
+import { loseUnsynced } from "./loseUnsynced.js";
 
 /**
  * A backend that forwards every call to `inner` unchanged: the base of wrappers that alter only a
@@ -98,6 +99,14 @@ export class DelegatingHandle implements FileHandle {
 
   truncate(length: number): Promise<void> {
     return this.inner.truncate(length);
+  }
+
+  /**
+   * Forwards memfs's `loseUnsynced` (a failed fsync that drops unsynced data, for fault
+   * injection), so wrappers keep it. Absent on backends that cannot: then it rejects.
+   */
+  loseUnsynced(): Promise<void> {
+    return loseUnsynced(this.inner);
   }
 
   stat(): Promise<FileStat> {
