@@ -209,7 +209,7 @@ describe("memfs crash modes", () => {
     });
     const fills = new Set<string>();
     for (let seed = 0; seed < 200; seed++) {
-      const { volume } = disk.crash({ mode: "torn", seed });
+      const { volume } = disk.crash({ mode: "torn", seed, fills: ["zeros", "garbage"] });
       const data = Buffer.from(volume.readFileSync("/f") as Buffer);
       const good = [...data].findIndex((b, i) => b !== "0123456789".charCodeAt(i));
       if (good < 0) continue;

@@ -4,6 +4,7 @@ import {
   canonicalStateKey,
   exploreCrashes,
   injectFaults,
+  TORN_FILLS,
   type Workload,
 } from "@living-reports/testkit";
 import { describe, expect, it } from "vitest";
@@ -41,8 +42,17 @@ describe("exploreCrashes counts distinct states exactly", () => {
       mode: "torn",
       states: 1000,
       perPoint: 64,
+      tears: { fills: TORN_FILLS },
     });
     expect(result).toMatchObject({ states: 17, exhausted: true });
+    // By default no garbage: 3 + 4 + 5.
+    const plain = await exploreCrashes(unsyncedHello, anything, {
+      disks,
+      mode: "torn",
+      states: 1000,
+      perPoint: 64,
+    });
+    expect(plain).toMatchObject({ states: 12, exhausted: true });
   });
 
   it("torn with 2-byte sectors: cut at 2 or 4, zeros or garbage from 0, 2 or 4: 3 + 2 + 3 + 3 states", async () => {
@@ -51,7 +61,7 @@ describe("exploreCrashes counts distinct states exactly", () => {
       mode: "torn",
       states: 1000,
       perPoint: 64,
-      tears: { sectorSize: 2 },
+      tears: { sectorSize: 2, fills: TORN_FILLS },
     });
     expect(result).toMatchObject({ states: 11, exhausted: true });
   });
@@ -150,6 +160,21 @@ describe("canonicalStateKey", () => {
     expect(at("2025-01-01T00:00:01.000Z", "2025-01-01T00:00:04.000Z")).not.toBe(
       at("2025-01-01T00:00:04.000Z", "2025-01-01T00:00:01.000Z"),
     );
+  });
+
+  it("renames an id prefix even when it is all digits, since a random name begins with it", () => {
+    const state = (id: string) =>
+      canonicalStateKey(
+        {
+          acked: [{ index: 0, label: `baseline ${id.slice(0, 8)}`, start: 0, end: 1, effect: id }],
+          inFlight: [],
+        },
+        {
+          [`by_id/${id}`]: null,
+        },
+      );
+    expect(state("20868869-c837-4533-b99d-f4da317b90bb")).toBe(state(id1));
+    expect(state(id2)).toBe(state(id1));
   });
 
   it("leaves numbers and contents alone", () => {
@@ -273,7 +298,7 @@ describe("memfs torn crashes", () => {
       const disk = createMemfsDisk();
       const handle = await disk.backend().open("f", "w");
       await handle.write(bytes("abcdefghij"), 0);
-      const { volume } = disk.crash({ mode: "torn", seed, sectorSize: 4 });
+      const { volume } = disk.crash({ mode: "torn", seed, sectorSize: 4, fills: TORN_FILLS });
       if (!volume.existsSync("/f")) continue;
       const data = volume.readFileSync("/f") as Buffer;
       if (data.length === 0 || data.toString() === "abcdefghij") continue;

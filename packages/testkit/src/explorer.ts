@@ -18,7 +18,7 @@ export type {
   Materializer,
   TornFill,
 } from "./explorer/crashableDisk.js";
-export { TORN_FILLS } from "./explorer/crashableDisk.js";
+export { DEFAULT_TORN_FILLS, TORN_FILLS } from "./explorer/crashableDisk.js";
 export {
   type CrashcheckJob,
   type CrashcheckJobIo,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CrashChange } from "../src/explorer/crashableDisk.js";
+import { type CrashChange, TORN_FILLS } from "../src/explorer/crashableDisk.js";
 import { type CrashcheckJob, planLanes } from "../src/explorer/crashcheckJob.js";
 import { changeStreams, enumerateSelections, selectionsOf } from "../src/explorer/enumerateSelections.js";
 import { parseCrashcheckArgs } from "../src/explorer/runCrashcheck.js";
@@ -62,11 +62,15 @@ describe("enumerateSelections", () => {
   it("torn adds tears of a stream's last kept write at each sector boundary, with each fill", () => {
     // 18 prefix states; 21 of them keep a write last in its stream (4 bytes: cuts at 1, 2, 3
     // with 3 fills each, and zeros or garbage over the whole write) → 21 × 11 tears.
-    const whole = selectionsOf(CHANGES, "torn", 1000, 0);
+    const whole = selectionsOf(CHANGES, "torn", 1000, 0, { fills: TORN_FILLS });
     expect(whole.complete).toBe(true);
     expect(whole.list).toHaveLength(18 + 21 * 11);
+    // By default no garbage: 21 × (1 + 3 × 2).
+    expect(selectionsOf(CHANGES, "torn", 1000, 0).list).toHaveLength(18 + 21 * 7);
     // Sectors of 2 bytes: one cut (at 2) → 21 × 5 tears.
-    expect(selectionsOf(CHANGES, "torn", 1000, 0, { sectorSize: 2 }).list).toHaveLength(18 + 21 * 5);
+    expect(selectionsOf(CHANGES, "torn", 1000, 0, { sectorSize: 2, fills: TORN_FILLS }).list).toHaveLength(
+      18 + 21 * 5,
+    );
     // Only zeros: 21 × (1 + 3).
     expect(selectionsOf(CHANGES, "torn", 1000, 0, { fills: ["zeros"] }).list).toHaveLength(18 + 21 * 4);
     expect(selectionsOf(CHANGES, "torn", 100, 0).complete).toBe(false);

@@ -64,7 +64,8 @@ export const crashcheckCommand: CommandSpec = {
     states: {
       type: "string",
       value: "N",
-      description: "crash states to check in total, split over the workloads (default 2000)",
+      description:
+        "distinct crash states to check at most, split over the workloads (default 2000); a workload stops short once its states are all checked or stop being new",
     },
     seed: { type: "string", value: "S", description: "seed of the workloads and the sampling (default 0)" },
     mutants: {

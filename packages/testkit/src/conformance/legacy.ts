@@ -10,12 +10,16 @@ import type { ConformanceTarget, TargetRoot } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
 
 /**
- * The repository's `test-fixtures/legacy-python` (from `src/conformance` or `dist/conformance`
- * of this package alike): the stores the Python module wrote, with `clean.json`/`crashed.json`.
+ * The stores the Python module wrote, with `clean.json`/`crashed.json`: the copy shipped in this
+ * package (`fixtures/legacy-python`, made when it is packed), else the repository's
+ * `test-fixtures/legacy-python` (from `src/conformance` or `dist/conformance` alike).
  */
-export const LEGACY_FIXTURES_DIR = fileURLToPath(
-  new URL("../../../../test-fixtures/legacy-python", import.meta.url),
-);
+export const LEGACY_FIXTURES_DIR =
+  [
+    fileURLToPath(new URL("../../fixtures/legacy-python", import.meta.url)),
+    fileURLToPath(new URL("../../../../test-fixtures/legacy-python", import.meta.url)),
+  ].find((dir) => existsSync(join(dir, "crashed.json"))) ??
+  fileURLToPath(new URL("../../fixtures/legacy-python", import.meta.url));
 
 /** A fixture's `<name>.json`: its reports by title, and the damage it carries. */
 export interface LegacyFixture {
@@ -69,7 +73,7 @@ export function describeLegacyStores(
 ): void {
   const missing = !existsSync(join(fixturesDir, "crashed.json"));
   const title = missing
-    ? `legacy stores written by the Python module (skipped: no fixtures at ${fixturesDir})`
+    ? `legacy stores written by the Python module (SKIPPED: no fixtures at ${fixturesDir})`
     : "legacy stores written by the Python module";
   describe.skipIf(missing)(titleOf(target, title), () => {
     it("clean: verifies with no problems", () =>

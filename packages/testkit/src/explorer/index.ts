@@ -9,7 +9,7 @@ export type {
   Materializer,
   TornFill,
 } from "./crashableDisk.js";
-export { TORN_FILLS } from "./crashableDisk.js";
+export { DEFAULT_TORN_FILLS, TORN_FILLS } from "./crashableDisk.js";
 export {
   type CrashcheckJob,
   type CrashcheckJobIo,

@@ -154,7 +154,9 @@ async function mutantsReport(
   json: boolean,
 ): Promise<number> {
   const results: MutantResult[] = [];
-  for (const mutant of standardMutants()) results.push(await runMutant(mutant, { disks: io.disks, ...run }));
+  const controls = new Map<string, Promise<readonly string[]>>();
+  for (const mutant of standardMutants())
+    results.push(await runMutant(mutant, { disks: io.disks, controls, ...run }));
   const mutants = results.map(({ name, caught, mode, states: n }) => ({ name, caught, mode, states: n }));
   if (json) io.stdout(`${JSON.stringify({ mutants }, null, 2)}\n`);
   else {

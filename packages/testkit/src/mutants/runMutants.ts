@@ -26,6 +26,12 @@ export interface MutantRunOptions<TSnapshot> {
   readonly seed?: number;
   /** The crash mode to explore in (default the mutant's own `mode`, the one that must catch it). */
   readonly mode?: CrashMode;
+  /**
+   * Control verdicts to share between runs (pass the same `Map` to each): mutants whose control
+   * workload has the same name, explored in the same mode, seed and budget, explore it once. The
+   * control's checker must then be the same too (as it is for the standard mutants).
+   */
+  readonly controls?: Map<string, Promise<readonly string[]>>;
 }
 
 /**
@@ -45,7 +51,13 @@ export async function runMutant<TSnapshot>(
     states: options.states ?? 3000,
   };
   const control = mutant.control ?? { workload: mutant.workload, checker: mutant.checker };
-  const known = new Set((await exploreCrashes(control.workload, control.checker, base)).kinds);
+  const key = `${control.workload.name}|${base.mode}|${base.seed}|${base.states}`;
+  let kinds = options.controls?.get(key);
+  if (kinds === undefined) {
+    kinds = exploreCrashes(control.workload, control.checker, base).then((r) => r.kinds);
+    options.controls?.set(key, kinds);
+  }
+  const known = new Set(await kinds);
   const run = await exploreCrashes(mutant.workload, mutant.checker, {
     ...base,
     maxFailures: 25,
