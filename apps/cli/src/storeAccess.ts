@@ -9,6 +9,8 @@ import {
   type StorageBackend,
 } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
+import { postgresBackend } from "@living-reports/postgres";
+import { usageError } from "./cliError.js";
 import type { StoreSettings } from "./globalOptions.js";
 
 /** How a command wants its store opened. */
@@ -40,16 +42,16 @@ export class StoreAccess {
    * @throws LivingReportsError NOT_FOUND when the root holds no store; whatever `fn` or opening throws
    */
   async use<T>(mode: OpenMode, fn: (store: ReportStore) => Promise<T>): Promise<T> {
-    const store = await this.#open(mode, false);
+    const opened = await this.#open(mode, false);
     let result: T;
     try {
-      result = await fn(store);
+      result = await fn(opened.store);
     } catch (err) {
       // The command's failure is what the operator must see; a failing close must not hide it.
-      await store.close().catch(() => undefined);
+      await opened.close().catch(() => undefined);
       throw err;
     }
-    await store.close();
+    await opened.close();
     return result;
   }
 
@@ -59,8 +61,8 @@ export class StoreAccess {
    */
   async init(): Promise<{ created: boolean }> {
     const existed = await this.#open({ access: "read" }, false).then(
-      async (store) => {
-        await store.close();
+      async (opened) => {
+        await opened.close();
         return true;
       },
       (err: unknown) => {
@@ -69,12 +71,13 @@ export class StoreAccess {
       },
     );
     if (existed) return { created: false };
-    const store = await this.#open({ access: "write" }, true);
-    await store.close();
+    const opened = await this.#open({ access: "write" }, true);
+    await opened.close();
     return { created: true };
   }
 
-  async #open(mode: OpenMode, create: boolean): Promise<ReportStore> {
+  /** Opens the store; `close` closes it, then the backend's connections (postgres). */
+  async #open(mode: OpenMode, create: boolean): Promise<{ store: ReportStore; close(): Promise<void> }> {
     const options: OpenReportsOptions = {
       actor: this.settings.actor,
       readOnly: mode.access === "read",
@@ -82,11 +85,32 @@ export class StoreAccess {
     };
     if (this.settings.lockTimeoutMs !== undefined) options.lock = { timeoutMs: this.settings.lockTimeoutMs };
     if (mode.onProgress !== undefined) options.onProgress = mode.onProgress;
+    if (this.settings.memfs === true) {
+      throw usageError("--backend memfs is for crashcheck only: a store lives on node-fs or postgres");
+    }
+    const pg = this.settings.postgres;
+    const backend: StorageBackend & { end?: () => Promise<void> } =
+      pg === undefined ? nodeFsBackend({ root: this.root, create }) : postgresBackend({ ...pg, create });
     try {
-      const backend: StorageBackend = nodeFsBackend({ root: this.root, create });
-      return await openReports(backend, options);
+      const store = await openReports(backend, options);
+      const close = async () => {
+        try {
+          await store.close();
+        } finally {
+          await backend.end?.();
+        }
+      };
+      return { store, close };
     } catch (err) {
+      await backend.end?.().catch(() => undefined);
       if (!create && isLivingReportsError(err, ErrorCode.NOT_FOUND)) {
+        if (pg !== undefined) {
+          throw new LivingReportsError(
+            ErrorCode.NOT_FOUND,
+            `no store in ${this.root} (create one with 'living-reports --backend postgres init')`,
+            { path: this.root, cause: err },
+          );
+        }
         throw new LivingReportsError(
           ErrorCode.NOT_FOUND,
           `no store at ${this.root} (create one with 'living-reports init')`,

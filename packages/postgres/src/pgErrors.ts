@@ -9,18 +9,17 @@ const PRIVATE_STATES: Readonly<Record<string, [ErrorCode, string]>> = {
   LRPRM: [ErrorCode.PERMISSION_DENIED, "EPERM"],
 };
 
-/** Socket errors of a connection that could not be made or was lost. */
-const NETWORK_ERRNOS = new Set([
+/** Socket errors of a connection that could not be made: nothing was sent. */
+const UNREACHABLE = new Set([
   "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
   "EHOSTUNREACH",
   "ENETUNREACH",
   "ENOTFOUND",
   "EAI_AGAIN",
+  "57P03",
 ]);
+/** Socket errors of a connection lost while in use. */
+const LOST = new Set(["ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT"]);
 
 /** What a failed statement was, for the mapping and the message. */
 export interface FailedCall {
@@ -51,12 +50,12 @@ export function isRetryable(err: unknown): boolean {
  */
 export function isConnectionLoss(err: unknown): boolean {
   const state = stateOf(err);
-  if (state !== undefined)
-    return NETWORK_ERRNOS.has(state) || state.startsWith("08") || state.startsWith("57P");
+  if (state !== undefined) {
+    if (UNREACHABLE.has(state)) return false;
+    return LOST.has(state) || state.startsWith("08") || state.startsWith("57P");
+  }
   const message = err instanceof Error ? err.message : "";
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    message,
-  );
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
 }
 
 /**
@@ -84,12 +83,13 @@ export function fromPgError(err: unknown, call: FailedCall): LivingReportsError 
   else if (state === "42501") code = ErrorCode.PERMISSION_DENIED;
   else if (state === "25006") code = ErrorCode.READ_ONLY;
   if (call.op === "fsync") code = ErrorCode.FSYNC_FAILED;
-  const inDoubt = isConnectionLoss(err) ? " (connection lost: the outcome is in doubt)" : "";
+  const inDoubt = isConnectionLoss(err)
+    ? " (connection lost: the outcome is in doubt)"
+    : state !== undefined && UNREACHABLE.has(state)
+      ? " (the server is unreachable: nothing was done)"
+      : "";
   const options: { cause: unknown; path: string; syscall?: string } = { cause: err, path: call.path };
   if (syscall !== undefined) options.syscall = syscall;
-  return new LivingReportsError(
-    code,
-    `${call.op} ${call.path}: ${syscall ?? "error"}: ${reason}${inDoubt}`,
-    options,
-  );
+  const where = call.path === "" ? call.op : `${call.op} ${call.path}`;
+  return new LivingReportsError(code, `${where}: ${syscall ?? "error"}: ${reason}${inDoubt}`, options);
 }
