@@ -5,6 +5,7 @@ export const WORKLOADS = [
   "append",
   "append-8-concurrent",
   "update",
+  "update-8-processes",
   "lock-uncontended",
   "lock-handoff-inprocess",
   "lock-handoff-crossprocess",
@@ -18,6 +19,7 @@ export type Workload = (typeof WORKLOADS)[number];
 /** The contenders of issue 6, by the names the results use. */
 export const CONTENDERS = [
   "living-reports",
+  "living-reports-postgres",
   "node-baseline-sync",
   "node-baseline-async",
   "write-file-atomic",

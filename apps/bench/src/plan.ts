@@ -26,6 +26,7 @@ const OPS: Record<Workload, [number, number]> = {
   append: [200, 2000],
   "append-8-concurrent": [400, 4000],
   update: [60, 600],
+  "update-8-processes": [160, 1600],
   "lock-uncontended": [200, 2000],
   "lock-handoff-inprocess": [40, 300],
   "lock-handoff-crossprocess": [20, 200],

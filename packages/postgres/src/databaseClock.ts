@@ -24,9 +24,18 @@ export class DatabaseClock implements Clock {
   private last = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private measuredOnce = false;
+  private errorMs = 0;
 
   /** @param readServerMs - one read of the server's time in epoch ms (a statement) */
   constructor(private readonly readServerMs: () => Promise<number>) {}
+
+  /**
+   * How far `now()` may be from the server's time at the last measurement: half the round trip
+   * of the sample it used, plus a millisecond for rounding.
+   */
+  get error(): number {
+    return this.errorMs;
+  }
 
   /** True once an offset was measured. */
   get measured(): boolean {
@@ -75,6 +84,7 @@ export class DatabaseClock implements Clock {
     if (best === undefined) return;
     this.anchorDb = best.db;
     this.anchorPerf = best.perf;
+    this.errorMs = Math.ceil(best.rtt / 2) + 1;
     this.measuredOnce = true;
   }
 }

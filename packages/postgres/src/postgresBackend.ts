@@ -235,6 +235,10 @@ class PgBackend implements PostgresBackend {
     return pgLockPrimitive(on, this);
   }
 
+  clockError(): number {
+    return this.clock.error;
+  }
+
   /** The lock manager over the primitive and clock above (until core builds it from them). */
   createLockManager(on: StorageBackend): LockManager {
     return createLockManager(on, { clock: this.clock, primitive: this.lockPrimitive(on) });

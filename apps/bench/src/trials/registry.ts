@@ -1,6 +1,12 @@
 import type { Contender, Workload } from "../names.js";
 import type { Trial } from "./trialContext.js";
 
+/** The postgres contender runs only where a server is named (trials/postgres.ts). */
+const PG: Contender[] =
+  (process.env.LR_POSTGRES_URL ?? process.env.LIVING_REPORTS_URL) === undefined
+    ? []
+    : ["living-reports-postgres"];
+
 type Trials = Partial<Record<Contender, Trial>>;
 
 const REPLACE: Contender[] = [
@@ -20,10 +26,11 @@ export const NODE_CONTENDERS: Record<Workload, readonly Contender[]> = {
   "replace-64k": REPLACE,
   append: APPEND,
   "append-8-concurrent": APPEND,
-  update: ["living-reports", "node-baseline-sync"],
+  update: ["living-reports", "node-baseline-sync", ...PG],
+  "update-8-processes": ["living-reports", ...PG],
   "lock-uncontended": LOCKS,
   "lock-handoff-inprocess": LOCKS,
-  "lock-handoff-crossprocess": LOCKS,
+  "lock-handoff-crossprocess": [...LOCKS, ...PG],
   "index-update-10k": ["living-reports", "node-baseline-sync"],
   "rebuild-100k": ["living-reports"],
 };
@@ -45,14 +52,26 @@ export async function loadTrials(workload: Workload): Promise<Trials> {
       return (await import("./append.js")).appendTrials(1);
     case "append-8-concurrent":
       return (await import("./append.js")).appendTrials(8);
-    case "update":
-      return (await import("./update.js")).updateTrials;
+    case "update": {
+      const { postgresUpdate } = await import("./postgres.js");
+      return { ...(await import("./update.js")).updateTrials, "living-reports-postgres": postgresUpdate };
+    }
+    case "update-8-processes": {
+      const { updateProcesses } = await import("./postgres.js");
+      const postgres = "living-reports-postgres";
+      return { "living-reports": updateProcesses("living-reports"), [postgres]: updateProcesses(postgres) };
+    }
     case "lock-uncontended":
       return (await import("./locks.js")).uncontendedTrials;
     case "lock-handoff-inprocess":
       return (await import("./locks.js")).inProcessHandoffTrials;
-    case "lock-handoff-crossprocess":
-      return (await import("./locks.js")).crossProcessHandoffTrials;
+    case "lock-handoff-crossprocess": {
+      const { withSchema } = await import("./postgres.js");
+      const trials = (await import("./locks.js")).crossProcessHandoffTrials;
+      const postgres = trials["living-reports-postgres"];
+      if (postgres === undefined) return trials;
+      return { ...trials, "living-reports-postgres": withSchema("living-reports-postgres", postgres) };
+    }
     case "index-update-10k":
       return (await import("./indexWorkloads.js")).indexUpdateTrials;
     case "rebuild-100k":
