@@ -19,6 +19,7 @@ import { Database } from "./database.js";
 import { DatabaseClock } from "./databaseClock.js";
 import { type StatRow, toFileStat } from "./fileStat.js";
 import { checkSchemaName, ensureSchema, quoteIdent } from "./migrate.js";
+import { fromPgError } from "./pgErrors.js";
 import { PgFileHandle } from "./pgFileHandle.js";
 import { pgLockPrimitive } from "./pgLockPrimitive.js";
 import { describeConnection } from "./storageId.js";
@@ -116,10 +117,14 @@ class PgBackend implements PostgresBackend {
     this.db = new Database(config, quoteIdent(schema));
     this.storageId = `postgres:${describeConnection(config)}#${schema}`;
     this.clock = new DatabaseClock(async () => {
-      const rows = await this.db.pool.query<{ ms: number }>(
-        "SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms",
-      );
-      return Number(rows.rows[0]?.ms);
+      try {
+        const rows = await this.db.pool.query<{ ms: number }>(
+          "SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms",
+        );
+        return Number(rows.rows[0]?.ms);
+      } catch (err) {
+        throw fromPgError(err, { op: "read the server's clock", path: "" });
+      }
     });
   }
 
