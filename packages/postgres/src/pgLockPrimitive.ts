@@ -19,6 +19,7 @@ export interface LeaseStore {
   clockError(): number;
   ready(): Promise<void>;
   removeIf(path: string, ino: number, mtimeMs: number): Promise<void>;
+  releaseIf(path: string, ino: number): Promise<void>;
 }
 
 /**
@@ -34,7 +35,9 @@ export interface LeaseStore {
  *
  * `remove` (the reclaim of a stale lease) is a compare-and-delete in one statement: it deletes
  * the row only while it is the exact instance (inode, mtime) the reclaimer judged stale, so two
- * reclaimers never both remove, even apart from the manager's reclaim guard.
+ * reclaimers never both remove, even apart from the manager's reclaim guard. A release deletes
+ * only the holder's own instance (its inode), committed asynchronously: the next holder need not
+ * wait for a log flush, and a release lost in a server crash only leaves a lease that lapses.
  */
 export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrimitive {
   return {
@@ -50,7 +53,7 @@ export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrim
       }
       const state = await inspectPath(on, path);
       if (state === undefined) throw lost(path, "the lock vanished right after it was made");
-      return new PgLease(on, store.clock, path, state, at, context);
+      return new PgLease(on, store, path, state, at, context);
     },
     inspect: (path) => inspectPath(on, path),
     remove: (path, state) => store.removeIf(path, state.ino, state.mtimeMs),
@@ -61,7 +64,7 @@ export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrim
 class PgLease implements PrimitiveLock {
   constructor(
     private readonly on: StorageBackend,
-    private readonly clock: Clock,
+    private readonly store: LeaseStore,
     private readonly path: string,
     private state: LockState,
     public freshAt: number,
@@ -73,7 +76,7 @@ class PgLease implements PrimitiveLock {
     const current = await inspectPath(this.on, this.path);
     if (current === undefined) throw lost(this.path, "the lock was removed");
     if (!sameLockInstance(current, this.state)) throw lost(this.path, "the lock was replaced");
-    const at = this.clock.now();
+    const at = this.store.clock.now();
     await this.on.utimes(this.path, at);
     const after = await inspectPath(this.on, this.path);
     if (after === undefined) throw lost(this.path, "the lock was removed");
@@ -82,7 +85,7 @@ class PgLease implements PrimitiveLock {
   }
 
   async release(): Promise<void> {
-    await this.on.rmdir(this.path);
+    await this.store.releaseIf(this.path, this.state.ino);
   }
 
   abandon(): void {}

@@ -236,6 +236,15 @@ class PgBackend implements PostgresBackend {
     await this.run("remove_if", [dirname(p), basename(p), ino, mtimeMs], "remove", p);
   }
 
+  /**
+   * A lease's release: removes `path` only while it is inode `ino`, committed asynchronously (see
+   * pgLockPrimitive.ts); NOT_FOUND when it is no longer that instance.
+   */
+  async releaseIf(path: string, ino: number): Promise<void> {
+    const p = normalizePath(path);
+    await this.run("release_if", [dirname(p), basename(p), ino], "release", p);
+  }
+
   lockPrimitive(on: StorageBackend): LockPrimitive {
     return pgLockPrimitive(on, this);
   }

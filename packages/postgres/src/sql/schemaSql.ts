@@ -251,6 +251,21 @@ BEGIN
   PERFORM ${s}.drop_entry(v_parent, p_name, p_ino, v_kind);
 END $$;
 
+-- A lease's release: removes the lock only while it is still the holder's instance (its inode),
+-- committed asynchronously: a release lost in a server crash leaves a lease that lapses after its
+-- stale time (a delay, never a double hold), and the holder does not wait for a log flush.
+CREATE FUNCTION ${s}.release_if(p_parent text, p_name text, p_ino bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE v_parent bigint; v_kind text;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  v_parent := ${s}.dir_for_entry(p_parent);
+  SELECT i.kind INTO v_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
+    WHERE e.parent = v_parent AND e.name = p_name AND e.ino = p_ino FOR UPDATE OF i;
+  IF NOT FOUND THEN PERFORM ${s}.fail('LRNOT', 'the lock is no longer this holder''s'); END IF;
+  PERFORM ${s}.drop_entry(v_parent, p_name, p_ino, v_kind);
+END $$;
+
 CREATE FUNCTION ${s}.link(p_from_parent text, p_from_name text, p_to_parent text, p_to_name text)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE v_from bigint; v_to bigint; v_ino bigint; v_kind text;
