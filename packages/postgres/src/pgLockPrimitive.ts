@@ -20,6 +20,7 @@ export interface LeaseStore {
   ready(): Promise<void>;
   removeIf(path: string, ino: number, mtimeMs: number): Promise<void>;
   releaseIf(path: string, ino: number): Promise<void>;
+  confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean>;
 }
 
 /**
@@ -78,9 +79,12 @@ class PgLease implements PrimitiveLock {
     if (!sameLockInstance(current, this.state)) throw lost(this.path, "the lock was replaced");
     const at = this.store.clock.now();
     await this.on.utimes(this.path, at);
-    const after = await inspectPath(this.on, this.path);
-    if (after === undefined) throw lost(this.path, "the lock was removed");
-    this.state = after;
+    // utimes is volatile (as on a disk); a renewal must survive a server crash, or a reclaimer
+    // after the restart could judge the lease by its older stamp while this holder trusts the new.
+    if (!(await this.store.confirmStamp(this.path, this.state.ino, at))) {
+      throw lost(this.path, "the lock was replaced");
+    }
+    this.state = { kind: this.state.kind, ino: this.state.ino, mtimeMs: at };
     this.freshAt = at;
   }
 

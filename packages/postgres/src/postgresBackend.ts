@@ -70,8 +70,9 @@ export const DEFAULT_SCHEMA = "living_reports";
  * Guarantees: every path is checked by `normalizePath` before any statement (there are no
  * symlinks at all); each primitive is one statement in one transaction. Data written through a
  * handle is visible at once and durable when `sync`/`datasync` resolves; `rename`, `link`,
- * `unlink`, `mkdir`, `rmdir` and `utimes` are atomic and durable when they resolve, so `syncDir`
- * only checks that its path is a directory. Failures are {@link LivingReportsError}s (pgErrors.ts):
+ * `unlink`, `mkdir` and `rmdir` are atomic and durable when they resolve, so `syncDir` only checks
+ * that its path is a directory; `utimes`, like a write, is visible at once and durable at the next
+ * sync. Failures are {@link LivingReportsError}s (pgErrors.ts):
  * a lost connection during a sync is FSYNC_FAILED, never retried as a success.
  *
  * Nothing connects until the first call (or {@link PostgresBackend.ready}).
@@ -240,6 +241,12 @@ class PgBackend implements PostgresBackend {
    * A lease's release: removes `path` only while it is inode `ino`, committed asynchronously (see
    * pgLockPrimitive.ts); NOT_FOUND when it is no longer that instance.
    */
+  async confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean> {
+    const p = normalizePath(path);
+    const rows = await this.run<{ confirm_stamp: boolean }>("confirm_stamp", [p, ino, mtimeMs], "refresh", p);
+    return rows[0]?.confirm_stamp === true;
+  }
+
   async releaseIf(path: string, ino: number): Promise<void> {
     const p = normalizePath(path);
     await this.run("release_if", [dirname(p), basename(p), ino], "release", p);

@@ -17,7 +17,7 @@
  * Errors are raised with private SQLSTATEs that the client maps (pgErrors.ts): LRNOT (no such
  * entry), LREXI (exists), LRKND (wrong kind), LRNEM (directory not empty), LRPRM (not permitted).
  *
- * Data writes (`pwrite`, `append`, `ftruncate`) commit with `synchronous_commit = off`: visible to
+ * Data writes (`pwrite`, `append`, `ftruncate`) and `utimes` commit with `synchronous_commit = off`: visible to
  * every reader at once, durable only once a later synchronous commit flushes the write-ahead log,
  * which is what `fsync` does (the page cache and fsync of a disk). Everything else commits
  * synchronously, so a name change is durable when it resolves.
@@ -62,12 +62,15 @@ BEGIN
   END LOOP;
 END $$;
 
--- The directory at p_path, locked against removal until the transaction ends.
+-- The directory at p_path, locked against removal until the transaction ends. The root is never
+-- removed, so it is not locked: every app server creates and removes names there (the index, its
+-- lock), and share-locking one hot row would make each of those statements write a row lock.
 CREATE FUNCTION ${s}.dir_for_entry(p_path text) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE v_ino bigint; v_kind text;
 BEGIN
   SELECT o_ino, o_kind INTO v_ino, v_kind FROM ${s}.lookup(p_path);
   IF v_kind <> 'directory' THEN PERFORM ${s}.fail('LRKND', 'not a directory'); END IF;
+  IF v_ino = 1 THEN RETURN v_ino; END IF;
   PERFORM 1 FROM ${s}.inodes WHERE ino = v_ino FOR SHARE;
   IF NOT FOUND THEN PERFORM ${s}.fail('LRNOT', 'the directory was removed'); END IF;
   RETURN v_ino;
@@ -106,9 +109,11 @@ BEGIN
   IF v_kind <> 'directory' THEN PERFORM ${s}.fail('LRKND', 'not a directory'); END IF;
 END $$;
 
+-- Volatile until a sync, as on a disk (an mtime is metadata): committed without a log flush.
 CREATE FUNCTION ${s}.utimes(p_path text, p_mtime float8) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE v_ino bigint;
 BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
   SELECT o_ino INTO v_ino FROM ${s}.lookup(p_path);
   UPDATE ${s}.inodes SET mtime_ms = p_mtime WHERE ino = v_ino;
   IF NOT FOUND THEN PERFORM ${s}.fail('40001', 'the inode changed'); END IF;
@@ -182,6 +187,18 @@ BEGIN
       WHEN p_len <= octet_length(data) THEN substring(data FROM 1 FOR p_len::int)
       ELSE data || decode(repeat('00', (p_len - octet_length(data))::int), 'hex') END
     WHERE ino = p_ino;
+END $$;
+
+-- A lease's renewal made durable: true while p_path is still inode p_ino with mtime p_mtime (the
+-- stamp just written), after a synchronous commit that flushes the log past that stamp.
+CREATE FUNCTION ${s}.confirm_stamp(p_path text, p_ino bigint, p_mtime float8) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE v_ino bigint;
+BEGIN
+  SELECT o_ino INTO v_ino FROM ${s}.lookup(p_path);
+  IF v_ino <> p_ino THEN RETURN false; END IF;
+  UPDATE ${s}.inodes SET nlink = nlink WHERE ino = p_ino AND mtime_ms = p_mtime;
+  RETURN FOUND;
 END $$;
 
 -- fsync: a synchronous commit that writes (so that it flushes the log up to and past every
