@@ -89,20 +89,23 @@ export class StoreAccess {
       throw usageError("--backend memfs is for crashcheck only: a store lives on node-fs or postgres");
     }
     const pg = this.settings.postgres;
-    const backend: StorageBackend & { end?: () => Promise<void> } =
-      pg === undefined ? nodeFsBackend({ root: this.root, create }) : postgresBackend({ ...pg, create });
+    let backend: (StorageBackend & { end?: () => Promise<void> }) | undefined;
     try {
+      // Inside the try: a missing root throws NOT_FOUND here, which becomes "no store at ...".
+      backend =
+        pg === undefined ? nodeFsBackend({ root: this.root, create }) : postgresBackend({ ...pg, create });
       const store = await openReports(backend, options);
+      const end = backend.end;
       const close = async () => {
         try {
           await store.close();
         } finally {
-          await backend.end?.();
+          await end?.call(backend);
         }
       };
       return { store, close };
     } catch (err) {
-      await backend.end?.().catch(() => undefined);
+      await backend?.end?.().catch(() => undefined);
       if (!create && isLivingReportsError(err, ErrorCode.NOT_FOUND)) {
         if (pg !== undefined) {
           throw new LivingReportsError(

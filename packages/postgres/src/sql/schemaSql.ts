@@ -7,7 +7,10 @@
  *   names (a hard link) is one inode with `nlink = 2`; its last unlink deletes the inode.
  * - `entries(parent, name, ino)`: the names. The root directory is inode 1.
  *
- * Concurrency (READ COMMITTED, each statement on a fresh snapshot): a name is created with
+ * Reads are STABLE functions: all their statements see one snapshot, so a lookup and the read of
+ * what it found never straddle a concurrent rename (a reader sees the old file or the new one).
+ *
+ * Concurrency of changes (READ COMMITTED, each statement on a fresh snapshot): a name is created with
  * `INSERT ... ON CONFLICT DO NOTHING` (the unique key decides between two creators); a directory
  * that gets a new entry is locked `FOR SHARE` and one being removed `FOR UPDATE`, so an rmdir
  * never races a create into an orphan; a removal deletes the exact `(parent, name, ino)` it
@@ -49,7 +52,7 @@ $$ SELECT round(extract(epoch FROM clock_timestamp())::numeric * 1000, 3)::float
 CREATE FUNCTION ${s}.fail(p_code text, p_message text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message; END $$;
 
-CREATE FUNCTION ${s}.lookup(p_path text, OUT o_ino bigint, OUT o_kind text) LANGUAGE plpgsql AS $$
+CREATE FUNCTION ${s}.lookup(p_path text, OUT o_ino bigint, OUT o_kind text) LANGUAGE plpgsql STABLE AS $$
 DECLARE seg text;
 BEGIN
   o_ino := 1; o_kind := 'directory';
@@ -77,14 +80,14 @@ BEGIN
 END $$;
 
 CREATE FUNCTION ${s}.stat(p_path text) RETURNS TABLE (kind text, size bigint, mtime_ms float8, ino bigint)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql STABLE AS $$
 DECLARE v_ino bigint;
 BEGIN
   SELECT o_ino INTO v_ino FROM ${s}.lookup(p_path);
   RETURN QUERY SELECT i.kind, octet_length(i.data)::bigint, i.mtime_ms, i.ino FROM ${s}.inodes i WHERE i.ino = v_ino;
 END $$;
 
-CREATE FUNCTION ${s}.read_file(p_path text) RETURNS bytea LANGUAGE plpgsql AS $$
+CREATE FUNCTION ${s}.read_file(p_path text) RETURNS bytea LANGUAGE plpgsql STABLE AS $$
 DECLARE v_ino bigint; v_kind text; v_data bytea;
 BEGIN
   SELECT o_ino, o_kind INTO v_ino, v_kind FROM ${s}.lookup(p_path);
@@ -94,7 +97,7 @@ BEGIN
   RETURN v_data;
 END $$;
 
-CREATE FUNCTION ${s}.readdir(p_path text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+CREATE FUNCTION ${s}.readdir(p_path text) RETURNS SETOF text LANGUAGE plpgsql STABLE AS $$
 DECLARE v_ino bigint; v_kind text;
 BEGIN
   SELECT o_ino, o_kind INTO v_ino, v_kind FROM ${s}.lookup(p_path);
@@ -102,7 +105,7 @@ BEGIN
   RETURN QUERY SELECT e.name::text FROM ${s}.entries e WHERE e.parent = v_ino ORDER BY e.name;
 END $$;
 
-CREATE FUNCTION ${s}.syncdir(p_path text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION ${s}.syncdir(p_path text) RETURNS void LANGUAGE plpgsql STABLE AS $$
 DECLARE v_kind text;
 BEGIN
   SELECT o_kind INTO v_kind FROM ${s}.lookup(p_path);
@@ -152,11 +155,11 @@ BEGIN
 END $$;
 
 CREATE FUNCTION ${s}.fstat(p_ino bigint) RETURNS TABLE (kind text, size bigint, mtime_ms float8, ino bigint)
-LANGUAGE sql AS $$
+LANGUAGE sql STABLE AS $$
   SELECT i.kind, octet_length(i.data)::bigint, i.mtime_ms, i.ino FROM ${s}.inodes i WHERE i.ino = p_ino
 $$;
 
-CREATE FUNCTION ${s}.pread(p_ino bigint, p_pos bigint, p_len int) RETURNS bytea LANGUAGE sql AS $$
+CREATE FUNCTION ${s}.pread(p_ino bigint, p_pos bigint, p_len int) RETURNS bytea LANGUAGE sql STABLE AS $$
   SELECT substring(data FROM (p_pos + 1)::int FOR p_len) FROM ${s}.inodes WHERE ino = p_ino
 $$;
 
