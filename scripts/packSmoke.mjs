@@ -7,7 +7,11 @@
 //    tarballs there (from the local npm cache where it can: `--prefer-offline`).
 // 3. Runs a smoke script there: every package imports by name; a store works on node-fs and on
 //    memfs (through a simulated power loss); the types resolve under NodeNext with strict
-//    settings; the installed `living-reports` binary answers `--help` and drives a store.
+//    settings; vitest runs unchanged node:fs settings savers on memfs's power-losing node:fs
+//    (scripts/packSmokeNodeFs.mjs); the installed `living-reports` binary answers `--help` and
+//    drives a store. The postgres backend is imported and typechecked always, and drives a
+//    store only when LR_POSTGRES_URL names a server (in a fresh schema, dropped after);
+//    otherwise it says so.
 //
 // Usage: node scripts/packSmoke.mjs [--keep]   (--keep leaves the temporary directory to look at)
 // Exits non-zero, naming the step, when anything fails.
@@ -16,6 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeNodeFsSmoke } from "./packSmokeNodeFs.mjs";
 
 const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const keep = process.argv.includes("--keep");
@@ -25,8 +30,21 @@ const PACKAGES = [
   { dir: "packages/core", name: "@living-reports/core" },
   { dir: "packages/node-fs", name: "@living-reports/node-fs" },
   { dir: "packages/memfs", name: "@living-reports/memfs" },
-  { dir: "packages/testkit", name: "@living-reports/testkit" },
-  { dir: "apps/cli", name: "@living-reports/cli", bin: "bin/living-reports.js" },
+  { dir: "packages/postgres", name: "@living-reports/postgres" },
+  {
+    dir: "packages/testkit",
+    name: "@living-reports/testkit",
+    extra: ["dist/explorer.js", "dist/faults.js", "fixtures/legacy-python/crashed.json"],
+  },
+  {
+    dir: "apps/cli",
+    name: "@living-reports/cli",
+    bin: "bin/living-reports.js",
+    // Bundled, so that the CLI tarball installs alone.
+    bundled: ["core", "memfs", "node-fs", "postgres", "testkit"].map(
+      (p) => `node_modules/@living-reports/${p}/dist/index.js`,
+    ),
+  },
 ];
 
 // npm passes its own configuration to scripts as npm_* variables (workspace, prefix...); the
@@ -52,8 +70,14 @@ function sh(command, args, cwd, options = {}) {
 function checkTarball(pkg, files) {
   const required = ["package.json", "README.md", "LICENSE", "dist/index.d.ts", "dist/index.js"];
   if (pkg.bin !== undefined) required.splice(3, 2, "dist/main.d.ts", "dist/main.js", pkg.bin);
+  required.push(...(pkg.extra ?? []), ...(pkg.bundled ?? []));
   const missing = required.filter((f) => !files.includes(f));
-  const unwanted = files.filter((f) => /(^|\/)(test|node_modules)\//.test(f) || f.endsWith(".tsbuildinfo"));
+  const bundledDir = /^node_modules\/@living-reports\/[^/]+\/(package\.json|README\.md|LICENSE|dist\/)/;
+  const unwanted = files.filter(
+    (f) =>
+      (/(^|\/)(test|node_modules)\//.test(f) && !(pkg.bundled !== undefined && bundledDir.test(f))) ||
+      f.endsWith(".tsbuildinfo"),
+  );
   // dist/ is never cleaned by tsc: an output whose source is gone would ship a ghost module.
   const stale = files.filter(
     (f) => /^dist\/.*\.m?js$/.test(f) && !files.includes(f.replace(/^dist\//, "src/").replace(/js$/, "ts")),
@@ -66,17 +90,24 @@ function checkTarball(pkg, files) {
 
 /** Runs in the fresh project: every import resolves through the installed packages only. */
 const SMOKE_SCRIPT = `import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "@living-reports/cli";
 import { openReports, LivingReportsError, ErrorCode } from "@living-reports/core";
 import { createMemfsDisk } from "@living-reports/memfs";
 import { nodeFsBackend } from "@living-reports/node-fs";
+import { dropSchema, postgresBackend } from "@living-reports/postgres";
 import * as testkit from "@living-reports/testkit";
+import pg from "pg";
 
 assert.equal(typeof run, "function");
+assert.equal(typeof postgresBackend, "function");
 assert.equal(typeof testkit.runConformanceSuite, "function");
+// The legacy-store fixtures ship in the testkit tarball; explorer and faults load without vitest.
+assert.ok(existsSync(join(testkit.legacyFixturesDir(), "crashed.json")), testkit.legacyFixturesDir());
+assert.equal(typeof (await import("@living-reports/testkit/faults")).injectFaults, "function");
+assert.equal(typeof (await import("@living-reports/testkit/explorer")).exploreCrashes, "function");
 // Internal modules stay internal: only the package root is exported.
 await assert.rejects(import("@living-reports/core/dist/store/reportStore.js"), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
 
@@ -107,6 +138,23 @@ const recovered = await openReports(disk.crash({ mode: "torn", seed: 1 }).backen
 assert.deepEqual((await recovered.get(id)).metadata.tags, ["smoke", "packed"]);
 await recovered.close();
 console.log("memfs (through a power loss): ok");
+
+const url = process.env.LR_POSTGRES_URL;
+if (url === undefined) {
+  console.log("postgres: store not exercised (set LR_POSTGRES_URL to a server to include it)");
+} else {
+  const schema = "lr_pack_smoke_" + process.pid;
+  const backend = postgresBackend({ url, schema });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await exercise(backend, "postgres");
+    console.log("postgres: ok");
+  } finally {
+    await backend.end();
+    await dropSchema(pool, schema);
+    await pool.end();
+  }
+}
 `;
 
 /** Typechecked in the fresh project: the exported types resolve ("types" first in exports). */
@@ -114,11 +162,13 @@ const CONSUMER_TYPES = `import type { ExitCode } from "@living-reports/cli";
 import { type Outline, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
 import { type MemfsDisk, createMemfsDisk } from "@living-reports/memfs";
 import { type NodeFsBackend, nodeFsBackend } from "@living-reports/node-fs";
+import { type PostgresBackend, postgresBackend } from "@living-reports/postgres";
 import type { ConformanceTarget } from "@living-reports/testkit";
 
 const disk: MemfsDisk = createMemfsDisk();
 const backends: StorageBackend[] = [disk.backend()];
 export const onDisk: (root: string) => NodeFsBackend = (root) => nodeFsBackend({ root });
+export const onDatabase: (url: string) => PostgresBackend = (url) => postgresBackend({ url, schema: "reports" });
 export const target: ConformanceTarget = {
   name: "smoke",
   setup: async () => ({
@@ -173,6 +223,27 @@ try {
     tarballs.push(join(tarballDir, report.filename));
   }
 
+  step("installing the CLI tarball alone into a fresh project (its living-reports packages bundled)");
+  const alone = join(work, "cli-alone");
+  mkdirSync(alone);
+  writeFileSync(
+    join(alone, "package.json"),
+    `${JSON.stringify({ name: "cli-alone", version: "0.0.0", private: true, type: "module" }, null, 2)}\n`,
+  );
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarballs.at(-1)], alone);
+  const aloneHelp = sh("npx", ["--no", "--", "living-reports", "--help"], alone, { capture: true });
+  if (!aloneHelp.includes("Usage: living-reports"))
+    throw new Error(`unexpected --help output:\n${aloneHelp}`);
+  const aloneCheck = JSON.parse(
+    sh("npx", ["--no", "--", "living-reports", "--json", "crashcheck", "--states", "40"], alone, {
+      capture: true,
+    }),
+  );
+  if (aloneCheck.violations !== 0 || aloneCheck.states < 1) {
+    throw new Error(`crashcheck from the lone CLI: ${JSON.stringify(aloneCheck)}`);
+  }
+  console.log(`the lone CLI: --help and crashcheck (${aloneCheck.states} states) work`);
+
   step("installing the tarballs into a fresh project");
   const project = join(work, "project");
   mkdirSync(project);
@@ -194,6 +265,10 @@ try {
   writeFileSync(join(project, "tsconfig.json"), `${JSON.stringify(CONSUMER_TSCONFIG, null, 2)}\n`);
   sh(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
 
+  step("unchanged node:fs code crash-tested in vitest (buggy and correct savers, sync and promises)");
+  writeNodeFsSmoke(project, writeFileSync, join);
+  sh("npx", ["--no", "--", "vitest", "run", "settings.test.mjs"], project);
+
   step("the installed CLI");
   const help = sh("npx", ["--no", "--", "living-reports", "--help"], project, { capture: true });
   if (!help.includes("Usage: living-reports")) throw new Error(`unexpected --help output:\n${help}`);
@@ -205,6 +280,9 @@ try {
   cli("verify");
   console.log("\npack smoke: OK");
 } finally {
+  // A pack that failed half-way leaves the CLI's bundled copies behind: never let them shadow
+  // the workspace packages.
+  sh(process.execPath, [join(repo, "apps/cli/scripts/bundleDeps.mjs"), "--clean"], repo);
   if (keep) console.log(`kept ${work}`);
   else if (existsSync(work)) rmSync(work, { recursive: true, force: true });
 }

@@ -107,6 +107,37 @@ describe("lock manager (core, virtual clock)", () => {
     await h.release();
   });
 
+  it("a reclaim never removes a lock released and taken again between its staleness check and its guard", async () => {
+    const { clock, disk, manager } = world();
+    // A stale lock (a dead holder's), which the reclaimer below inspects and judges stale.
+    disk.nodes.set(LOCK, { kind: "directory", mtimeMs: clock.now() - 10_000, ino: 500 });
+    let swapped = false;
+    disk.fail = (op, path) => {
+      if (op === "mkdir" && path === `${LOCK}.reclaim` && !swapped) {
+        // Between the staleness check and the guard: the lock is released and taken again by
+        // another process, whose lock also looks stale by its mtime (a lagging clock), so only
+        // its identity (a new inode) tells it apart from the instance judged stale.
+        swapped = true;
+        disk.nodes.delete(LOCK);
+        disk.nodes.set(LOCK, { kind: "directory", mtimeMs: clock.now() - 10_000, ino: 600 });
+      } else if (op === "rmdir" && path === `${LOCK}.reclaim` && swapped) {
+        // The new holder refreshes its lock: from now on it is fresh, so no later check can
+        // rightly judge it stale; only the reclaim that judged ino 500 could remove it.
+        const node = disk.nodes.get(LOCK);
+        if (node !== undefined) node.mtimeMs = clock.now();
+      }
+      return undefined;
+    };
+    const p = manager()
+      .acquire(LOCK, { ...OPTS, timeoutMs: 50 })
+      .catch((e: { code: string }) => e.code);
+    await vi.waitFor(() => expect(swapped).toBe(true));
+    await clock.advance(100);
+    expect(await p).toBe(ErrorCode.LOCK_TIMEOUT);
+    expect(disk.nodes.get(LOCK)?.ino).toBe(600);
+    expect(disk.count("rmdir", LOCK)).toBe(0);
+  });
+
   it("an onCompromised callback that throws becomes a warning, not a crash", async () => {
     const { clock, disk, manager } = world();
     const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);

@@ -46,6 +46,31 @@ describe("verifyStore: backups (G4)", () => {
     ]);
   });
 
+  it("reports two events naming the same file as the backup they made (a frozen clock's clash)", async () => {
+    const backend = healthyStore();
+    const records = auditRecords(backend, A);
+    const first = backupNamed(records[1]!);
+    const second = backupNamed(records[2]!);
+    // The tag change names the evolve's backup as its own: one of the two lost its backup.
+    (records[2]!.payload as Record<string, unknown>).backup_filename = first;
+    backend.remove(`by_id/${A}/backups/${second}`);
+    backend.put(AUDIT_A, chainLines(records));
+    expect(found(await verifyStore(backend))).toEqual([`BACKUP_NAMED_TWICE ${A} ${AUDIT_A}:3`]);
+  });
+
+  it("reports a backup that does not hold the outline committed before the event that made it", async () => {
+    const backend = healthyStore();
+    const [evolve, tag] = auditRecords(backend, A).slice(1).map(backupNamed);
+    // Both are valid outlines of A, swapped: each holds a state, but not the one before its commit.
+    const evolveBytes = backend.get(`by_id/${A}/backups/${evolve}`);
+    backend.put(`by_id/${A}/backups/${evolve}`, backend.get(`by_id/${A}/backups/${tag}`));
+    backend.put(`by_id/${A}/backups/${tag}`, evolveBytes);
+    expect(found(await verifyStore(backend))).toEqual([
+      `BACKUP_CONTENT_MISMATCH ${A} by_id/${A}/backups/${evolve}:2`,
+      `BACKUP_CONTENT_MISMATCH ${A} by_id/${A}/backups/${tag}:3`,
+    ]);
+  });
+
   it("accepts a missing backup that a later backup event records as pruned", async () => {
     const backend = healthyStore();
     const records = auditRecords(backend, A);

@@ -283,6 +283,9 @@ describe("verifyStore: versions (G6) and manual edits (G9)", () => {
       outline_sha256: sha256Hex(serializeOutline(edited)),
     });
     backend.put(AUDIT_A, chainLines(records));
+    // The commit after the edit backed up the edited outline (the state before it).
+    const backup = (records[2]!.payload as { backup_filename: string }).backup_filename;
+    backend.put(`by_id/${A}/backups/${backup}`, serializeOutline(edited));
     expect((await verifyStore(backend)).problems).toEqual([]);
   });
 });

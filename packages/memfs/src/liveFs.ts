@@ -15,6 +15,7 @@ import {
   guardedLink,
   guardPath,
   lstatOrUndefined,
+  plainSystemError,
   systemError,
   toFileStat,
   type VolumeStat,
@@ -143,6 +144,11 @@ export class LiveFs {
     this.#touchFd(file.fd, file.inode);
   }
 
+  /** A failed fsync that loses the file's unsynced data (see `DurabilityModel.dropData`). */
+  loseUnsynced(file: OpenFile): void {
+    this.model.dropData(file.inode);
+  }
+
   /** fsync/fdatasync: the file's pending data changes become durable. */
   sync(file: OpenFile): void {
     this.volume.fsyncSync(file.fd);
@@ -181,7 +187,7 @@ export class LiveFs {
       if (!stat.isDirectory()) throw systemError("ENOTDIR", "open", path);
       dir = this.#idOf(stat);
     } catch (err) {
-      throw fromSystemError(err, path, "open");
+      throw fromSystemError(plainSystemError(err), path, "open");
     }
     this.model.syncDir(dir);
     const kept = this.model.maybeCollect(this.#openCounts.keys());
@@ -191,16 +197,17 @@ export class LiveFs {
 
   rename(from: string, to: string): void {
     if (from === "" || to === "") throw systemError("EBUSY", "rename", from === "" ? from : to);
+    // Linux's order: both parents are looked up, then the source, then the checks on the two.
+    for (const path of [from, to]) {
+      const parent = this.#parentOf(path);
+      if (parent === undefined) throw systemError("ENOENT", "rename", path);
+      if (!parent.isDirectory()) throw systemError("ENOTDIR", "rename", path);
+    }
     const source = this.#mustExist(guardPath(this.volume, from), from);
     const target = guardPath(this.volume, to);
     const inode = this.#idOf(source);
-    if (source.isDirectory() && `${to}/`.startsWith(`${from}/`)) {
-      if (to === from) return;
-      throw systemError("EINVAL", "rename", to);
-    }
-    const toParent = lstatOrUndefined(this.volume, dirname(to));
-    if (toParent === undefined) throw systemError("ENOENT", "rename", to);
-    if (!toParent.isDirectory()) throw systemError("ENOTDIR", "rename", to);
+    if (source.isDirectory() && to === from) return;
+    if (source.isDirectory() && `${to}/`.startsWith(`${from}/`)) throw systemError("EINVAL", "rename", to);
     if (target !== undefined) {
       // POSIX: renaming onto another name of the same inode does nothing.
       if (this.#idOf(target) === inode) return;
@@ -219,8 +226,12 @@ export class LiveFs {
 
   link(existing: string, to: string): void {
     const source = this.#mustExist(guardPath(this.volume, existing), existing);
-    if (source.isDirectory()) throw systemError("EPERM", "link", existing);
+    // Linux's order: the new name's lookup (EEXIST, a missing parent) before a directory's EPERM.
     if (guardPath(this.volume, to) !== undefined) throw systemError("EEXIST", "link", to);
+    const toParent = this.#parentOf(to);
+    if (toParent === undefined) throw systemError("ENOENT", "link", to);
+    if (!toParent.isDirectory()) throw systemError("ENOTDIR", "link", to);
+    if (source.isDirectory()) throw systemError("EPERM", "link", existing);
     this.volume.linkSync(volumePath(existing), volumePath(to));
     this.#recordEntry("link", to, this.#idOf(source));
   }
@@ -285,6 +296,12 @@ export class LiveFs {
     const change = { kind, path, dir, name: basename(path), inode };
     this.model.recordEntry(from === undefined ? change : { ...change, from });
     this.#touchPath(parent, dir);
+  }
+
+  /** The parent directory's lstat (symlinks refused), undefined when missing, ENOTDIR through a file. */
+  #parentOf(path: string): VolumeStat | undefined {
+    const parent = dirname(path);
+    return guardPath(this.volume, parent) ?? lstatOrUndefined(this.volume, parent);
   }
 
   #newNode(ino: number, kind: "file" | "dir"): number {

@@ -23,6 +23,8 @@ function isBackend(value: string): value is (typeof BACKENDS)[number] {
  * @throws LivingReportsError INVALID_INPUT for an unknown backend or mode, or a bad number
  */
 function crashcheckOptions(args: ParsedArgs, json: boolean): CrashcheckOptions {
+  // The global --backend (crashcheck reads it as: check each crash state on memfs, the default,
+  // or copied to a temp dir on node-fs).
   const backend = args.string("backend");
   if (backend !== undefined && !isBackend(backend))
     throw usageError(`--backend must be one of ${BACKENDS.join(", ")}, got '${backend}'`);
@@ -51,11 +53,6 @@ export const crashcheckCommand: CommandSpec = {
   summary: "simulate power losses during the store's workloads and check every crash state recovers",
   usage: "crashcheck [--backend memfs|node-fs] [--mode M] [--states N] [--seed S] [--mutants]",
   options: {
-    backend: {
-      type: "string",
-      value: "memfs|node-fs",
-      description: "check each crash state on memfs, or copied to a temp dir on node-fs (default memfs)",
-    },
     mode: {
       type: "string",
       value: "M",
@@ -64,12 +61,14 @@ export const crashcheckCommand: CommandSpec = {
     states: {
       type: "string",
       value: "N",
-      description: "crash states to check in total, split over the workloads (default 2000)",
+      description:
+        "distinct crash states to check at most, split over the workloads (default 2000); a workload stops short once its states are all checked or stop being new",
     },
     seed: { type: "string", value: "S", description: "seed of the workloads and the sampling (default 0)" },
     mutants: {
       type: "boolean",
-      description: "run the explorer on deliberately broken stores instead; each must be caught",
+      description:
+        "run the explorer on deliberately broken stores instead, each in its own mode (or --mode); each must be caught",
     },
   },
   positionals: { min: 0, max: 0 },

@@ -13,6 +13,21 @@ export interface AuditLogOpenOptions {
   repairTail?: boolean;
 }
 
+/**
+ * Where a healthy log stood when it was last used (see {@link AuditLog.snapshot}): enough to
+ * append after its last line again without reading the file, as long as the file is unchanged.
+ */
+export interface AuditLogPosition {
+  /** The file's size: every byte of it durable, ending with a complete line. */
+  readonly size: number;
+  /** The chain value after the last line. */
+  readonly hash: string;
+  /** How many complete lines it holds. */
+  readonly lines: number;
+  /** Whether the file's directory entry was made durable by this log. */
+  readonly nameDurable: boolean;
+}
+
 interface Pending {
   line: AuditLine;
   bytes: Uint8Array;
@@ -164,6 +179,41 @@ export class AuditLog {
       this.#pending.push({ line, bytes, resolve, reject });
       if (this.#flushing === undefined) this.#flushing = this.#flush();
     });
+  }
+
+  /**
+   * Where this log stands, when it is healthy and idle (open, nothing in flight, not refusing
+   * appends): what {@link resume} needs to append after the same file again without reading it.
+   * Undefined otherwise. Never throws.
+   */
+  snapshot(): AuditLogPosition | undefined {
+    if (!this.#opened || this.#closed || this.#refusal !== undefined) return undefined;
+    if (this.#pending.length > 0 || this.#flushing !== undefined) return undefined;
+    if (this.#queuedSize !== this.#durableSize) return undefined;
+    return {
+      size: this.#durableSize,
+      hash: this.#queuedHash,
+      lines: this.#queuedLines,
+      nameDurable: this.#nameDurable,
+    };
+  }
+
+  /**
+   * Prepares appends after `position` without reading the file: O(1) whatever the log's length.
+   * Only for a file known to be exactly as a {@link snapshot} of this process left it (same size
+   * and inode, checked by the caller under the report's lock, as only its holder appends); anything
+   * else must be {@link open}ed (read and checked) instead. Writes nothing.
+   */
+  async resume(position: AuditLogPosition): Promise<void> {
+    await this.#shutdown();
+    this.#refusal = undefined;
+    this.#nameDurable = position.nameDurable;
+    this.#durableSize = position.size;
+    this.#queuedSize = position.size;
+    this.#queuedHash = position.hash;
+    this.#queuedLines = position.lines;
+    this.#opened = true;
+    this.#closed = false;
   }
 
   /** Waits for appends in flight, then closes the file. Idempotent; appends after it fail with CLOSED. */

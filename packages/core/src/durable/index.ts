@@ -3,7 +3,7 @@ export { jsonTextDepth, valueDepth } from "../util/json.js";
 export { type AppendLinesOptions, appendLines } from "./appendLines.js";
 export { type AtomicReplaceOptions, atomicReplace, isTempName, tempPathFor } from "./atomicReplace.js";
 export { AUDIT_INTEGRITY_KEYS, type CheckedLine, checkAuditLine, encodeAuditLine } from "./auditLine.js";
-export { AuditLog, type AuditLogOpenOptions } from "./auditLog.js";
+export { AuditLog, type AuditLogOpenOptions, type AuditLogPosition } from "./auditLog.js";
 export { backupName, makeBackup, parseBackupName } from "./backup.js";
 export {
   type AuditLine,

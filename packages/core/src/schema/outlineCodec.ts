@@ -69,12 +69,44 @@ export function parseOutlineBytes(bytes: Uint8Array, limits: OutlineLimits = {},
  * @throws LivingReportsError TOO_DEEP | INVALID_OUTLINE | TOO_LARGE, carrying `path` if given
  */
 export function validateOutline(value: unknown, limits: OutlineLimits = {}, path?: string): Outline {
+  return validateOutlineBytes(value, limits, path).outline;
+}
+
+/**
+ * {@link validateOutline}, also giving the bytes {@link serializeOutline} writes for it (computed
+ * once, for the size check). Internal to core: the store commits exactly these bytes.
+ *
+ * @throws LivingReportsError TOO_DEEP | INVALID_OUTLINE | TOO_LARGE, carrying `path` if given
+ */
+export function validateOutlineBytes(
+  value: unknown,
+  limits: OutlineLimits = {},
+  path?: string,
+): { outline: Outline; bytes: Uint8Array } {
   const { maxBytes, maxDepth } = withDefaults(limits);
   if (valueDepth(value, maxDepth) > maxDepth) throw tooDeep(maxDepth, path);
   const outline = checkSchema(value, path);
-  const size = serializeOutline(outline).byteLength;
-  if (size > maxBytes) throw tooLarge(size, maxBytes, path);
-  return outline;
+  const bytes = serializeOutline(outline);
+  if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength, maxBytes, path);
+  return { outline, bytes };
+}
+
+/**
+ * The bytes of `outline`, an outline validated already whose top-level scalars only were changed
+ * since (the store's `outline_version` and `updated_at`): its schema and depth still hold, so only
+ * the size limit is checked again. Internal to core.
+ *
+ * @throws LivingReportsError TOO_LARGE, carrying `path` if given
+ */
+export function encodeCheckedOutline(
+  outline: Outline,
+  limits: OutlineLimits = {},
+  path?: string,
+): Uint8Array {
+  const { maxBytes } = withDefaults(limits);
+  const bytes = serializeOutline(outline);
+  if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength, maxBytes, path);
+  return bytes;
 }
 
 /**

@@ -1,8 +1,9 @@
-import { isTempName, openReports } from "@living-reports/core";
+import { dirname, isTempName, openReports, sha256Hex } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { formatTrace } from "../trace/formatTrace.js";
 import { recordTrace } from "../trace/recordTrace.js";
 import type { TraceEvent } from "../trace/traceEvent.js";
+import { text } from "./support/bytes.js";
 import type { ConformanceTarget } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
 
@@ -50,6 +51,29 @@ export function durableSequence(trace: readonly TraceEvent[], ids: readonly stri
     lines.push(`${event.op} ${name(event.path)}${to}${mode}${failed}`);
   }
   return lines;
+}
+
+/**
+ * The calls of the atomic replace of `target` in `trace`, as `op` lines: those on its temp file
+ * (opened `wx` in the target's folder) from its open to its rename onto `target`, then the
+ * directory sync after the rename. Fails the test when there is no such replace.
+ */
+function replaceOf(trace: readonly TraceEvent[], target: string): string[] {
+  const rename = trace.findLastIndex((e) => e.op === "rename" && e.args.to === target && e.result === "ok");
+  expect(rename, `no rename onto ${target}:\n${formatTrace(trace)}`).toBeGreaterThanOrEqual(0);
+  const temp = trace[rename]!.path;
+  const open = trace.findLastIndex((e, i) => i < rename && e.op === "open" && e.path === temp);
+  const handle = trace[open]!.handle;
+  const steps = trace
+    .slice(open, rename)
+    .filter((e) => e.handle === handle && e.handle !== undefined && !LOOKING.has(e.op))
+    .map((e) => (e.op === "open" ? `open ${e.args.mode}` : e.op));
+  const after = trace.slice(rename + 1).find((e) => !LOOKING.has(e.op));
+  return [
+    ...steps,
+    "rename",
+    after?.op === "syncDir" && after.path === dirname(target) ? "syncDir" : `then ${after?.op}`,
+  ];
 }
 
 /** The steps of atomicReplace on `path`, as {@link durableSequence} shows them. */
@@ -119,6 +143,112 @@ export function describeCommitSequence(target: ConformanceTarget): void {
             "write index.jsonl",
             "close index.jsonl",
           ]);
+        } finally {
+          await store.close();
+        }
+      }));
+
+    it("commits in the same millisecond (a frozen clock) never make two events name one backup", () =>
+      withRoot(target, async (root) => {
+        const frozen = new Date("2026-03-01T09:00:00.123Z");
+        const store = await openReports(root.backend, { create: true, now: () => frozen });
+        try {
+          let outline = await store.create({ title: "frozen" });
+          for (let i = 1; i <= 3; i++) outline = await store.update({ ...outline, title: `frozen ${i}` });
+          const history = await store.history(outline.report_id);
+          const named = history
+            .map((e) => e.payload.backup_filename)
+            .filter((n): n is string => typeof n === "string");
+          expect(named).toHaveLength(3);
+          expect(new Set(named).size).toBe(3);
+          // Each backup holds the outline committed by the event before the one that names it.
+          for (const [i, event] of history.entries()) {
+            const name = event.payload.backup_filename;
+            if (typeof name !== "string") continue;
+            const bytes = await root.backend.readFile(`by_id/${outline.report_id}/backups/${name}`);
+            expect(sha256Hex(bytes)).toBe(history[i - 1]?.outline_sha256);
+          }
+          expect((await store.verify()).problems).toEqual([]);
+        } finally {
+          await store.close();
+        }
+      }));
+
+    it("an index rebuild replaces index.jsonl atomically: temp synced before its rename, then the root synced", () =>
+      withRoot(target, async (root) => {
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend, { create: true });
+        try {
+          await store.create({ title: "indexed" });
+          recording.clear();
+          await store.rebuildIndex();
+          expect(replaceOf(recording.trace, "index.jsonl"), formatTrace(recording.trace)).toEqual([
+            "open wx",
+            "write",
+            "sync",
+            "close",
+            "rename",
+            "syncDir",
+          ]);
+        } finally {
+          await store.close();
+        }
+      }));
+
+    it("an index compaction (dead lines dominate) replaces index.jsonl the same way", () =>
+      withRoot(target, async (root) => {
+        const first = await openReports(root.backend, { create: true });
+        const report = await first.create({ title: "compacted" });
+        await first.close();
+        // 150 dead lines for the one live report: the next append finds them dominating.
+        const line = (await root.backend.readFile("index.jsonl")).slice();
+        const handle = await root.backend.open("index.jsonl", "a");
+        for (let i = 0; i < 150; i++) await handle.write(line);
+        await handle.sync();
+        await handle.close();
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend);
+        try {
+          recording.clear();
+          await store.rename(report.report_id, "compacted, renamed");
+          expect(replaceOf(recording.trace, "index.jsonl"), formatTrace(recording.trace)).toEqual([
+            "open wx",
+            "write",
+            "sync",
+            "close",
+            "rename",
+            "syncDir",
+          ]);
+          const lines = text(await root.backend.readFile("index.jsonl"))
+            .trim()
+            .split("\n");
+          expect(lines).toHaveLength(1);
+        } finally {
+          await store.close();
+        }
+      }));
+
+    it("an update reads no whole log and lists no growing folder, however many reports are written in turn", () =>
+      withRoot(target, async (root) => {
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend, { create: true });
+        try {
+          // More reports than the store keeps logs open for (32), written round robin.
+          const outlines = [];
+          for (let i = 0; i < 40; i++) outlines.push(await store.create({ title: `report ${i}` }));
+          for (let round = 0; round < 2; round++) {
+            for (const [i, outline] of outlines.entries()) {
+              outlines[i] = await store.update({ ...outline, title: `${outline.title}, round ${round}` });
+            }
+            if (round === 0) recording.clear();
+          }
+          const logReads = recording.trace.filter(
+            (e) => e.op === "readFile" && e.path.endsWith("/audit.jsonl"),
+          );
+          const listings = recording.trace.filter((e) => e.op === "readdir" && e.path.endsWith("/backups"));
+          expect(logReads.map((e) => e.path)).toEqual([]);
+          expect(listings.map((e) => e.path)).toEqual([]);
+          expect((await store.verify()).problems).toEqual([]);
         } finally {
           await store.close();
         }

@@ -1,8 +1,8 @@
-import { describeAtomicReplaceFaults } from "../faults/suite/atomicReplaceFaults.js";
-import { describeAuditLogFaults } from "../faults/suite/auditLogFaults.js";
-import { describeBackupFaults } from "../faults/suite/backupFaults.js";
-import { describeFullDiskFaults } from "../faults/suite/fullDiskFaults.js";
-import { describeStoreFaults } from "../faults/suite/storeFaults.js";
+import { describeAtomicReplaceFaults } from "./faultSuite/atomicReplaceFaults.js";
+import { describeAuditLogFaults } from "./faultSuite/auditLogFaults.js";
+import { describeBackupFaults } from "./faultSuite/backupFaults.js";
+import { describeFullDiskFaults } from "./faultSuite/fullDiskFaults.js";
+import { describeStoreFaults } from "./faultSuite/storeFaults.js";
 import type { ConformanceTarget } from "./target.js";
 
 /**

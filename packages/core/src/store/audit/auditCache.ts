@@ -1,7 +1,13 @@
 import type { StorageBackend } from "../../backend/storageBackend.js";
-import { type AuditLine, AuditLog, type AuditReadResult } from "../../durable/index.js";
+import {
+  type AuditLine,
+  AuditLog,
+  type AuditLogPosition,
+  type AuditReadResult,
+} from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
+import type { Outline } from "../../schema/index.js";
 import { type Fence, LockBoundBackend } from "../locking/lockBoundBackend.js";
 import { auditPath } from "../shared/layout.js";
 import { type CommittedTail, committedTail } from "./auditEvents.js";
@@ -17,17 +23,32 @@ export interface OpenedLog {
 interface Entry {
   log: AuditLog;
   tail: CommittedTail;
+  /** The outline this store last committed to the report, parsed, with the sha of its bytes. */
+  outline?: { sha: string; outline: Outline };
   /** The file's size and inode after our last read or append (-1: inode not known yet). */
   size: number;
   ino: number;
 }
+
+/** A log closed to make room, healthy: where it stood, so it reopens without being read. */
+interface Retired {
+  position: AuditLogPosition;
+  tail: CommittedTail;
+  ino: number;
+}
+
+/** How many retired logs are remembered (a few hundred bytes each); the oldest are forgotten. */
+const MAX_RETIRED = 100_000;
 
 /**
  * Keeps the audit logs of recently written reports open, with their committed tail (baseline
  * sha and version), so a write does not re-read a whole log: under the report's lock, a log
  * whose size and inode are those this store left is current (only the lock holder appends);
  * anything else (another writer appended, a crash left a torn tail, repair replaced the file) is
- * re-read and its torn tail cut. Bounded: the least recently used log is closed beyond `max`.
+ * re-read and its torn tail cut. Bounded: the least recently used log is closed beyond `max`;
+ * where it stood is remembered (position, chain value, committed tail), so that reopening it,
+ * when the file is still exactly as left (size and inode), reads nothing: a write costs the same
+ * whatever the log's length and however many reports the store writes in turn.
  *
  * Every log is written through a lock-bound view whose lock is the one that pins the report
  * (see {@link pin}): an append or a tail cut checks that lock first, and a log written while no
@@ -40,6 +61,8 @@ export class AuditLogCache {
    * and never evicted to make room, and their writes are checked against the latest lock.
    */
   private readonly pinned = new Map<string, Fence[]>();
+  /** Logs closed to make room, by report id, oldest first (see {@link Retired}). */
+  private readonly retired = new Map<string, Retired>();
 
   constructor(
     private readonly backend: StorageBackend,
@@ -66,6 +89,15 @@ export class AuditLogCache {
       await cached.log.close();
     }
     const log = new AuditLog(new LockBoundBackend(this.backend, this.fenceOf(id)), path);
+    const retired = this.retired.get(id);
+    this.retired.delete(id);
+    if (retired !== undefined && retired.position.size === stat.size && retired.ino === stat.ino) {
+      // Exactly as this store left it (only the lock holder appends): no need to read it again.
+      await log.resume(retired.position);
+      const entry: Entry = { log, tail: retired.tail, size: stat.size, ino: stat.ino };
+      await this.remember(id, entry);
+      return { log, tail: entry.tail, read: undefined };
+    }
     const read = await log.open({ repairTail: true });
     const damage = read.problems[0];
     if (damage !== undefined) {
@@ -94,6 +126,24 @@ export class AuditLogCache {
     return line;
   }
 
+  /**
+   * Remembers `outline` (a copy) as what this store just committed to report `id`, its bytes
+   * hashing to `sha`: the next write's recovery, finding the same bytes, need not parse them again.
+   */
+  rememberOutline(id: string, sha: string, outline: Outline): void {
+    const entry = this.entries.get(id);
+    if (entry !== undefined) entry.outline = { sha, outline: structuredClone(outline) };
+  }
+
+  /**
+   * The outline this store last committed to report `id` when its bytes hash to `sha` (so the file
+   * holds exactly it), else undefined. Callers must not modify it.
+   */
+  outlineFor(id: string, sha: string): Outline | undefined {
+    const cached = this.entries.get(id)?.outline;
+    return cached?.sha === sha ? cached.outline : undefined;
+  }
+
   /** The cached committed tail of report `id`, if its log is open here. */
   tailOf(id: string): CommittedTail | undefined {
     return this.entries.get(id)?.tail;
@@ -101,6 +151,7 @@ export class AuditLogCache {
 
   /** Forgets and closes report `id`'s log (after a failure, a delete, or a rewrite). */
   async evict(id: string): Promise<void> {
+    this.retired.delete(id);
     const entry = this.entries.get(id);
     if (entry === undefined) return;
     this.entries.delete(id);
@@ -110,6 +161,7 @@ export class AuditLogCache {
 
   /** Closes every cached log. */
   async closeAll(): Promise<void> {
+    this.retired.clear();
     const logs = [...this.entries.values()].map((e) => e.log);
     this.entries.clear();
     await Promise.all(logs.map((log) => log.close().catch(() => undefined)));
@@ -155,7 +207,21 @@ export class AuditLogCache {
     // Oldest first; logs in use stay even if the cache runs over its size for a while.
     for (const candidate of [...this.entries.keys()]) {
       if (this.entries.size <= this.max) break;
-      if (candidate !== id && !this.pinned.has(candidate)) await this.evict(candidate);
+      if (candidate !== id && !this.pinned.has(candidate)) await this.retire(candidate);
+    }
+  }
+
+  /** Closes report `id`'s log to make room, remembering where it stood when it is healthy. */
+  private async retire(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    const position = entry.log.snapshot();
+    await this.evict(id);
+    if (position === undefined || entry.ino === -1 || position.size !== entry.size) return;
+    this.retired.set(id, { position, tail: entry.tail, ino: entry.ino });
+    if (this.retired.size > MAX_RETIRED) {
+      const oldest = this.retired.keys().next().value;
+      if (oldest !== undefined) this.retired.delete(oldest);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { atomicReplace, backupName, makeBackup } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
-import { type ActionType, type Outline, serializeOutline, validateOutline } from "../../schema/index.js";
+import type { ActionType, Outline } from "../../schema/index.js";
+import { encodeCheckedOutline, validateOutlineBytes } from "../../schema/outlineCodec.js";
 import { sha256Hex } from "../../util/hash.js";
 import { eventRecord } from "../audit/auditEvents.js";
 import { indexEntryFor } from "../index/indexLines.js";
@@ -19,6 +20,11 @@ import { discardBackup, type MadeBackup, rollBackUpdate } from "./uncommit.js";
 /** A change to commit: the next outline (the store sets its version and `updated_at`) and its event. */
 export interface PlannedChange {
   outline: Outline;
+  /**
+   * The outline passed `validateOutline` already (the caller's input, validated before the lock
+   * was taken): only its size is checked again, so an update is validated once.
+   */
+  validated?: boolean;
   action: ActionType;
   /** The event payload, given the name of the backup of the state before the change. */
   payload: (backupFilename: string) => Record<string, unknown>;
@@ -52,16 +58,15 @@ export async function commitChange(
     checkExpectedVersion(id, report.outline.outline_version, options.expectedVersion);
     const change = await plan(report);
     const at = ctx.options.now();
-    const next = validateOutline(
-      {
-        ...change.outline,
-        outline_version: report.outline.outline_version + 1,
-        updated_at: isoTimestamp(at),
-      },
-      ctx.options.limits,
-      outlinePath(id),
-    );
-    const bytes = serializeOutline(next);
+    const draft: Outline = {
+      ...change.outline,
+      outline_version: report.outline.outline_version + 1,
+      updated_at: isoTimestamp(at),
+    };
+    const { outline: next, bytes } =
+      change.validated === true
+        ? { outline: draft, bytes: encodeCheckedOutline(draft, ctx.options.limits, outlinePath(id)) }
+        : validateOutlineBytes(draft, ctx.options.limits, outlinePath(id));
     const made = await backUpCurrent(ctx, report, held, at);
     const backup = made.name;
     const sha = sha256Hex(bytes);
@@ -92,6 +97,7 @@ export async function commitChange(
       return await rollBackUpdate(ctx, id, held, report.bytes, made, err);
     }
     // Committed: nothing after this point may fail the operation (a retry would apply it twice).
+    ctx.audit.rememberOutline(id, sha, next);
     await indexCommitted(ctx, [indexEntryFor(next)]);
     await pruneAfterCommit(ctx, report, held, sha, options);
     return next;

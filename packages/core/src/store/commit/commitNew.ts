@@ -1,5 +1,6 @@
 import { atomicReplace } from "../../durable/index.js";
-import { type ActionType, type Outline, serializeOutline, validateOutline } from "../../schema/index.js";
+import type { ActionType, Outline } from "../../schema/index.js";
+import { validateOutlineBytes } from "../../schema/outlineCodec.js";
 import { sha256Hex } from "../../util/hash.js";
 import { eventRecord } from "../audit/auditEvents.js";
 import { indexEntryFor } from "../index/indexLines.js";
@@ -30,8 +31,7 @@ export async function commitNewReport(
   payload: Record<string, unknown>,
   options: MutationOptions,
 ): Promise<Outline> {
-  const outline = validateOutline(draft, ctx.options.limits, outlinePath(id));
-  const bytes = serializeOutline(outline);
+  const { outline, bytes } = validateOutlineBytes(draft, ctx.options.limits, outlinePath(id));
   await ctx.session.beginWrite();
   const held = await makeReportFolder(ctx, id);
   let rolledBack = false;
@@ -58,6 +58,7 @@ export async function commitNewReport(
       return await rollBackCreate(ctx, id, held, err);
     }
     // Committed: an index failure must not fail it (see indexCommitted).
+    ctx.audit.rememberOutline(id, sha256Hex(bytes), outline);
     await indexCommitted(ctx, [indexEntryFor(outline)]);
     return outline;
   } finally {

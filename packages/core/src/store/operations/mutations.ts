@@ -37,7 +37,12 @@ export async function updateReport(
         },
       );
     }
-    return { outline: given, action: "evolve", payload: () => evolvePayload(report.outline, given) };
+    return {
+      outline: given,
+      validated: true,
+      action: "evolve",
+      payload: () => evolvePayload(report.outline, given),
+    };
   });
 }
 

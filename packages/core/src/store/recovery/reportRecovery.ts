@@ -88,7 +88,9 @@ export async function recoverReport(
   if (tail.sha !== null && tail.sha !== sha) {
     await reconcile(ctx, { id, held, log, bytes, sha, tail, backups }, mended);
   }
-  const outline = parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
+  // The bytes this store committed last are not parsed again (they were validated then).
+  const outline =
+    ctx.audit.outlineFor(id, sha) ?? parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
   return { id, outline, bytes, sha, log, tail: currentTail(ctx, id, tail), backups };
 }
 

@@ -1,5 +1,6 @@
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { type OutlineLimits, parseOutlineBytes } from "../../schema/index.js";
+import { sha256Hex } from "../../util/hash.js";
 import { auditPath, backupPath } from "../shared/layout.js";
 import { type AuditView, backupNamesOf, prunedNamesOf } from "./auditView.js";
 import { VerifyCode } from "./problemCodes.js";
@@ -13,7 +14,10 @@ const SAFE_NAME = /^(?!\.\.?$)[^/\\\0]+$/;
  * G4: every backup an audit event names (`backup_filename`, `backup_restored`,
  * `current_state_backup`) exists in `backups/` and validates as this report's outline, unless a
  * later `backup` event records it in `pruned`. Each file is checked once, and reported at the
- * first line that names it.
+ * first line that names it. Of the events this library wrote (framed lines), no two name the
+ * same file as the backup they made (`backup_filename`), and the backup a commit made holds the
+ * outline committed before it: its hash is the `outline_sha256` of the event just before (a
+ * `manual_edit_detected` event backs up the edited outline, its own `outline_sha256`).
  */
 export async function checkBackups(
   access: ReadOnlyAccess,
@@ -30,8 +34,54 @@ export async function checkBackups(
     for (const name of backupNamesOf(event)) if (!prunedLater.has(name)) firstNamedAt.set(name, line);
     for (const name of prunedNamesOf(event)) prunedLater.add(name);
   }
+  const expected = expectedContents(problems, id, events);
   const ordered = [...firstNamedAt].sort((a, b) => a[1] - b[1]);
-  for (const [name, line] of ordered) await checkOne(access, problems, id, name, line, limits);
+  for (const [name, line] of ordered) {
+    const bytes = await checkOne(access, problems, id, name, line, limits);
+    const want = expected.get(name);
+    if (bytes === undefined || want === undefined || prunedLater.has(name)) continue;
+    const sha = sha256Hex(bytes);
+    if (sha !== want.sha) {
+      problems.add(
+        VerifyCode.BACKUP_CONTENT_MISMATCH,
+        `backup ${name} made at audit line ${want.line} has sha256 ${sha}, not ${want.sha} (the outline committed before)`,
+        { report_id: id, file: backupPath(id, name), line: want.line },
+      );
+    }
+  }
+}
+
+/**
+ * The hash each backup made by one of this library's events must have, by name; reports a name
+ * made twice (BACKUP_NAMED_TWICE) at the second event's line.
+ */
+function expectedContents(
+  problems: ProblemList,
+  id: string,
+  events: readonly AuditView[],
+): Map<string, { sha: string; line: number }> {
+  const expected = new Map<string, { sha: string; line: number }>();
+  const madeAt = new Map<string, number>();
+  let before: string | undefined;
+  for (const { event, line, kind } of events) {
+    const made = event.payload.backup_filename;
+    if (kind === "framed" && typeof made === "string") {
+      const first = madeAt.get(made);
+      if (first !== undefined) {
+        problems.add(
+          VerifyCode.BACKUP_NAMED_TWICE,
+          `backup ${made} is named as made by audit lines ${first} and ${line}`,
+          { report_id: id, file: auditPath(id), line },
+        );
+      } else {
+        madeAt.set(made, line);
+        const sha = event.action_type === "manual_edit_detected" ? event.outline_sha256 : before;
+        if (sha !== undefined) expected.set(made, { sha, line });
+      }
+    }
+    before = kind === "framed" ? event.outline_sha256 : undefined;
+  }
+  return expected;
 }
 
 async function checkOne(
@@ -41,7 +91,7 @@ async function checkOne(
   name: string,
   line: number,
   limits: OutlineLimits,
-): Promise<void> {
+): Promise<Uint8Array | undefined> {
   const namedAt = { report_id: id, file: auditPath(id), line };
   if (!SAFE_NAME.test(name)) {
     problems.add(
@@ -49,7 +99,7 @@ async function checkOne(
       `event names backup ${JSON.stringify(name)}: not a file name`,
       namedAt,
     );
-    return;
+    return undefined;
   }
   const file = backupPath(id, name);
   const stat = await access.stat(file, { report_id: id });
@@ -58,21 +108,23 @@ async function checkOne(
       ...namedAt,
       file,
     });
-    return;
+    return undefined;
   }
   const site = { report_id: id, file };
   if (stat.kind !== "file") {
     problems.add(VerifyCode.BACKUP_INVALID, `${file} is a ${stat.kind}, not a regular file`, site);
-    return;
+    return undefined;
   }
   const bytes = await access.readFile(file, site);
-  if (bytes === null) return;
+  if (bytes === null) return undefined;
   try {
     const outline = parseOutlineBytes(bytes, limits, file);
-    if (outline.report_id !== id)
-      problems.add(VerifyCode.BACKUP_INVALID, `${file} is an outline of report ${outline.report_id}`, site);
+    if (outline.report_id === id) return bytes;
+    problems.add(VerifyCode.BACKUP_INVALID, `${file} is an outline of report ${outline.report_id}`, site);
   } catch (err) {
     if (!isLivingReportsError(err)) throw err;
     problems.add(VerifyCode.BACKUP_INVALID, `${err.code}: ${err.message}`, site);
   }
+  // Reported invalid: its content is not compared as well.
+  return undefined;
 }

@@ -47,6 +47,10 @@ export const VerifyCode = {
   BACKUP_MISSING: "BACKUP_MISSING",
   /** A backup an event names exists but does not validate, or its name is not a plain backup name (G4). */
   BACKUP_INVALID: "BACKUP_INVALID",
+  /** Two events of this library name the same file as the backup they made (`backup_filename`): one of them lost its backup (G4). */
+  BACKUP_NAMED_TWICE: "BACKUP_NAMED_TWICE",
+  /** A backup a commit made does not hold the outline committed before it (its hash is not the `outline_sha256` of the event before) (G4). */
+  BACKUP_CONTENT_MISMATCH: "BACKUP_CONTENT_MISMATCH",
   /** An `index.jsonl` line that is not a valid IndexEntry. */
   INDEX_CORRUPT_LINE: "INDEX_CORRUPT_LINE",
   /** A report with an outline but no live index entry (G5). */
