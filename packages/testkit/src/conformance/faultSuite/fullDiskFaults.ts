@@ -1,12 +1,12 @@
 import { LivingReportsError, openReports, type ReportStore } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
+import type { FaultOp, FaultRule } from "../../faults/faultRule.js";
+import { FaultyBackend } from "../../faults/faultyBackend.js";
+import { recordTrace } from "../../trace/recordTrace.js";
+import type { TraceEvent } from "../../trace/traceEvent.js";
 import { dataSnapshot } from "../storeSupport.js";
 import type { ConformanceTarget } from "../target.js";
 import { titleOf, withRoot } from "../withRoot.js";
-import { recordTrace } from "../../trace/recordTrace.js";
-import type { TraceEvent } from "../../trace/traceEvent.js";
-import type { FaultOp, FaultRule } from "../../faults/faultRule.js";
-import { FaultyBackend } from "../../faults/faultyBackend.js";
 
 /** The store's data files (not lock files or session locks: see storeFaults.ts). */
 const DATA_FILES = /^(?!\.sessions(?:\/|$))(?!(?:.*\/)?[^/]*\.lock(?:\/|$))/;
