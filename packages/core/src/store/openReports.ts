@@ -5,6 +5,7 @@ import { createLockManager } from "../lock/createLockManager.js";
 import { AuditLogCache } from "./audit/auditCache.js";
 import { rebuildIndex, reportIds } from "./index/rebuildIndex.js";
 import { ReportIndex } from "./index/reportIndex.js";
+import { ReportLeases } from "./locking/reportLeases.js";
 import { recoverAllReports } from "./recovery/storeRecovery.js";
 import { recoverTrash } from "./recovery/trashRecovery.js";
 import { OpenReportStore } from "./reportStore.js";
@@ -59,6 +60,7 @@ export async function openReports(
     index: new ReportIndex(backend, locks, resolved.lock),
     session: new WriterSession(backend, locks, resolved.lock, resolved.readOnly, kind),
     audit: new AuditLogCache(backend),
+    leases: new ReportLeases(locks.clock, resolved.leaseIdleMs),
     mended,
   };
   let indexRebuilt = false;

@@ -155,6 +155,8 @@ export class OpenReportStore implements ReportStore {
     // reports the drift and `repair` or the next write mends it), and the appends of this
     // session are made durable, by a rebuild (atomic, durable) if their fdatasync fails.
     let unsynced: unknown;
+    // The report locks kept for a next commit go first: a clean close leaves no lock behind.
+    await this.ctx.leases.releaseAll().catch(() => undefined);
     if (!this.ctx.options.readOnly && !this.ctx.session.isClosed) {
       if (this.ctx.index.stale !== undefined) await refreshIfStale(this.ctx).catch(() => undefined);
       try {

@@ -10,6 +10,7 @@ import type { StoreContext } from "../shared/context.js";
 import { ensureDirectory } from "../shared/files.js";
 import { BY_ID, backupsDir, outlinePath, reportDir } from "../shared/layout.js";
 import type { MutationOptions } from "../shared/types.js";
+import { keepReportLock } from "./reportTransaction.js";
 import { rollBackCreate } from "./uncommit.js";
 
 /**
@@ -64,8 +65,10 @@ export async function commitNewReport(
     // Committed: an index failure must not fail it (see indexCommitted).
     ctx.audit.rememberOutline(id, sha256Hex(bytes), outline);
     await indexCommitted(ctx, [indexEntryFor(outline)]);
-    return outline;
-  } finally {
+  } catch (err) {
     await held.lock.release();
+    throw err;
   }
+  await keepReportLock(ctx, id, held);
+  return outline;
 }
