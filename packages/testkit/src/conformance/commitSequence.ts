@@ -1,4 +1,4 @@
-import { DelegatingBackend, dirname, isTempName, openReports, sha256Hex } from "@living-reports/core";
+import { dirname, isTempName, openReports, sha256Hex } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { formatTrace } from "../trace/formatTrace.js";
 import { recordTrace } from "../trace/recordTrace.js";
@@ -8,12 +8,12 @@ import type { ConformanceTarget } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
 
 /** Calls that only look: they make nothing durable and are left out of the sequences. */
-const LOOKING: ReadonlySet<string> = new Set(["read", "readFile", "readdir", "stat"]);
+export const LOOKING: ReadonlySet<string> = new Set(["read", "readFile", "readdir", "stat"]);
 
 const BACKUP_NAME = /^outline\.json\.\d{8}T\d{6}_\d{6}\.bak$/;
 
 /** A lock file or one of its companions (`.lock`, `index.lock`, `<lock>.waiting`, reclaim guards). */
-function isLockPath(path: string): boolean {
+export function isLockPath(path: string): boolean {
   return path.split("/").some((segment) => /(^|\.)lock($|\.)/.test(segment));
 }
 
@@ -225,174 +225,6 @@ export function describeCommitSequence(target: ConformanceTarget): void {
           expect(lines).toHaveLength(1);
         } finally {
           await store.close();
-        }
-      }));
-
-    it("an update reads no whole log and lists no growing folder, however many reports are written in turn", () =>
-      withRoot(target, async (root) => {
-        const recording = recordTrace(root.backend);
-        const store = await openReports(recording.backend, { create: true });
-        try {
-          // More reports than the store keeps logs open for (32), written round robin.
-          const outlines = [];
-          for (let i = 0; i < 40; i++) outlines.push(await store.create({ title: `report ${i}` }));
-          for (let round = 0; round < 2; round++) {
-            for (const [i, outline] of outlines.entries()) {
-              outlines[i] = await store.update({ ...outline, title: `${outline.title}, round ${round}` });
-            }
-            if (round === 0) recording.clear();
-          }
-          const logReads = recording.trace.filter(
-            (e) => e.op === "readFile" && e.path.endsWith("/audit.jsonl"),
-          );
-          const listings = recording.trace.filter((e) => e.op === "readdir" && e.path.endsWith("/backups"));
-          expect(logReads.map((e) => e.path)).toEqual([]);
-          expect(listings.map((e) => e.path)).toEqual([]);
-          expect((await store.verify()).problems).toEqual([]);
-        } finally {
-          await store.close();
-        }
-      }));
-
-    it("every write of a commit is made under the report's lock, and the index line under the index lock", () =>
-      withRoot(target, async (root) => {
-        const recording = recordTrace(root.backend);
-        const store = await openReports(recording.backend, { create: true });
-        try {
-          await store.create({ title: "warm-up" });
-          recording.clear();
-          const created = await store.create({ title: "locked" });
-          await store.update({ ...created, title: "locked, updated" });
-          const trace = recording.trace;
-          const reportLock = `by_id/${created.report_id}/.lock`;
-          // The lock is taken once for both commits (the create's lock is kept for the update) and
-          // not removed before their last write.
-          const taken = trace.findIndex(
-            (e) => e.op === "mkdir" && e.path === reportLock && e.result === "ok",
-          );
-          const reportWrites = trace
-            .map((e, i) => ({ e, i }))
-            .filter(({ e }) => e.path.startsWith(`by_id/${created.report_id}/`) && !isLockPath(e.path))
-            .filter(({ e }) => !LOOKING.has(e.op) && e.op !== "mkdir" && e.op !== "syncDir");
-          expect(taken, formatTrace(trace)).toBeGreaterThanOrEqual(0);
-          expect(reportWrites.length).toBeGreaterThan(0);
-          const lastWrite = reportWrites.at(-1)!.i;
-          const removed = trace.findIndex((e, i) => i > taken && e.path === reportLock && e.op === "rmdir");
-          expect(
-            reportWrites.every(({ i }) => i > taken),
-            formatTrace(trace),
-          ).toBe(true);
-          expect(removed === -1 || removed > lastWrite, formatTrace(trace)).toBe(true);
-          expect(
-            trace.filter((e) => e.op === "mkdir" && e.path === reportLock && e.result === "ok"),
-          ).toHaveLength(1);
-          // Each index line is appended under the index lock.
-          const indexLock = trace.map((e, i) => ({ e, i })).filter(({ e }) => e.path === "index.lock");
-          const indexWrites = trace
-            .map((e, i) => ({ e, i }))
-            .filter(({ e }) => e.path === "index.jsonl" && e.op === "write");
-          expect(indexWrites.length).toBe(2);
-          for (const { i } of indexWrites) {
-            const before = indexLock.filter((l) => l.i < i).at(-1);
-            expect(before?.e.op === "stat" || before?.e.op === "utimes" || before?.e.op === "mkdir").toBe(
-              true,
-            );
-            expect(indexLock.some((l) => l.i > i && l.e.op === "rmdir")).toBe(true);
-          }
-        } finally {
-          await store.close();
-        }
-        // close() releases the lock kept for a next commit: no report lock is left.
-        const left = (await root.backend.readdir("by_id")).map((id) => `by_id/${id}`);
-        for (const dir of left) expect(await root.backend.readdir(dir)).not.toContain(".lock");
-      }));
-
-    it("consecutive commits of one store take the report's lock and recover the report once", () =>
-      withRoot(target, async (root) => {
-        const recording = recordTrace(root.backend);
-        const store = await openReports(recording.backend, { create: true, leaseIdleMs: 60_000 });
-        try {
-          let outline = await store.create({ title: "leased" });
-          recording.clear();
-          for (let i = 0; i < 5; i++) outline = await store.update({ ...outline, title: `leased ${i}` });
-          const dir = `by_id/${outline.report_id}`;
-          const trace = recording.trace;
-          expect(
-            trace.filter((e) => e.path === `${dir}/.lock` && e.op === "mkdir"),
-            formatTrace(trace),
-          ).toEqual([]);
-          expect(
-            trace.filter((e) => e.path === dir && e.op === "readdir"),
-            formatTrace(trace),
-          ).toEqual([]);
-          expect((await store.history(outline.report_id)).map((e) => e.payload.outline_version)).toEqual([
-            1, 2, 3, 4, 5, 6,
-          ]);
-        } finally {
-          await store.close();
-        }
-      }));
-
-    it("a kept lock goes to a waiter in another process within milliseconds, by its waiting marker", () =>
-      withRoot(target, async (root) => {
-        const a = await openReports(root.backend, { create: true, leaseIdleMs: 600_000 });
-        // Another process: its own storage id, so no in-process queue is shared with `a`.
-        const elsewhere = new (class extends DelegatingBackend {
-          override get storageId(): string {
-            return `${this.inner.storageId}#another-process`;
-          }
-        })(root.another());
-        const b = await openReports(elsewhere, { leaseIdleMs: 0, lock: { timeoutMs: 5_000 } });
-        try {
-          const created = await a.create({ title: "kept" });
-          const byA = await a.update({ ...created, title: "by a" });
-          let settled = false;
-          const byB = b.update({ ...byA, title: "by b" }).finally(() => {
-            settled = true;
-          });
-          // Lock time moves on (virtual on memfs, real on a disk) until b is served.
-          for (let i = 0; i < 400 && !settled; i++) await root.advanceClock(5);
-          expect((await byB).outline_version).toBe(3);
-        } finally {
-          await a.close();
-          await b.close();
-        }
-      }));
-
-    it("a kept lock goes at once to a waiter in this process, and a hand edit is still detected", () =>
-      withRoot(target, async (root) => {
-        // A kept lock that only a waiter can take away: the idle time is far beyond the test.
-        const a = await openReports(root.backend, { create: true, leaseIdleMs: 600_000 });
-        const b = await openReports(root.another(), { leaseIdleMs: 600_000 });
-        try {
-          const created = await a.create({ title: "shared" });
-          const byA = await a.update({ ...created, title: "by a" });
-          const byB = await b.update({ ...byA, title: "by b" });
-          expect(byB.outline_version).toBe(3);
-          const byA2 = await a.update({ ...byB, title: "by a again" });
-          expect(byA2.outline_version).toBe(4);
-          // An edit behind the library's back while a holds the lock kept from its last commit.
-          const path = `by_id/${created.report_id}/outline.json`;
-          const handle = await root.backend.open(path, "w");
-          await handle.write(
-            new TextEncoder().encode(JSON.stringify({ ...byA2, title: "by hand" }, null, 2)),
-          );
-          await handle.sync();
-          await handle.close();
-          await a.rename(created.report_id, "after the hand edit");
-          const history = await a.history(created.report_id);
-          expect(history.map((e) => e.action_type)).toEqual([
-            "create",
-            "evolve",
-            "evolve",
-            "evolve",
-            "manual_edit_detected",
-            "rename",
-          ]);
-          expect((await a.verify()).problems).toEqual([]);
-        } finally {
-          await a.close();
-          await b.close();
         }
       }));
   });

@@ -7,6 +7,7 @@ import { describeLegacyStores } from "./legacy.js";
 import { describeLocks } from "./locks.js";
 import { describeModelBased } from "./modelBased.js";
 import { describeStore } from "./store.js";
+import { describeStoreHotPath } from "./storeHotPath.js";
 import { describeSyscallBudget } from "./syscallBudget.js";
 import type { ConformanceTarget } from "./target.js";
 
@@ -32,6 +33,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeLocks(target);
   describeStore(target);
   describeCommitSequence(target);
+  describeStoreHotPath(target);
   describeLegacyStores(target);
   describeFaults(target);
   describeModelBased(target);
