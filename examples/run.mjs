@@ -17,6 +17,11 @@ const EXAMPLES = [
     args: ["vitest", "run", "--root", "examples/testing-with-power-loss"],
   },
   { name: "custom-backend", command: "npx", args: ["vitest", "run", "--root", "examples/custom-backend"] },
+  {
+    name: "crash-testing-npm-packages",
+    command: "npx",
+    args: ["vitest", "run", "--root", "examples/crash-testing-npm-packages"],
+  },
 ];
 
 const failed = [];

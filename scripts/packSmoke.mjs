@@ -7,7 +7,9 @@
 //    tarballs there (from the local npm cache where it can: `--prefer-offline`).
 // 3. Runs a smoke script there: every package imports by name; a store works on node-fs and on
 //    memfs (through a simulated power loss); the types resolve under NodeNext with strict
-//    settings; the installed `living-reports` binary answers `--help` and drives a store.
+//    settings; vitest runs unchanged node:fs settings savers on memfs's power-losing node:fs
+//    (scripts/packSmokeNodeFs.mjs); the installed `living-reports` binary answers `--help` and
+//    drives a store.
 //
 // Usage: node scripts/packSmoke.mjs [--keep]   (--keep leaves the temporary directory to look at)
 // Exits non-zero, naming the step, when anything fails.
@@ -16,6 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeNodeFsSmoke } from "./packSmokeNodeFs.mjs";
 
 const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const keep = process.argv.includes("--keep");
@@ -193,6 +196,10 @@ try {
   writeFileSync(join(project, "consumer.ts"), CONSUMER_TYPES);
   writeFileSync(join(project, "tsconfig.json"), `${JSON.stringify(CONSUMER_TSCONFIG, null, 2)}\n`);
   sh(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
+
+  step("unchanged node:fs code crash-tested in vitest (buggy and correct savers, sync and promises)");
+  writeNodeFsSmoke(project, writeFileSync, join);
+  sh("npx", ["--no", "--", "vitest", "run", "settings.test.mjs"], project);
 
   step("the installed CLI");
   const help = sh("npx", ["--no", "--", "living-reports", "--help"], project, { capture: true });

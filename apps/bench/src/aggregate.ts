@@ -26,6 +26,8 @@ export interface RoundSample {
   p99Us: number;
   /** fsync + fdatasync per operation as the process counted them (undefined if it could not). */
   fsyncsPerOp: number | undefined;
+  /** The median and the largest fsync count of one operation (one-at-a-time trials that counted). */
+  fsyncsEach: { median: number; max: number } | undefined;
 }
 
 /** Summarises one measurement. */
@@ -36,6 +38,10 @@ export function summarize(round: number, m: Measurement): RoundSample {
     p50Us: quantile(m.latenciesUs, 0.5),
     p99Us: quantile(m.latenciesUs, 0.99),
     fsyncsPerOp: m.fsyncs === undefined ? undefined : m.fsyncs / m.ops,
+    fsyncsEach:
+      m.fsyncsEach === undefined || m.fsyncsEach.length === 0
+        ? undefined
+        : { median: median(m.fsyncsEach), max: Math.max(...m.fsyncsEach) },
   };
 }
 

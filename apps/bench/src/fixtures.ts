@@ -5,7 +5,7 @@ const SECTION_TEXT =
   "Weekly active users rose 4.2% after the onboarding change; retention of the March cohort is flat. ";
 
 /**
- * A valid outline (SPEC §3) whose pretty JSON is about `bytes` long: a few insights and as many
+ * A valid outline (docs/FORMAT.md#data-model) whose pretty JSON is about `bytes` long: a few insights and as many
  * sections of prose as it takes. Deterministic in shape, fresh in ids.
  */
 export function outlineOfSize(bytes: number, id: string = randomUUID()): Outline {

@@ -8,6 +8,8 @@ export interface Measurement {
   latenciesUs: number[];
   /** fsync + fdatasync calls during the measured operations (counted by wrapping node:fs / os.fsync). */
   fsyncs?: number;
+  /** The fsyncs of each measured operation, in order (one-at-a-time trials only). */
+  fsyncsEach?: number[];
 }
 
 /** True when `value` has the shape of a {@link Measurement}. */
@@ -19,6 +21,8 @@ export function isMeasurement(value: unknown): value is Measurement {
     typeof m.elapsedMs === "number" &&
     Array.isArray(m.latenciesUs) &&
     m.latenciesUs.every((x) => typeof x === "number") &&
-    (m.fsyncs === undefined || typeof m.fsyncs === "number")
+    (m.fsyncs === undefined || typeof m.fsyncs === "number") &&
+    (m.fsyncsEach === undefined ||
+      (Array.isArray(m.fsyncsEach) && m.fsyncsEach.every((x) => typeof x === "number")))
   );
 }

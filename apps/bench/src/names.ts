@@ -1,10 +1,15 @@
-/** The workloads of issue 6, by the names the results use. */
+/** The workloads (issues 6 and 11), by the names the results use. */
 export const WORKLOADS = [
   "replace-4k",
   "replace-64k",
   "append",
   "append-8-concurrent",
   "update",
+  "update-100-reports",
+  "update-8-concurrent",
+  "update-8-processes",
+  "update-history-10",
+  "update-history-1000",
   "lock-uncontended",
   "lock-handoff-inprocess",
   "lock-handoff-crossprocess",
@@ -15,7 +20,7 @@ export const WORKLOADS = [
 /** A workload name. */
 export type Workload = (typeof WORKLOADS)[number];
 
-/** The contenders of issue 6, by the names the results use. */
+/** The contenders (issues 6 and 11), by the names the results use. */
 export const CONTENDERS = [
   "living-reports",
   "node-baseline-sync",
@@ -26,6 +31,9 @@ export const CONTENDERS = [
   "proper-lockfile",
   "proper-lockfile-tuned",
   "seed-python",
+  "sqlite-wal-full",
+  "sqlite-rollback-full",
+  "lmdb",
 ] as const;
 
 /** A contender name. */
@@ -40,3 +48,13 @@ export function isWorkload(value: string): value is Workload {
 export function isContender(value: string): value is Contender {
   return (CONTENDERS as readonly string[]).includes(value);
 }
+
+/**
+ * Contenders that flush inside native code (SQLite, LMDB): the in-process fsync counter, which
+ * wraps `node:fs`, cannot see their syncs, so only strace counts them.
+ */
+export const NATIVE_SYNC_CONTENDERS: readonly Contender[] = [
+  "sqlite-wal-full",
+  "sqlite-rollback-full",
+  "lmdb",
+];

@@ -1,8 +1,10 @@
-import { type Contender, isContender, isWorkload, type Workload } from "./names.js";
+import { CONTENDERS, type Contender, isContender, isWorkload, WORKLOADS, type Workload } from "./names.js";
 
 /** The command line of `npm run bench`. */
 export interface BenchOptions {
-  /** `--quick`: fewer rounds and operations, no `rebuild-100k` (under two minutes). */
+  /** `--help`: print {@link USAGE} and exit. */
+  help: boolean;
+  /** `--quick`: fewer rounds and operations, no `rebuild-100k`. */
   quick: boolean;
   /** `--rounds N` (default 3 quick, 7 full). */
   rounds: number;
@@ -19,10 +21,28 @@ export interface BenchOptions {
   strace: boolean;
   /** `--seed N`: the seed of the shuffles (default: the time). */
   seed: number;
+  /**
+   * `--io`: instead of the contenders, the sync-vs-promise `node:fs` measurements behind the node:fs
+   * backend's choice of APIs (docs/measurements/syncVsPromise.md); `--rounds` (default 9, quick 3)
+   * and `--dir` apply.
+   */
+  io: boolean;
 }
 
-const USAGE =
-  "usage: bench [--quick] [--rounds N] [--workload a,b] [--contender a,b] [--dir D] [--strace|--no-strace] [--seed N]";
+/** What `--help` prints. */
+export const USAGE = [
+  "usage: npm run bench -- [--quick] [--rounds N] [--workload a,b] [--contender a,b] [--dir D]",
+  "                        [--strace|--no-strace] [--seed N]",
+  "       npm run bench -- --io [--quick] [--rounds N] [--dir D]",
+  "",
+  "Runs each (workload, contender) in its own process, rounds in shuffled order, and prints the table",
+  "and the targets (docs/BENCHMARKS.md); writes apps/bench/results/latest.json (partial.json when",
+  "--workload or --contender restricts the run). --io measures sync vs promise node:fs instead.",
+  "The SQLite peers need `npm run bench:setup` once; without it they are skipped with a note.",
+  "",
+  `workloads:  ${WORKLOADS.join(", ")}`,
+  `contenders: ${CONTENDERS.join(", ")}`,
+].join("\n");
 
 /**
  * Parses the bench's arguments.
@@ -31,6 +51,7 @@ const USAGE =
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let strace: boolean | undefined;
   const o: BenchOptions = {
+    help: false,
     quick: false,
     rounds: 0,
     workloads: undefined,
@@ -38,6 +59,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     dir: undefined,
     strace: false,
     seed: Date.now() % 2 ** 31,
+    io: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -46,7 +68,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
       return v;
     };
-    if (flag === "--quick") o.quick = true;
+    if (flag === "--help" || flag === "-h") o.help = true;
+    else if (flag === "--quick") o.quick = true;
+    else if (flag === "--io") o.io = true;
     else if (flag === "--no-strace") strace = false;
     else if (flag === "--strace") strace = true;
     else if (flag === "--rounds") o.rounds = positive(value(), flag);
@@ -56,7 +80,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === "--contender") o.contenders = list(value(), isContender, "contender");
     else throw new Error(`unknown argument ${flag}\n${USAGE}`);
   }
-  if (o.rounds === 0) o.rounds = o.quick ? 3 : 7;
+  if (o.rounds === 0) o.rounds = o.quick ? 3 : o.io ? 9 : 7;
   o.strace = strace ?? !o.quick;
   return o;
 }

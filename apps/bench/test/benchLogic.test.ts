@@ -10,6 +10,7 @@ const sample = (round: number, opsPerSec: number, fsyncsPerOp?: number): RoundSa
   p50Us: 1000 / opsPerSec,
   p99Us: 2000 / opsPerSec,
   fsyncsPerOp,
+  fsyncsEach: undefined,
 });
 
 describe("stats", () => {
@@ -82,7 +83,10 @@ describe("countFsyncs", () => {
 describe("parseOptions", () => {
   it("defaults by mode and parses lists", () => {
     expect(parseOptions(["--quick"])).toMatchObject({ quick: true, rounds: 3, strace: false });
-    expect(parseOptions([])).toMatchObject({ quick: false, rounds: 7, strace: true });
+    expect(parseOptions([])).toMatchObject({ quick: false, rounds: 7, strace: true, io: false });
+    expect(parseOptions(["--io"])).toMatchObject({ io: true, rounds: 9 });
+    expect(parseOptions(["--help"])).toMatchObject({ help: true });
+    expect(parseOptions(["--io", "--quick"])).toMatchObject({ io: true, rounds: 3 });
     expect(parseOptions(["--workload", "append,update", "--no-strace"])).toMatchObject({
       workloads: ["append", "update"],
       strace: false,

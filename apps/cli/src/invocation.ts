@@ -37,17 +37,33 @@ function findCommandToken(argv: readonly string[]): { name: string; index: numbe
   return undefined;
 }
 
-function strictParse(args: string[], command: CommandSpec): ReturnType<typeof parseArgs> {
+function strictParse(
+  args: string[],
+  command: CommandSpec,
+): Pick<ReturnType<typeof parseArgs>, "values" | "positionals"> {
+  const specs = { ...GLOBAL_OPTIONS, ...command.options };
+  const parse = () =>
+    parseArgs({ args, options: parseOptionsOf(specs), strict: true, allowPositionals: true, tokens: true });
+  let parsed: ReturnType<typeof parse>;
   try {
-    return parseArgs({
-      args,
-      options: parseOptionsOf({ ...GLOBAL_OPTIONS, ...command.options }),
-      strict: true,
-      allowPositionals: true,
-    });
+    parsed = parse();
   } catch (err) {
     throw toLivingReportsError(err, command.name);
   }
+  // parseArgs keeps the last of a repeated single-valued option; `--root a --root b` would then
+  // silently work on b. A value given twice is ambiguous: refuse it.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (
+      token.kind !== "option" ||
+      specs[token.name]?.type !== "string" ||
+      specs[token.name]?.multiple === true
+    )
+      continue;
+    if (seen.has(token.name)) throw usageError(`option --${token.name} given more than once`);
+    seen.add(token.name);
+  }
+  return parsed;
 }
 
 /**

@@ -25,8 +25,20 @@ export interface OpenMode {
  */
 export class StoreAccess {
   readonly settings: StoreSettings;
+  /** Stores opened and not yet closed: what {@link interrupt} must close. */
+  readonly #live = new Set<ReportStore>();
+  #interrupted = false;
 
-  constructor(settings: StoreSettings) {
+  /**
+   * @param onCloseFailure - told when closing a store fails after the command's work succeeded:
+   *   the work is committed (the library resolved it, so it is durable), only the tidying of the
+   *   close (index flush or rebuild, session lock removal) failed, which recovery redoes; the command
+   *   must not then report failure, or a retried `create` would make a duplicate report.
+   */
+  constructor(
+    settings: StoreSettings,
+    private readonly onCloseFailure: (err: unknown) => void = () => undefined,
+  ) {
     this.settings = settings;
   }
 
@@ -46,11 +58,31 @@ export class StoreAccess {
       result = await fn(store);
     } catch (err) {
       // The command's failure is what the operator must see; a failing close must not hide it.
-      await store.close().catch(() => undefined);
+      await this.#close(store).catch(() => undefined);
       throw err;
     }
-    await store.close();
+    await this.#close(store).catch(this.onCloseFailure);
     return result;
+  }
+
+  /**
+   * Ends the run's work on the store (SIGINT, SIGTERM): every store this access opened is closed,
+   * which releases its report and index locks, stops the lock-refresh timers and removes the
+   * session lock; a store still opening is closed as soon as it opens, and nothing opens after.
+   * A commit cut here is what a crash would leave, and the next writer recovers it (docs/GUARANTEES.md).
+   * Never throws: close failures are returned, for the message.
+   */
+  async interrupt(): Promise<unknown[]> {
+    this.#interrupted = true;
+    const stores = [...this.#live];
+    const failures: unknown[] = [];
+    await Promise.all(stores.map((s) => this.#close(s).catch((err: unknown) => failures.push(err))));
+    return failures;
+  }
+
+  async #close(store: ReportStore): Promise<void> {
+    this.#live.delete(store);
+    await store.close();
   }
 
   /**
@@ -70,7 +102,7 @@ export class StoreAccess {
     );
     if (existed) return { created: false };
     const store = await this.#open({ access: "write" }, true);
-    await store.close();
+    await this.#close(store);
     return { created: true };
   }
 
@@ -82,9 +114,16 @@ export class StoreAccess {
     };
     if (this.settings.lockTimeoutMs !== undefined) options.lock = { timeoutMs: this.settings.lockTimeoutMs };
     if (mode.onProgress !== undefined) options.onProgress = mode.onProgress;
+    if (this.#interrupted) throw interrupted();
     try {
       const backend: StorageBackend = nodeFsBackend({ root: this.root, create });
-      return await openReports(backend, options);
+      const store = await openReports(backend, options);
+      if (this.#interrupted) {
+        await store.close().catch(() => undefined);
+        throw interrupted();
+      }
+      this.#live.add(store);
+      return store;
     } catch (err) {
       if (!create && isLivingReportsError(err, ErrorCode.NOT_FOUND)) {
         throw new LivingReportsError(
@@ -96,4 +135,8 @@ export class StoreAccess {
       throw err;
     }
   }
+}
+
+function interrupted(): LivingReportsError {
+  return new LivingReportsError(ErrorCode.CLOSED, "the command was interrupted: no store is opened any more");
 }

@@ -281,3 +281,37 @@ describe("validateOutline", () => {
     expect(codeOf(() => validateOutline(big, { maxBytes: 500 }))).toBe(ErrorCode.TOO_LARGE);
   });
 });
+
+describe("free JSON records (metadata, payload) keep input exactly or refuse it", () => {
+  const base = () => ({ ...minimalOutline(), metadata: {} });
+
+  it("refuses a number JSON cannot hold (1e400 parses to Infinity) with INVALID_OUTLINE naming its path", () => {
+    const text = JSON.stringify({ ...base(), metadata: { k: 1 } }).replace('"k":1', '"k":1e400');
+    expect(codeOf(() => parseOutlineBytes(enc.encode(text)))).toBe(ErrorCode.INVALID_OUTLINE);
+    expect(() => parseOutlineBytes(enc.encode(text))).toThrow(/metadata\.k/);
+    for (const bad of [Number.NaN, -Infinity, 10n]) {
+      expect(OutlineSchema.safeParse({ ...base(), metadata: { deep: [{ x: bad }] } }).success).toBe(false);
+    }
+    expect(
+      SectionSchema.safeParse({
+        section_id: REPORT,
+        title: "s",
+        order: 0,
+        insight_ids: [],
+        metadata: { n: Infinity },
+      }).success,
+    ).toBe(false);
+  });
+
+  it("keeps a `__proto__` key as an own key, never as a prototype, through parse and serialize", () => {
+    const text = JSON.stringify(base()).replace(
+      '"metadata":{}',
+      '"metadata":{"__proto__":{"polluted":true},"k":1}',
+    );
+    const outline = parseOutlineBytes(enc.encode(text));
+    expect(Object.hasOwn(outline.metadata, "__proto__")).toBe(true);
+    expect(Object.getPrototypeOf(outline.metadata)).toBe(Object.prototype);
+    expect((outline.metadata as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(new TextDecoder().decode(serializeOutline(outline))).toContain('"__proto__"');
+  });
+});

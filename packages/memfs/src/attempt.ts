@@ -2,18 +2,29 @@ import { ErrorCode, fromSystemError, LivingReportsError } from "@living-reports/
 import { withFixedIds } from "./fixedIds.js";
 
 /**
- * Runs a synchronous memfs step and settles a promise with its result, mapping any failure with
- * {@link fromSystemError} (the original kept as `cause`; fsync ops become FSYNC_FAILED). The step
- * runs {@link withFixedIds}, so memfs's uid/gid checks cost no system call.
+ * Runs a synchronous memfs step, mapping any failure with {@link fromSystemError} (the original
+ * kept as `cause`; fsync ops become FSYNC_FAILED). The step runs {@link withFixedIds}, so
+ * memfs's uid/gid checks cost no system call.
+ *
+ * @returns the step's result
+ * @throws LivingReportsError the mapped failure
  */
-export function attempt<T>(path: string, op: string, step: () => T): Promise<T> {
+export function attemptSync<T>(path: string, op: string, step: () => T): T {
   try {
-    return Promise.resolve(withFixedIds(step));
+    return withFixedIds(step);
   } catch (err) {
-    return Promise.reject(fromSystemError(err, path, op));
+    throw fromSystemError(err, path, op);
   }
 }
 
+/** Runs one synchronous call and settles a promise with its result, or rejects with its error. */
+export function settle<T>(step: () => T): Promise<T> {
+  try {
+    return Promise.resolve(step());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 /**
  * Checks that a length, position or time argument is a non-negative safe integer.
  *

@@ -15,6 +15,14 @@ export {
   memfsBackend,
 } from "./memfsDisk.js";
 export {
+  createFsFromBackend,
+  createFsFromDisk,
+  FACADE_FUNCTIONS,
+  type FsFacade,
+  type FsFacadeOptions,
+} from "./nodeFs/createFs.js";
+export type { NodeFsError } from "./nodeFs/nodeErrors.js";
+export {
   type CrashSelection,
   type CrashTear,
   type DataChange,
@@ -26,4 +34,7 @@ export {
   type WriteChange,
 } from "./pendingChange.js";
 export { mulberry32 } from "./prng.js";
+export type { SyncFileHandle, SyncStorageBackend } from "./syncBackend.js";
+export { syncTwinOf } from "./syncBackend.js";
 export { VirtualClock } from "./virtualClock.js";
+export { type FsGetter, mockNodeFs, mockNodeFsPromises, requireWithFs } from "./vitest.js";

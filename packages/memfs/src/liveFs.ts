@@ -2,8 +2,10 @@ import {
   basename,
   type Clock,
   dirname,
+  ErrorCode,
   type FileStat,
   fromSystemError,
+  LivingReportsError,
   type OpenMode,
 } from "@living-reports/core";
 import type { Volume } from "memfs";
@@ -98,6 +100,8 @@ export class LiveFs {
   open(path: string, mode: OpenMode): OpenFile {
     const existing = guardPath(this.volume, path);
     if (existing?.isDirectory()) throw systemError("EISDIR", "open", path);
+    // Only regular files are opened, as node-fs refuses a FIFO or device before it could block.
+    if (existing !== undefined && !existing.isFile()) throw notRegular("open", path);
     const fd = this.volume.openSync(volumePath(path), mode);
     if (existing !== undefined) {
       const inode = this.#idOf(existing);
@@ -159,6 +163,7 @@ export class LiveFs {
   readFile(path: string): Uint8Array {
     const node = guardedLink(this.volume, path)?.getNode();
     if (node?.isDirectory()) throw systemError("EISDIR", "read", path);
+    if (node !== undefined && !node.isFile() && !node.isSymlink()) throw notRegular("read", path);
     // A file is read from its node (a copy, as readFileSync makes); anything else is left to
     // memfs, for its exact error.
     const buf = node?.isFile() ? node.getBuffer() : (this.volume.readFileSync(volumePath(path)) as Buffer);
@@ -186,16 +191,17 @@ export class LiveFs {
 
   rename(from: string, to: string): void {
     if (from === "" || to === "") throw systemError("EBUSY", "rename", from === "" ? from : to);
+    // Linux's order: both parents are looked up, then the source, then the checks on the two.
+    for (const path of [from, to]) {
+      const parent = this.#parentOf(path);
+      if (parent === undefined) throw systemError("ENOENT", "rename", path);
+      if (!parent.isDirectory()) throw systemError("ENOTDIR", "rename", path);
+    }
     const source = this.#mustExist(guardPath(this.volume, from), from);
     const target = guardPath(this.volume, to);
     const inode = this.#idOf(source);
-    if (source.isDirectory() && `${to}/`.startsWith(`${from}/`)) {
-      if (to === from) return;
-      throw systemError("EINVAL", "rename", to);
-    }
-    const toParent = lstatOrUndefined(this.volume, dirname(to));
-    if (toParent === undefined) throw systemError("ENOENT", "rename", to);
-    if (!toParent.isDirectory()) throw systemError("ENOTDIR", "rename", to);
+    if (source.isDirectory() && to === from) return;
+    if (source.isDirectory() && `${to}/`.startsWith(`${from}/`)) throw systemError("EINVAL", "rename", to);
     if (target !== undefined) {
       // POSIX: renaming onto another name of the same inode does nothing.
       if (this.#idOf(target) === inode) return;
@@ -214,8 +220,12 @@ export class LiveFs {
 
   link(existing: string, to: string): void {
     const source = this.#mustExist(guardPath(this.volume, existing), existing);
-    if (source.isDirectory()) throw systemError("EPERM", "link", existing);
+    // Linux's order: the new name's lookup (EEXIST, a missing parent) before a directory's EPERM.
     if (guardPath(this.volume, to) !== undefined) throw systemError("EEXIST", "link", to);
+    const toParent = this.#parentOf(to);
+    if (toParent === undefined) throw systemError("ENOENT", "link", to);
+    if (!toParent.isDirectory()) throw systemError("ENOTDIR", "link", to);
+    if (source.isDirectory()) throw systemError("EPERM", "link", existing);
     this.volume.linkSync(volumePath(existing), volumePath(to));
     this.#recordEntry("link", to, this.#idOf(source));
   }
@@ -282,6 +292,12 @@ export class LiveFs {
     this.#touchPath(parent, dir);
   }
 
+  /** The parent directory's lstat (symlinks refused), undefined when missing, ENOTDIR through a file. */
+  #parentOf(path: string): VolumeStat | undefined {
+    const parent = dirname(path);
+    return guardPath(this.volume, parent) ?? lstatOrUndefined(this.volume, parent);
+  }
+
   #newNode(ino: number, kind: "file" | "dir"): number {
     const id = this.allocateId();
     this.#inoToId.set(ino, id);
@@ -318,4 +334,9 @@ export class LiveFs {
     this.volume.futimesSync(fd, date, date);
     this.#mtimes.set(id, now);
   }
+}
+
+/** WRONG_KIND for a path that exists but is not a regular file (nor a directory). */
+function notRegular(op: string, path: string): LivingReportsError {
+  return new LivingReportsError(ErrorCode.WRONG_KIND, `${op} ${path}: is not a regular file`, { path });
 }

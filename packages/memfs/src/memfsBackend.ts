@@ -1,20 +1,19 @@
 import {
   type BackendCapabilities,
   type Clock,
-  ErrorCode,
   type FileHandle,
   type FileStat,
-  LivingReportsError,
   type LockPrimitive,
   mkdirPrimitive,
-  normalizePath,
   type OpenMode,
   type StorageBackend,
 } from "@living-reports/core";
-import { attempt } from "./attempt.js";
+import { settle } from "./attempt.js";
 import type { LiveFs } from "./liveFs.js";
 import type { MemfsDisk } from "./memfsDisk.js";
 import { MemfsFileHandle } from "./memfsFileHandle.js";
+import { MemfsSyncBackend } from "./memfsSyncBackend.js";
+import { registerSyncTwin } from "./syncBackend.js";
 
 /** What the memfs backend can do: hard links, real directory sync, simulated durability. */
 export const MEMFS_CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -23,8 +22,6 @@ export const MEMFS_CAPABILITIES: BackendCapabilities = Object.freeze({
   directorySync: true,
   durability: "simulated",
 });
-
-const OPEN_MODES: ReadonlySet<string> = new Set<OpenMode>(["r", "r+", "w", "wx", "a"]);
 
 /**
  * A {@link StorageBackend} over a {@link MemfsDisk}: one "process" on the shared disk. Several
@@ -37,92 +34,71 @@ export interface MemfsBackend extends StorageBackend {
 
 /** Makes a backend instance over a disk's live filesystem (called by {@link MemfsDisk.backend}). */
 export function createMemfsBackend(disk: MemfsDisk, fs: LiveFs): MemfsBackend {
-  return new MemfsBackendInstance(disk, fs);
+  const sync = new MemfsSyncBackend(`memfs:${disk.id}`, fs);
+  const backend = new MemfsBackendInstance(disk, sync);
+  registerSyncTwin(backend, sync);
+  return backend;
 }
 
 /*
- * Every method normalises its paths first (INVALID_PATH before anything is touched), then does
- * one synchronous step on the live filesystem: memfs is synchronous, and doing each call in one
- * step makes it atomic with respect to the other instances.
+ * Every call is one synchronous step of the sync twin (which holds the logic), settled as a
+ * promise: memfs is synchronous, and doing each call in one step makes it atomic with respect
+ * to the other instances.
  */
 class MemfsBackendInstance implements MemfsBackend {
   readonly capabilities = MEMFS_CAPABILITIES;
   readonly storageId: string;
   readonly disk: MemfsDisk;
-  readonly #fs: LiveFs;
+  readonly #sync: MemfsSyncBackend;
 
-  constructor(disk: MemfsDisk, fs: LiveFs) {
+  constructor(disk: MemfsDisk, sync: MemfsSyncBackend) {
     this.disk = disk;
-    this.#fs = fs;
-    this.storageId = `memfs:${disk.id}`;
+    this.#sync = sync;
+    this.storageId = sync.storageId;
   }
 
   open(path: string, mode: OpenMode): Promise<FileHandle> {
-    return attempt(path, "open", () => {
-      const p = normalizePath(path);
-      if (!OPEN_MODES.has(mode)) {
-        throw new LivingReportsError(ErrorCode.INVALID_INPUT, `unknown open mode ${JSON.stringify(mode)}`, {
-          path,
-        });
-      }
-      return new MemfsFileHandle(this.#fs, this.#fs.open(p, mode));
-    });
+    return settle(() => new MemfsFileHandle(this.#sync.open(path, mode)));
   }
 
   readFile(path: string): Promise<Uint8Array> {
-    return attempt(path, "readFile", () => this.#fs.readFile(normalizePath(path)));
+    return settle(() => this.#sync.readFile(path));
   }
 
   syncDir(path: string): Promise<void> {
-    return attempt(path, "syncDir", () => this.#fs.syncDir(normalizePath(path)));
+    return settle(() => this.#sync.syncDir(path));
   }
 
   rename(from: string, to: string): Promise<void> {
-    return attempt(from, "rename", () => {
-      this.#fs.rename(normalizePath(from), normalizePath(to));
-    });
+    return settle(() => this.#sync.rename(from, to));
   }
 
   link(existing: string, to: string): Promise<void> {
-    return attempt(existing, "link", () => {
-      this.#fs.link(normalizePath(existing), normalizePath(to));
-    });
+    return settle(() => this.#sync.link(existing, to));
   }
 
   unlink(path: string): Promise<void> {
-    return attempt(path, "unlink", () => this.#fs.unlink(normalizePath(path)));
+    return settle(() => this.#sync.unlink(path));
   }
 
   mkdir(path: string): Promise<void> {
-    return attempt(path, "mkdir", () => this.#fs.mkdir(normalizePath(path)));
+    return settle(() => this.#sync.mkdir(path));
   }
 
   rmdir(path: string): Promise<void> {
-    return attempt(path, "rmdir", () => this.#fs.rmdir(normalizePath(path)));
+    return settle(() => this.#sync.rmdir(path));
   }
 
   readdir(path: string): Promise<string[]> {
-    return attempt(path, "readdir", () => this.#fs.readdir(normalizePath(path)));
+    return settle(() => this.#sync.readdir(path));
   }
 
   stat(path: string): Promise<FileStat> {
-    return attempt(path, "stat", () => this.#fs.stat(normalizePath(path)));
+    return settle(() => this.#sync.stat(path));
   }
 
   utimes(path: string, mtimeMs: number): Promise<void> {
-    return attempt(path, "utimes", () => {
-      const p = normalizePath(path);
-      if (!Number.isFinite(mtimeMs)) {
-        throw new LivingReportsError(
-          ErrorCode.INVALID_INPUT,
-          `mtime must be a finite number, got ${mtimeMs}`,
-          {
-            path,
-          },
-        );
-      }
-      this.#fs.utimes(p, mtimeMs);
-    });
+    return settle(() => this.#sync.utimes(path, mtimeMs));
   }
 
   /** The disk's clock: every instance of one disk judges its locks by the same (virtual) time. */

@@ -92,10 +92,29 @@ export class MemfsDisk {
   }
 
   /**
-   * The live memfs volume, for inspection and for planting what the backend cannot make
-   * (symlinks). Changes made on it directly bypass the durability model: they never survive a crash.
+   * Removed: the raw memfs volume looked like `node:fs` but bypassed the durability model, so a
+   * correct, fsynced save made through it "lost" its data at a crash. Throws, pointing to
+   * `createFsFromDisk(disk)` (a `node:fs` through the model) and {@link unsafeVolume}.
+   *
+   * @deprecated use `createFsFromDisk(disk)`, or `unsafeVolume()` to plant what the backend cannot make
+   * @throws LivingReportsError INVALID_INPUT always
    */
-  get volume(): Volume {
+  get volume(): never {
+    throw new LivingReportsError(
+      ErrorCode.INVALID_INPUT,
+      "disk.volume was removed: it bypasses the durability model, so nothing written through it survives a crash. " +
+        "For a node:fs on this disk use createFsFromDisk(disk) from @living-reports/memfs; to plant what the " +
+        "backend cannot make (a symlink), disk.unsafeVolume().",
+    );
+  }
+
+  /**
+   * The live memfs volume itself, for planting what the backend cannot make (symlinks) and for
+   * inspection. Unsafe: changes made on it bypass the durability model (they are neither
+   * recorded nor ever durable: a crash undoes them) and files it creates get model ids lazily.
+   * For code that should run on this disk as on a real one, use `createFsFromDisk(disk)`.
+   */
+  unsafeVolume(): Volume {
     return this.#fs.volume;
   }
 

@@ -17,7 +17,7 @@ import { Confinement, isSymlinkRefusal, type ResolvedPath, symlinkError } from "
 import { toFileStat } from "./fileStat.js";
 import { type NodeFsLockOptions, nodeFsLockPrimitive } from "./lock/index.js";
 import { NodeFileHandle } from "./nodeFileHandle.js";
-import { O_DIRECTORY, O_NOFOLLOW, openFlags } from "./openFlags.js";
+import { O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, openFlags } from "./openFlags.js";
 import { type FsyncApi, processSyncScheduler } from "./syncScheduler.js";
 
 /** The options of {@link nodeFsBackend}. */
@@ -104,27 +104,13 @@ class NodeFs implements NodeFsBackend {
 
   async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const p = this.confinement.resolve(path, "open");
-    const fd = this.openFd(p, openFlags(mode), "open");
-    if (mode === "r" || mode === "r+") {
-      // Linux opens a directory read-only without complaint; refuse it here, not at the first read.
-      let isDirectory: boolean;
-      try {
-        isDirectory = fs.fstatSync(fd).isDirectory();
-      } catch (err) {
-        fs.closeSync(fd);
-        throw fromSystemError(err, p.rel, "open");
-      }
-      if (isDirectory) {
-        fs.closeSync(fd);
-        throw new LivingReportsError(ErrorCode.WRONG_KIND, `open ${p.rel}: is a directory`, { path: p.rel });
-      }
-    }
+    const fd = this.openRegular(p, openFlags(mode), "open");
     return new NodeFileHandle(p.rel, fd, mode, processSyncScheduler, this.fsyncApi);
   }
 
   async readFile(path: string): Promise<Uint8Array> {
     const p = this.confinement.resolve(path, "readFile");
-    const fd = this.openFd(p, fs.constants.O_RDONLY | O_NOFOLLOW, "readFile");
+    const fd = this.openRegular(p, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK, "readFile");
     try {
       const buf = fs.readFileSync(fd);
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -244,6 +230,27 @@ class NodeFs implements NodeFsBackend {
   /** mkdir locks made through `on` (docs/LOCKS.md). */
   lockPrimitive(on: StorageBackend): LockPrimitive {
     return nodeFsLockPrimitive(on, this.lockOptions ?? {});
+  }
+
+  /**
+   * Opens a file that must be a regular file. The open never blocks (`O_NONBLOCK`: a FIFO would
+   * otherwise wait for a peer forever, and no signal handler could run meanwhile); the descriptor
+   * is then checked with fstat, and anything but a regular file (a directory, which Linux opens
+   * read-only without complaint, a FIFO, a socket, a device) is closed and refused as WRONG_KIND.
+   */
+  private openRegular(p: ResolvedPath, flags: number, op: string): number {
+    const fd = this.openFd(p, flags, op);
+    let st: fs.Stats;
+    try {
+      st = fs.fstatSync(fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw fromSystemError(err, p.rel, op);
+    }
+    if (st.isFile()) return fd;
+    fs.closeSync(fd);
+    const what = st.isDirectory() ? "is a directory" : "is not a regular file (a FIFO, socket or device)";
+    throw new LivingReportsError(ErrorCode.WRONG_KIND, `${op} ${p.rel}: ${what}`, { path: p.rel });
   }
 
   private openFd(p: ResolvedPath, flags: number, op: string): number {

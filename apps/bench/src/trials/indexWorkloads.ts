@@ -32,7 +32,7 @@ export const indexUpdateTrials: Partial<Record<Contender, Trial>> = {
     }
   },
   "node-baseline-sync": async (ctx) => {
-    // The Python service's way (SPEC §9.8): the index held in memory and rewritten whole,
+    // The Python service's way: the index held in memory and rewritten whole,
     // durably, on every change. It reads the shared fixture's index but writes only in its own
     // folder (one report stands for any: its steps cost the same), leaving the fixture to ours.
     const entries = new Map<string, IndexEntry>();

@@ -1,4 +1,5 @@
 import type { Contender, Workload } from "../names.js";
+import { isUpdateWorkload } from "../update/workloads.js";
 import type { Trial } from "./trialContext.js";
 
 type Trials = Partial<Record<Contender, Trial>>;
@@ -13,6 +14,8 @@ const REPLACE: Contender[] = [
 ];
 const APPEND: Contender[] = ["living-reports", "node-baseline-sync", "node-baseline-async"];
 const LOCKS: Contender[] = ["living-reports", "proper-lockfile", "proper-lockfile-tuned"];
+/** The database peers of the update workloads (optional: they run when they load, see main.ts). */
+const DATABASES: Contender[] = ["sqlite-wal-full", "sqlite-rollback-full", "lmdb"];
 
 /** The Node.js contenders of each workload (seed-python runs from python/seed_bench.py instead). */
 export const NODE_CONTENDERS: Record<Workload, readonly Contender[]> = {
@@ -20,7 +23,12 @@ export const NODE_CONTENDERS: Record<Workload, readonly Contender[]> = {
   "replace-64k": REPLACE,
   append: APPEND,
   "append-8-concurrent": APPEND,
-  update: ["living-reports", "node-baseline-sync"],
+  update: ["living-reports", "node-baseline-sync", ...DATABASES],
+  "update-100-reports": ["living-reports", "node-baseline-sync", ...DATABASES],
+  "update-8-concurrent": ["living-reports"],
+  "update-8-processes": ["living-reports", ...DATABASES],
+  "update-history-10": ["living-reports"],
+  "update-history-1000": ["living-reports"],
   "lock-uncontended": LOCKS,
   "lock-handoff-inprocess": LOCKS,
   "lock-handoff-crossprocess": LOCKS,
@@ -36,6 +44,10 @@ export const SEED_WORKLOADS: readonly Workload[] = ["replace-4k", "append", "upd
  * the libraries its trial uses (process start-up is most of a short trial's cost).
  */
 export async function loadTrials(workload: Workload): Promise<Trials> {
+  if (isUpdateWorkload(workload)) {
+    const { updateTrial } = await import("../update/workloads.js");
+    return Object.fromEntries(NODE_CONTENDERS[workload].map((c) => [c, updateTrial(workload, c)]));
+  }
   switch (workload) {
     case "replace-4k":
       return (await import("./replace.js")).replaceTrials(4 * 1024);
@@ -45,8 +57,6 @@ export async function loadTrials(workload: Workload): Promise<Trials> {
       return (await import("./append.js")).appendTrials(1);
     case "append-8-concurrent":
       return (await import("./append.js")).appendTrials(8);
-    case "update":
-      return (await import("./update.js")).updateTrials;
     case "lock-uncontended":
       return (await import("./locks.js")).uncontendedTrials;
     case "lock-handoff-inprocess":

@@ -11,7 +11,7 @@ export interface SyntheticStore {
 }
 
 /**
- * Writes a store of `count` small reports under `root` as the library lays one out (SPEC §4):
+ * Writes a store of `count` small reports under `root` as the library lays one out (docs/FORMAT.md#layout):
  * `FORMAT`, `by_id/<id>/outline.json`, an empty `audit.jsonl`, `backups/`, and an `index.jsonl`
  * listing them all. Nothing is fsynced: this is setup, not a measured operation.
  */

@@ -46,18 +46,21 @@ export async function sequential(
 ): Promise<Measurement> {
   for (let i = 0; i < ctx.warmup; i++) await op(i);
   const latenciesUs: number[] = new Array(ctx.ops);
+  const fsyncsEach: number[] = new Array(ctx.ops);
   mark(ctx.dir, "begin");
   const syncs = syncCount();
   const start = performance.now();
   for (let i = 0; i < ctx.ops; i++) {
     const t = performance.now();
+    const before = syncCount();
     await op(ctx.warmup + i);
+    fsyncsEach[i] = syncCount() - before;
     latenciesUs[i] = (performance.now() - t) * 1000;
   }
   const elapsedMs = performance.now() - start;
   const fsyncs = syncCount() - syncs;
   mark(ctx.dir, "end");
-  return { ops: ctx.ops, elapsedMs, latenciesUs, fsyncs };
+  return { ops: ctx.ops, elapsedMs, latenciesUs, fsyncs, fsyncsEach };
 }
 
 /**
@@ -70,7 +73,7 @@ export async function concurrent(
   writers: number,
   op: (writer: number, i: number) => Promise<void>,
 ): Promise<Measurement> {
-  const share = (total: number, w: number) => Math.floor(total / writers) + (w < total % writers ? 1 : 0);
+  const share = (total: number, w: number) => shareOf(total, writers, w);
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
       for (let i = 0; i < share(ctx.warmup, w); i++) await op(w, i);
@@ -93,4 +96,9 @@ export async function concurrent(
   const fsyncs = syncCount() - syncs;
   mark(ctx.dir, "end");
   return { ops: ctx.ops, elapsedMs, latenciesUs, fsyncs };
+}
+
+/** Writer `w`'s part when `total` operations are split as evenly as possible among `writers`. */
+export function shareOf(total: number, writers: number, w: number): number {
+  return Math.floor(total / writers) + (w < total % writers ? 1 : 0);
 }

@@ -1,6 +1,6 @@
 import type { CommandSpec } from "../command.js";
 import { summarize, summaryLine } from "../output/reportSummary.js";
-import { reportIdArgument } from "./idArgument.js";
+import { actionIdArgument, reportIdArgument } from "./idArgument.js";
 
 /** `revert <id> <action-id>`: commits the state before that action as the next version. */
 export const revertCommand: CommandSpec = {
@@ -15,7 +15,7 @@ export const revertCommand: CommandSpec = {
   ],
   async run(ctx, args) {
     const id = reportIdArgument(args, 0);
-    const actionId = args.positional(1, "action id");
+    const actionId = actionIdArgument(args, 1);
     const outline = await ctx.stores.use({ access: "write" }, (store) => store.revert(id, actionId));
     return { json: summarize(outline), text: summaryLine("reverted", outline) };
   },

@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../command.js";
 import { renderOutline } from "../output/outlineText.js";
+import { reportQueryArgument } from "./idArgument.js";
 
 /** `show <id-or-title>`: the outline, readable or as JSON. */
 export const showCommand: CommandSpec = {
@@ -13,7 +14,7 @@ export const showCommand: CommandSpec = {
     "living-reports --json show 3f2c7a9e-0b1d-4c5e-8f6a-1b2c3d4e5f60 > outline.json",
   ],
   async run(ctx, args) {
-    const query = args.positional(0, "id or title");
+    const query = reportQueryArgument(args, 0);
     const outline = await ctx.stores.use({ access: "read" }, async (store) =>
       store.get(await store.resolve(query)),
     );

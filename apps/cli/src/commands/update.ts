@@ -1,4 +1,10 @@
-import { parseOutlineBytes } from "@living-reports/core";
+import {
+  ErrorCode,
+  isLivingReportsError,
+  LivingReportsError,
+  type Outline,
+  parseOutlineBytes,
+} from "@living-reports/core";
 import { usageError } from "../cliError.js";
 import type { CommandSpec } from "../command.js";
 import { readInputFile } from "../inputFile.js";
@@ -39,7 +45,7 @@ export const updateCommand: CommandSpec = {
       throw usageError("--expected-version and --force exclude each other");
     }
     const input = await readInputFile(ctx.io, file);
-    const outline = parseOutlineBytes(input.bytes, undefined, input.path);
+    const outline = parseInput(input.bytes, input.path);
     if (outline.report_id !== id) {
       throw usageError(`${input.path} holds report ${outline.report_id}, not ${id}`);
     }
@@ -48,3 +54,16 @@ export const updateCommand: CommandSpec = {
     return { json: summarize(updated), text: summaryLine("updated", updated) };
   },
 };
+
+/**
+ * The outline in the operator's file. Bytes that are not UTF-8 are bad input here (exit 2), not
+ * the corrupt store file (CORRUPT_FILE, exit 6) they would be on disk.
+ */
+function parseInput(bytes: Uint8Array, path: string): Outline {
+  try {
+    return parseOutlineBytes(bytes, undefined, path);
+  } catch (err) {
+    if (!isLivingReportsError(err, ErrorCode.CORRUPT_FILE)) throw err;
+    throw new LivingReportsError(ErrorCode.INVALID_INPUT, `${path} is not valid UTF-8`, { path, cause: err });
+  }
+}

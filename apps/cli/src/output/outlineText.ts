@@ -1,5 +1,6 @@
 import type { Outline } from "@living-reports/core";
 import { statusOf, tagsOf } from "./reportSummary.js";
+import { oneLine } from "./terminalText.js";
 
 function indent(text: string, prefix: string): string[] {
   return text.split("\n").map((line) => (line === "" ? "" : prefix + line));
@@ -12,9 +13,9 @@ function indent(text: string, prefix: string): string[] {
 export function renderOutline(outline: Outline): string {
   const tags = tagsOf(outline);
   const lines = [
-    outline.title,
+    oneLine(outline.title),
     `  id       ${outline.report_id}`,
-    `  version  ${outline.outline_version}   status ${statusOf(outline)}   tags ${tags.length === 0 ? "-" : tags.join(", ")}`,
+    `  version  ${outline.outline_version}   status ${oneLine(statusOf(outline))}   tags ${tags.length === 0 ? "-" : tags.map(oneLine).join(", ")}`,
     `  created  ${outline.created_at}   updated ${outline.updated_at}`,
   ];
   const insights = new Map(outline.insights.map((i) => [i.insight_id, i]));
@@ -23,10 +24,10 @@ export function renderOutline(outline: Outline): string {
     const insight = insights.get(id);
     if (insight === undefined) return `    - [missing insight ${id}]`;
     shown.add(id);
-    return `    - (${insight.importance}) ${insight.summary}${insight.status === "active" ? "" : ` [${insight.status}]`}`;
+    return `    - (${insight.importance}) ${oneLine(insight.summary)}${insight.status === "active" ? "" : ` [${insight.status}]`}`;
   };
   for (const section of [...outline.sections].sort((a, b) => a.order - b.order)) {
-    lines.push("", `## ${section.title}`);
+    lines.push("", `## ${oneLine(section.title)}`);
     if (section.content !== undefined && section.content !== null && section.content !== "") {
       lines.push(...indent(section.content, "    "));
     }

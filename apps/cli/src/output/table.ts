@@ -1,3 +1,5 @@
+import { oneLine } from "./terminalText.js";
+
 /** A column of {@link renderTable}. */
 export interface Column {
   readonly header: string;
@@ -7,9 +9,12 @@ export interface Column {
   readonly alignRight?: boolean;
 }
 
-/** Cuts `text` to `width` characters, ending in `…` when it was cut; newlines become spaces. */
+/**
+ * Cuts `text` to `width` characters, ending in `…` when it was cut; newlines and tabs become
+ * spaces, other control characters visible escapes (a cell is one line on a terminal).
+ */
 export function fitCell(text: string, width: number): string {
-  const flat = text.replace(/[\r\n\t]+/g, " ");
+  const flat = oneLine(text.replace(/[\r\n\t]+/g, " "));
   const chars = Array.from(flat);
   if (chars.length <= width) return flat;
   if (width <= 1) return "…".slice(0, width);

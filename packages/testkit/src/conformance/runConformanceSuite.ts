@@ -6,8 +6,10 @@ import { describeFaults } from "./faults.js";
 import { describeLegacyStores } from "./legacy.js";
 import { describeLocks } from "./locks.js";
 import { describeModelBased } from "./modelBased.js";
+import { describeNonRegularFiles } from "./nonRegularFiles.js";
 import { describeStore } from "./store.js";
 import { describeStoreHotPath } from "./storeHotPath.js";
+import { describeStoreInputFidelity } from "./storeInputFidelity.js";
 import { describeSyscallBudget } from "./syscallBudget.js";
 import type { ConformanceTarget } from "./target.js";
 
@@ -22,8 +24,8 @@ import type { ConformanceTarget } from "./target.js";
  * Every test gets a fresh root from `target.setup()` and tears it down, pass or fail (see
  * `withRoot`). Areas: backend primitives, durable primitives, syscall budget, durability
  * model (simulated crashes, where the backend has them), locks, the store and the exact durable
- * call sequence of its commits, legacy stores, and
- * fault injection (every step of a write failing with EIO/ENOSPC).
+ * call sequence of its commits, legacy stores, fault injection (every step of a write failing
+ * with EIO/ENOSPC), and FIFOs where files belong.
  */
 export function runConformanceSuite(target: ConformanceTarget): void {
   describeBackendPrimitives(target);
@@ -34,7 +36,9 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeStore(target);
   describeCommitSequence(target);
   describeStoreHotPath(target);
+  describeStoreInputFidelity(target);
   describeLegacyStores(target);
   describeFaults(target);
+  describeNonRegularFiles(target);
   describeModelBased(target);
 }

@@ -30,4 +30,9 @@ export interface TargetRoot {
 export interface ConformanceTarget {
   readonly name: string;
   setup(): Promise<TargetRoot>;
+  /**
+   * Makes a FIFO at root-relative `path` of `root` (node-fs: mkfifo in the host directory). Absent
+   * where the backend has no FIFOs (memfs): the FIFO cases then skip, saying so.
+   */
+  readonly makeFifo?: (root: TargetRoot, path: string) => Promise<void>;
 }
