@@ -167,6 +167,8 @@ export class OpenReportStore implements ReportStore {
         });
       }
     }
+    // A rebuild above may have kept the index lock again.
+    await this.ctx.leases.releaseAll().catch(() => undefined);
     await this.ctx.session.close();
     await this.ctx.audit.closeAll();
     await this.ctx.locks.close();

@@ -9,6 +9,12 @@ interface IdleLease {
   held: HeldReportLock;
   timer: TimerHandle | undefined;
   unwatch: () => void;
+  /**
+   * A plain (ref'd) timer for the idle time: the lock clock's timers never keep the process
+   * alive, and a program that ends without `close()` must not leave a kept lock behind (the next
+   * writer would wait for it to turn stale). Cleared when the lease ends.
+   */
+  keepAlive: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -62,7 +68,7 @@ export class ReportLeases {
       await releaseReportLock(held.lock);
       return;
     }
-    const lease: IdleLease = { held, timer: undefined, unwatch: () => undefined };
+    const lease: IdleLease = { held, timer: undefined, unwatch: () => undefined, keepAlive: undefined };
     const until = this.clock.now() + this.idleMs;
     const end = () => {
       if (this.idle.get(id) !== lease) return;
@@ -85,6 +91,7 @@ export class ReportLeases {
     };
     lease.timer = this.clock.setTimeout(poll, Math.min(POLL_MS, this.idleMs));
     lease.unwatch = watch(end);
+    lease.keepAlive = setTimeout(() => undefined, this.idleMs + POLL_MS);
     this.idle.set(id, lease);
   }
 
@@ -100,6 +107,7 @@ export class ReportLeases {
   private forget(id: string, lease: IdleLease): void {
     this.idle.delete(id);
     if (lease.timer !== undefined) this.clock.clearTimeout(lease.timer);
+    if (lease.keepAlive !== undefined) clearTimeout(lease.keepAlive);
     lease.unwatch();
   }
 }
