@@ -28,8 +28,20 @@ const PACKAGES = [
   { dir: "packages/core", name: "@living-reports/core" },
   { dir: "packages/node-fs", name: "@living-reports/node-fs" },
   { dir: "packages/memfs", name: "@living-reports/memfs" },
-  { dir: "packages/testkit", name: "@living-reports/testkit" },
-  { dir: "apps/cli", name: "@living-reports/cli", bin: "bin/living-reports.js" },
+  {
+    dir: "packages/testkit",
+    name: "@living-reports/testkit",
+    extra: ["dist/explorer.js", "dist/faults.js", "fixtures/legacy-python/crashed.json"],
+  },
+  {
+    dir: "apps/cli",
+    name: "@living-reports/cli",
+    bin: "bin/living-reports.js",
+    // Bundled, so that the CLI tarball installs alone.
+    bundled: ["core", "memfs", "node-fs", "testkit"].map(
+      (p) => `node_modules/@living-reports/${p}/dist/index.js`,
+    ),
+  },
 ];
 
 // npm passes its own configuration to scripts as npm_* variables (workspace, prefix...); the
@@ -55,8 +67,14 @@ function sh(command, args, cwd, options = {}) {
 function checkTarball(pkg, files) {
   const required = ["package.json", "README.md", "LICENSE", "dist/index.d.ts", "dist/index.js"];
   if (pkg.bin !== undefined) required.splice(3, 2, "dist/main.d.ts", "dist/main.js", pkg.bin);
+  required.push(...(pkg.extra ?? []), ...(pkg.bundled ?? []));
   const missing = required.filter((f) => !files.includes(f));
-  const unwanted = files.filter((f) => /(^|\/)(test|node_modules)\//.test(f) || f.endsWith(".tsbuildinfo"));
+  const bundledDir = /^node_modules\/@living-reports\/[^/]+\/(package\.json|README\.md|LICENSE|dist\/)/;
+  const unwanted = files.filter(
+    (f) =>
+      (/(^|\/)(test|node_modules)\//.test(f) && !(pkg.bundled !== undefined && bundledDir.test(f))) ||
+      f.endsWith(".tsbuildinfo"),
+  );
   // dist/ is never cleaned by tsc: an output whose source is gone would ship a ghost module.
   const stale = files.filter(
     (f) => /^dist\/.*\.m?js$/.test(f) && !files.includes(f.replace(/^dist\//, "src/").replace(/js$/, "ts")),
@@ -69,7 +87,7 @@ function checkTarball(pkg, files) {
 
 /** Runs in the fresh project: every import resolves through the installed packages only. */
 const SMOKE_SCRIPT = `import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "@living-reports/cli";
@@ -80,6 +98,10 @@ import * as testkit from "@living-reports/testkit";
 
 assert.equal(typeof run, "function");
 assert.equal(typeof testkit.runConformanceSuite, "function");
+// The legacy-store fixtures ship in the testkit tarball; explorer and faults load without vitest.
+assert.ok(existsSync(join(testkit.legacyFixturesDir(), "crashed.json")), testkit.legacyFixturesDir());
+assert.equal(typeof (await import("@living-reports/testkit/faults")).injectFaults, "function");
+assert.equal(typeof (await import("@living-reports/testkit/explorer")).exploreCrashes, "function");
 // Internal modules stay internal: only the package root is exported.
 await assert.rejects(import("@living-reports/core/dist/store/reportStore.js"), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
 
@@ -176,6 +198,27 @@ try {
     tarballs.push(join(tarballDir, report.filename));
   }
 
+  step("installing the CLI tarball alone into a fresh project (its living-reports packages bundled)");
+  const alone = join(work, "cli-alone");
+  mkdirSync(alone);
+  writeFileSync(
+    join(alone, "package.json"),
+    `${JSON.stringify({ name: "cli-alone", version: "0.0.0", private: true, type: "module" }, null, 2)}\n`,
+  );
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarballs.at(-1)], alone);
+  const aloneHelp = sh("npx", ["--no", "--", "living-reports", "--help"], alone, { capture: true });
+  if (!aloneHelp.includes("Usage: living-reports"))
+    throw new Error(`unexpected --help output:\n${aloneHelp}`);
+  const aloneCheck = JSON.parse(
+    sh("npx", ["--no", "--", "living-reports", "--json", "crashcheck", "--states", "40"], alone, {
+      capture: true,
+    }),
+  );
+  if (aloneCheck.violations !== 0 || aloneCheck.states < 1) {
+    throw new Error(`crashcheck from the lone CLI: ${JSON.stringify(aloneCheck)}`);
+  }
+  console.log(`the lone CLI: --help and crashcheck (${aloneCheck.states} states) work`);
+
   step("installing the tarballs into a fresh project");
   const project = join(work, "project");
   mkdirSync(project);
@@ -212,6 +255,9 @@ try {
   cli("verify");
   console.log("\npack smoke: OK");
 } finally {
+  // A pack that failed half-way leaves the CLI's bundled copies behind: never let them shadow
+  // the workspace packages.
+  sh(process.execPath, [join(repo, "apps/cli/scripts/bundleDeps.mjs"), "--clean"], repo);
   if (keep) console.log(`kept ${work}`);
   else if (existsSync(work)) rmSync(work, { recursive: true, force: true });
 }

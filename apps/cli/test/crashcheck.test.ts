@@ -9,14 +9,21 @@ interface CrashcheckDoc {
   states: number;
   violations: number;
   failures: { workload: string; trace: string; state: unknown }[];
-  workloads: { name: string; states: number; violations: number }[];
+  workloads: {
+    name: string;
+    states: number;
+    checks: number;
+    rounds: number;
+    exhausted: boolean;
+    violations: number;
+  }[];
   statesPerSecond: number;
   mode: string;
   seed: number;
 }
 
 interface MutantsDoc {
-  mutants: { name: string; caught: boolean; states: number }[];
+  mutants: { name: string; caught: boolean; mode: string; states: number }[];
 }
 
 /** `import … from "x"`, `export … from "x"` and `import "x"` as emitted by tsc (one per statement). */
@@ -52,6 +59,9 @@ describe("crashcheck", () => {
     for (const w of doc.workloads) {
       expect(w).toEqual(expect.objectContaining({ name: expect.any(String), states: expect.any(Number) }));
       expect(w.states).toBeGreaterThan(0);
+      expect(w.checks).toBe(w.states);
+      expect(w.rounds).toBeGreaterThanOrEqual(1);
+      expect(w.exhausted).toEqual(expect.any(Boolean));
     }
     expect(doc.workloads.reduce((n, w) => n + w.states, 0)).toBe(doc.states);
     expect(doc.workloads.reduce((n, w) => n + w.violations, 0)).toBe(doc.violations);
@@ -66,7 +76,7 @@ describe("crashcheck", () => {
     const r = await runCli(["--json", "crashcheck", "--mutants", "--states", "100"]);
     const { mutants } = r.json<MutantsDoc>();
     expect(mutants.length).toBeGreaterThan(0);
-    for (const m of mutants) expect(m, m.name).toMatchObject({ caught: true });
+    for (const m of mutants) expect(m, m.name).toMatchObject({ caught: true, mode: expect.any(String) });
     expect(r.code).toBe(0);
   });
 

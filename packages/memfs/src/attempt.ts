@@ -1,5 +1,6 @@
 import { ErrorCode, fromSystemError, LivingReportsError } from "@living-reports/core";
 import { withFixedIds } from "./fixedIds.js";
+import { plainSystemError } from "./volumePaths.js";
 
 /**
  * Runs a synchronous memfs step, mapping any failure with {@link fromSystemError} (the original
@@ -13,7 +14,7 @@ export function attemptSync<T>(path: string, op: string, step: () => T): T {
   try {
     return withFixedIds(step);
   } catch (err) {
-    throw fromSystemError(err, path, op);
+    throw fromSystemError(plainSystemError(err), path, op);
   }
 }
 

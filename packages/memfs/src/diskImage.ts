@@ -1,4 +1,5 @@
 import type { DataChange, EntryChange } from "./pendingChange.js";
+import { mulberry32 } from "./prng.js";
 
 /** A file inode of a {@link DiskImage}. Its bytes are never mutated once in an image. */
 export interface ImageFile {
@@ -25,10 +26,14 @@ export interface DiskImage {
   readonly nodes: ReadonlyMap<number, ImageNode>;
 }
 
-/** A data change to apply, optionally torn: only its first `cut` bytes land. */
+/**
+ * A data change to apply, optionally torn: only its first `cut` bytes land as written, and past
+ * them nothing (`fill` absent or `cut`), zeros, or garbage (see `CrashTear`).
+ */
 export interface AppliedDataChange {
   readonly change: DataChange;
   readonly cut?: number;
+  readonly fill?: "cut" | "zeros" | "garbage";
 }
 
 /**
@@ -46,20 +51,39 @@ export function applyDataChanges(base: Uint8Array, changes: readonly AppliedData
     next.set(buf.subarray(0, size));
     buf = next;
   };
-  for (const { change, cut } of changes) {
+  for (const { change, cut, fill } of changes) {
     if (change.kind === "truncate") {
       if (change.length < size) buf.fill(0, change.length, size);
       else ensure(change.length);
       size = change.length;
       continue;
     }
-    const bytes = cut === undefined ? change.data : change.data.subarray(0, Math.max(0, cut));
+    const bytes = tornBytes(change.id, change.data, cut, fill);
     const end = change.offset + bytes.length;
     ensure(end);
     buf.set(bytes, change.offset);
     if (end > size) size = end;
   }
   return buf.slice(0, size);
+}
+
+/** What of a write lands when it is torn after `cut` bytes with `fill` (see `CrashTear`). */
+function tornBytes(
+  id: number,
+  data: Uint8Array,
+  cut: number | undefined,
+  fill: AppliedDataChange["fill"],
+): Uint8Array {
+  if (cut === undefined) return data;
+  const at = Math.min(data.length, Math.max(0, cut));
+  if (fill === undefined || fill === "cut") return data.subarray(0, at);
+  const out = data.slice();
+  if (fill === "zeros") out.fill(0, at);
+  else {
+    const rand = mulberry32(id * 65_537 + at);
+    for (let i = at; i < out.length; i++) out[i] = Math.floor(rand() * 256);
+  }
+  return out;
 }
 
 /** Applies one entry change to a mutable copy of a directory's entries. */

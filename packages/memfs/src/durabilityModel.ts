@@ -87,6 +87,18 @@ export class DurabilityModel {
     this.#nodes.set(inode, { kind: "file", data: applyDataChanges(data, changes) });
   }
 
+  /**
+   * A failed fsync of a file as Linux handles one: its pending data changes are dropped from the
+   * model (the kernel marks the dirty pages clean without writing them), so no crash keeps them
+   * and no later sync makes them durable, though the live file still shows them until a crash.
+   */
+  dropData(inode: number): void {
+    const ids = this.#byInode.get(inode);
+    if (ids === undefined) return;
+    this.#byInode.delete(inode);
+    for (const id of ids) this.#take(id);
+  }
+
   /** fsync of a directory: its pending entry changes become durable, in order. */
   syncDir(dir: number): void {
     const ids = this.#byDir.get(dir);
@@ -115,9 +127,13 @@ export class DurabilityModel {
     for (const change of this.#pending.values()) {
       if (!selection.keep.has(change.id)) continue;
       if (isDataChange(change)) {
-        const cut = change.kind === "write" ? tears.get(change.id) : undefined;
+        const tear = change.kind === "write" ? tears.get(change.id) : undefined;
         const list = data.get(change.inode) ?? [];
-        list.push(cut === undefined ? { change } : { change, cut });
+        list.push(
+          tear === undefined
+            ? { change }
+            : { change, cut: tear.bytes, ...(tear.fill === undefined ? {} : { fill: tear.fill }) },
+        );
         data.set(change.inode, list);
         continue;
       }
@@ -202,7 +218,7 @@ export class DurabilityModel {
   }
 }
 
-function tearMap(tear: CrashSelection["tear"]): Map<number, number> {
+function tearMap(tear: CrashSelection["tear"]): Map<number, CrashTear> {
   const list: readonly CrashTear[] = tear === undefined ? [] : "id" in tear ? [tear] : tear;
-  return new Map(list.map((t) => [t.id, t.bytes]));
+  return new Map(list.map((t) => [t.id, t]));
 }

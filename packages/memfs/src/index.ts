@@ -3,17 +3,19 @@
  * power loss can be simulated exactly (docs/CRASH-MODEL.md): unsynced data and unsynced directory entries are
  * lost, kept in order, torn or reordered, as the crash mode says.
  */
-export { selectCrash } from "./crashSelection.js";
+export { selectCrash, TORN_FILLS, type TornWrites } from "./crashSelection.js";
 export type { DiskImage, ImageDir, ImageFile, ImageNode } from "./diskImage.js";
 export type { DurabilityModelState } from "./durabilityModel.js";
 export { MEMFS_CAPABILITIES, type MemfsBackend } from "./memfsBackend.js";
 export {
   createMemfsDisk,
+  type MemfsCrashOptions,
   MemfsDisk,
   type MemfsDiskOptions,
   type MemfsDiskSnapshot,
   memfsBackend,
 } from "./memfsDisk.js";
+export { memfsDisks } from "./memfsDisks.js";
 export {
   createFsFromBackend,
   createFsFromDisk,

@@ -15,6 +15,7 @@ import {
   guardedLink,
   guardPath,
   lstatOrUndefined,
+  plainSystemError,
   systemError,
   toFileStat,
   type VolumeStat,
@@ -143,6 +144,11 @@ export class LiveFs {
     this.#touchFd(file.fd, file.inode);
   }
 
+  /** A failed fsync that loses the file's unsynced data (see `DurabilityModel.dropData`). */
+  loseUnsynced(file: OpenFile): void {
+    this.model.dropData(file.inode);
+  }
+
   /** fsync/fdatasync: the file's pending data changes become durable. */
   sync(file: OpenFile): void {
     this.volume.fsyncSync(file.fd);
@@ -181,7 +187,7 @@ export class LiveFs {
       if (!stat.isDirectory()) throw systemError("ENOTDIR", "open", path);
       dir = this.#idOf(stat);
     } catch (err) {
-      throw fromSystemError(err, path, "open");
+      throw fromSystemError(plainSystemError(err), path, "open");
     }
     this.model.syncDir(dir);
     const kept = this.model.maybeCollect(this.#openCounts.keys());

@@ -7,18 +7,22 @@ import {
   LivingReportsError,
 } from "@living-reports/core";
 import type { Volume } from "memfs";
-import { selectCrash } from "./crashSelection.js";
+import { selectCrash, TORN_FILLS, type TornWrites } from "./crashSelection.js";
 import type { DiskImage } from "./diskImage.js";
 import { DurabilityModel, type DurabilityModelState } from "./durabilityModel.js";
 import { imageFromFiles } from "./filesImage.js";
 import { withFixedIds } from "./fixedIds.js";
 import { imageDigest } from "./imageDigest.js";
+import { imageFiles } from "./imageFiles.js";
 import { LiveFs } from "./liveFs.js";
 import { createMemfsBackend, type MemfsBackend } from "./memfsBackend.js";
 import type { CrashSelection, PendingChange } from "./pendingChange.js";
 import { VirtualClock } from "./virtualClock.js";
 import { buildVolume, readVolume } from "./volumeImage.js";
 import { volumePath } from "./volumePaths.js";
+
+/** How to crash a memfs disk: the mode and seed, and for `torn` how writes tear. */
+export interface MemfsCrashOptions extends CrashOptions, TornWrites {}
 
 /** How to make a disk. */
 export interface MemfsDiskOptions {
@@ -132,15 +136,34 @@ export class MemfsDisk {
    * Simulates a power loss: a new disk holding the durable image plus the pending changes that
    * `options.mode` (default `prefix`) keeps, chosen by `options.seed` (default 0). Same state and
    * options, same result. Everything on the new disk is durable; it shares this disk's clock.
+   * In `torn` mode a write tears at a multiple of `options.sectorSize` bytes (default 1) and
+   * leaves nothing, zeros or garbage past the tear (`options.fills`, default `cut` and `zeros`).
    *
-   * @throws LivingReportsError INVALID_INPUT for an unknown mode
+   * @throws LivingReportsError INVALID_INPUT for an unknown mode, a sector size that is not a
+   *   positive integer, or an unknown fill
    */
-  crash(options: CrashOptions = {}): MemfsDisk {
+  crash(options: MemfsCrashOptions = {}): MemfsDisk {
     const mode = options.mode ?? "prefix";
     if (!CRASH_MODES.includes(mode)) {
       throw new LivingReportsError(ErrorCode.INVALID_INPUT, `unknown crash mode ${JSON.stringify(mode)}`);
     }
-    return this.crashWith(selectCrash(this.pendingChanges(), mode, options.seed ?? 0));
+    const sector = options.sectorSize ?? 1;
+    if (!(Number.isInteger(sector) && sector >= 1)) {
+      throw new LivingReportsError(
+        ErrorCode.INVALID_INPUT,
+        `sectorSize must be an integer ≥ 1, got ${sector}`,
+      );
+    }
+    const fills = options.fills ?? ["cut", "zeros"];
+    if (fills.length === 0 || fills.some((f) => !TORN_FILLS.includes(f))) {
+      throw new LivingReportsError(
+        ErrorCode.INVALID_INPUT,
+        `fills must be some of ${TORN_FILLS.join(", ")}, got ${JSON.stringify(fills)}`,
+      );
+    }
+    return this.crashWith(
+      selectCrash(this.pendingChanges(), mode, options.seed ?? 0, { sectorSize: sector, fills }),
+    );
   }
 
   /**
@@ -159,6 +182,14 @@ export class MemfsDisk {
    */
   crashDigest(selection: CrashSelection): string {
     return imageDigest(this.#fs.model.materialize(selection));
+  }
+
+  /**
+   * The files `crashWith(selection)` would leave, as {@link toJSON} lists them but with contents
+   * decoded as Latin-1 (one character per byte), computed without building a volume.
+   */
+  crashFiles(selection: CrashSelection): Record<string, string | null> {
+    return imageFiles(this.#fs.model.materialize(selection));
   }
 
   /** An immutable copy of the whole disk state (live, durable, pending). */

@@ -1,6 +1,6 @@
 import type { FileHandle, FileStat } from "@living-reports/core";
 import { settle } from "./attempt.js";
-import type { SyncFileHandle } from "./syncBackend.js";
+import type { MemfsSyncHandle } from "./memfsSyncBackend.js";
 
 /**
  * A file open on a memfs disk: each call one synchronous step of the sync handle, which holds
@@ -9,9 +9,9 @@ import type { SyncFileHandle } from "./syncBackend.js";
  */
 export class MemfsFileHandle implements FileHandle {
   readonly path: string;
-  readonly #sync: SyncFileHandle;
+  readonly #sync: MemfsSyncHandle;
 
-  constructor(sync: SyncFileHandle) {
+  constructor(sync: MemfsSyncHandle) {
     this.#sync = sync;
     this.path = sync.path;
   }
@@ -30,6 +30,16 @@ export class MemfsFileHandle implements FileHandle {
 
   datasync(): Promise<void> {
     return settle(() => this.#sync.datasync());
+  }
+
+  /**
+   * Simulates what a failed fsync does on Linux (used by fault injection's `loseUnsynced`): the
+   * data written since the last sync is dropped from the durability model, so a crash loses it
+   * and a later successful `sync` does not make it durable, though reads still see it until a
+   * crash. Makes nothing durable and reports nothing: the caller reports the failure.
+   */
+  loseUnsynced(): Promise<void> {
+    return settle(() => this.#sync.loseUnsynced());
   }
 
   truncate(length: number): Promise<void> {

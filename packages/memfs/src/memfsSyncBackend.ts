@@ -26,7 +26,7 @@ export class MemfsSyncBackend implements SyncStorageBackend {
     this.#fs = fs;
   }
 
-  open(path: string, mode: OpenMode): SyncFileHandle {
+  open(path: string, mode: OpenMode): MemfsSyncHandle {
     return attemptSync(path, "open", () => {
       const p = normalizePath(path);
       if (!OPEN_MODES.has(mode)) {
@@ -134,6 +134,19 @@ export class MemfsSyncHandle implements SyncFileHandle {
     attemptSync(this.path, "fsync", () => {
       this.#checkOpen();
       this.#fs.sync(this.#file);
+    });
+  }
+
+  /**
+   * Simulates what a failed fsync does on Linux (used by fault injection's `loseUnsynced`): the
+   * data written since the last sync is dropped from the durability model, so a crash loses it
+   * and a later successful `sync` does not make it durable, though reads still see it until a
+   * crash. Makes nothing durable and reports nothing: the caller reports the failure.
+   */
+  loseUnsynced(): void {
+    attemptSync(this.path, "fsync", () => {
+      this.#checkOpen();
+      this.#fs.loseUnsynced(this.#file);
     });
   }
 

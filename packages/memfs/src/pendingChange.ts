@@ -63,7 +63,13 @@ export type PendingChange = DataChange | EntryChange;
 /** Cut a kept write change to its first `bytes` bytes (a torn write). */
 export interface CrashTear {
   readonly id: number;
+  /** The bytes of the write that land as written. */
   readonly bytes: number;
+  /**
+   * What lands past them: `cut` (default) nothing; `zeros` or `garbage` the rest of the write's
+   * range, as zeros or as seeded pseudo-random bytes (the same for the same change and cut).
+   */
+  readonly fill?: "cut" | "zeros" | "garbage";
 }
 
 /**

@@ -16,9 +16,40 @@ export function volumePath(path: string): string {
   return path === "" ? "/" : `/${path}`;
 }
 
-/** An error shaped like a system error (`code` = errno name), for {@link fromSystemError}. */
-export function systemError(code: string, op: string, path: string): Error {
-  return Object.assign(new Error(`${code}: ${op} '${path}'`), { code });
+/** What the errnos this backend raises mean, as strerror(3) words them. */
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EBADF: "bad file descriptor",
+  EBUSY: "resource busy",
+  EEXIST: "file already exists",
+  EINVAL: "invalid argument",
+  EISDIR: "is a directory",
+  ELOOP: "too many symbolic links",
+  ENOENT: "no such file or directory",
+  ENOTDIR: "not a directory",
+  ENOTEMPTY: "directory not empty",
+  EPERM: "operation not permitted",
+};
+
+/**
+ * An error shaped like a system error (`code` = errno name), for {@link fromSystemError}, which
+ * adds the op, the root-relative path and the errno: the message is only what the errno means.
+ */
+export function systemError(code: string, _op: string, _path: string): Error {
+  return Object.assign(new Error(ERRNO_TEXT[code] ?? "error"), { code });
+}
+
+/**
+ * A memfs error as {@link systemError} shapes one: the same `code`, and a message without the
+ * errno repeated or the volume's own path (`ENOENT: no such file or directory, open '/a'` →
+ * `no such file or directory`), since {@link fromSystemError} adds both, root-relative. Anything
+ * else passes unchanged.
+ */
+export function plainSystemError(err: unknown): unknown {
+  if (err instanceof LivingReportsError || !(err instanceof Error)) return err;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== "string" || !err.message.startsWith(`${code}: `)) return err;
+  const reason = /^[A-Z]+: (.*?)(?:, \w+ '[^']*'(?: -> '[^']*')?)?$/s.exec(err.message)?.[1];
+  return Object.assign(new Error(reason ?? ERRNO_TEXT[code] ?? "error", { cause: err }), { code });
 }
 
 /** lstat that returns undefined for a missing path (and throws ENOTDIR through a file). */

@@ -191,7 +191,7 @@ describe("memfs crash modes", () => {
     });
     const seen = new Set<string>();
     for (let seed = 0; seed < 200; seed++) {
-      const text = disk.crash({ mode: "torn", seed }).toJSON().f ?? "?";
+      const text = disk.crash({ mode: "torn", seed, fills: ["cut"] }).toJSON().f ?? "?";
       expect("0123456789".startsWith(text)).toBe(true);
       seen.add(text);
     }
@@ -199,6 +199,26 @@ describe("memfs crash modes", () => {
     expect(seen).toContain("01");
     expect(seen).toContain("01234");
     expect(seen.size).toBeGreaterThan(6);
+  });
+
+  it("torn may leave zeros or garbage past the tear, within the torn write only", async () => {
+    const disk = createMemfsDisk({ files: { f: "" } });
+    await edit(disk.backend(), "f", async (h) => {
+      await h.write(bytes("0123"), 0);
+      await h.write(bytes("456789"), 4);
+    });
+    const fills = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const volume = disk.crash({ mode: "torn", seed, fills: ["zeros", "garbage"] }).unsafeVolume();
+      const data = Buffer.from(volume.readFileSync("/f") as Buffer);
+      const good = [...data].findIndex((b, i) => b !== "0123456789".charCodeAt(i));
+      if (good < 0) continue;
+      const rest = data.subarray(good);
+      // What is not as written runs to the end of a write (4 or 10), and is zeros or not.
+      expect([4, 10]).toContain(data.length);
+      fills.add(rest.every((b) => b === 0) ? "zeros" : "garbage");
+    }
+    expect([...fills].sort()).toEqual(["garbage", "zeros"]);
   });
 
   it("crashWith applies an explicit tear of a kept write", async () => {
@@ -210,6 +230,21 @@ describe("memfs crash modes", () => {
       "ABC",
     );
     expect(disk.crashWith({ keep: new Set(), tear: { id: write.id, bytes: 3 } }).toJSON().f).toBe("");
+    const zeros = disk.crashWith({
+      keep: new Set([write.id]),
+      tear: { id: write.id, bytes: 3, fill: "zeros" },
+    });
+    expect(zeros.toJSON().f).toBe("ABC\0\0\0\0\0");
+    const garbage = (fill: "garbage") =>
+      Buffer.from(
+        disk
+          .crashWith({ keep: new Set([write.id]), tear: { id: write.id, bytes: 3, fill } })
+          .unsafeVolume()
+          .readFileSync("/f") as Buffer,
+      );
+    expect(garbage("garbage").subarray(0, 3).toString()).toBe("ABC");
+    expect(garbage("garbage")).toHaveLength(8);
+    expect(garbage("garbage").equals(garbage("garbage"))).toBe(true);
   });
 
   it("reorder can keep a later change without an earlier one", async () => {

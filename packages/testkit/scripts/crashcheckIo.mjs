@@ -3,16 +3,11 @@
  * disk model and the node-fs materializer. Plain JavaScript, so that a worker thread can load
  * it without a TypeScript loader (tsx's hooks do not reach worker threads on Node 20).
  */
-import { createMemfsDisk, MemfsDisk, VirtualClock } from "../../memfs/dist/index.js";
+import { memfsDisks } from "../../memfs/dist/index.js";
 import { nodeFsBackend } from "../../node-fs/dist/index.js";
 import { directoryMaterializer } from "../dist/index.js";
 
-/** @type {import("../dist/index.js").DiskModel<unknown>} */
-export const memfsDisks = {
-  create: (clock) => createMemfsDisk({ clock }),
-  fromSnapshot: (snapshot, clock) => MemfsDisk.fromSnapshot(snapshot, { clock }),
-  clock: (startMs) => new VirtualClock(startMs),
-};
+export { memfsDisks };
 
 /** @type {import("../dist/index.js").CrashcheckJobIo} */
 export const jobIo = {

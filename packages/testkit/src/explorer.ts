@@ -6,6 +6,8 @@
  *
  * Every name here is also exported by the package root, with the same meaning.
  */
+
+export { canonicalStateKey } from "./explorer/canonicalState.js";
 export type {
   CrashableDisk,
   CrashChange,
@@ -14,7 +16,9 @@ export type {
   DiskModel,
   MaterializedState,
   Materializer,
+  TornFill,
 } from "./explorer/crashableDisk.js";
+export { DEFAULT_TORN_FILLS, TORN_FILLS } from "./explorer/crashableDisk.js";
 export {
   type CrashcheckJob,
   type CrashcheckJobIo,
@@ -26,6 +30,7 @@ export {
   type DirectoryMaterializerOptions,
   directoryMaterializer,
 } from "./explorer/directoryMaterializer.js";
+export type { TearOptions } from "./explorer/enumerateSelections.js";
 export { type ExploreOptions, type ExploreResult, exploreCrashes } from "./explorer/exploreCrashes.js";
 export {
   type CrashcheckIo,

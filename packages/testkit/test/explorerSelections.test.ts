@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CrashChange } from "../src/explorer/crashableDisk.js";
+import { type CrashChange, TORN_FILLS } from "../src/explorer/crashableDisk.js";
 import { type CrashcheckJob, planLanes } from "../src/explorer/crashcheckJob.js";
-import { changeStreams, enumerateSelections } from "../src/explorer/enumerateSelections.js";
+import { changeStreams, enumerateSelections, selectionsOf } from "../src/explorer/enumerateSelections.js";
 import { parseCrashcheckArgs } from "../src/explorer/runCrashcheck.js";
 import { signature } from "../src/explorer/violationSignature.js";
 
@@ -24,7 +24,10 @@ const entry = (id: number, dir: number): CrashChange => ({
 const CHANGES = [write(1, 10), write(2, 10), write(3, 11), entry(4, 1), entry(5, 1)];
 
 const keys = (list: ReturnType<typeof enumerateSelections>) =>
-  list.map((s) => `${[...s.keep].join(",")}|${(s.tear ?? []).map((t) => `${t.id}:${t.bytes}`).join(",")}`);
+  list.map(
+    (s) =>
+      `${[...s.keep].join(",")}|${(s.tear ?? []).map((t) => `${t.id}:${t.bytes}${t.fill === undefined ? "" : `:${t.fill}`}`).join(",")}`,
+  );
 
 describe("enumerateSelections", () => {
   it("groups changes per file and per directory, in issue order", () => {
@@ -33,6 +36,7 @@ describe("enumerateSelections", () => {
 
   it("drop keeps nothing, once", () => {
     expect(keys(enumerateSelections(CHANGES, "drop", 100, 0))).toEqual(["|"]);
+    expect(selectionsOf(CHANGES, "drop", 1, 0).complete).toBe(true);
   });
 
   it("prefix is every combination of per-stream prefixes while they fit (3 × 2 × 3)", () => {
@@ -47,14 +51,32 @@ describe("enumerateSelections", () => {
 
   it("reorder is every subset while they fit, and a seeded sample beyond", () => {
     expect(enumerateSelections(CHANGES, "reorder", 100, 0)).toHaveLength(32);
+    expect(selectionsOf(CHANGES, "reorder", 32, 0).complete).toBe(true);
+    expect(selectionsOf(CHANGES, "reorder", 31, 0).complete).toBe(false);
     const sampled = enumerateSelections(CHANGES, "reorder", 20, 7);
     expect(sampled).toHaveLength(20);
     expect(keys(sampled)).toEqual(keys(enumerateSelections(CHANGES, "reorder", 20, 7)));
     expect(keys(sampled).slice(0, 2)).toEqual(["|", "1,2,3,4,5|"]);
   });
 
-  it("torn adds cuts of a stream's last kept write, inside the write", () => {
-    const list = enumerateSelections(CHANGES, "torn", 1000, 0);
+  it("torn adds tears of a stream's last kept write at each sector boundary, with each fill", () => {
+    // 18 prefix states; 21 of them keep a write last in its stream (4 bytes: cuts at 1, 2, 3
+    // with 3 fills each, and zeros or garbage over the whole write) → 21 × 11 tears.
+    const whole = selectionsOf(CHANGES, "torn", 1000, 0, { fills: TORN_FILLS });
+    expect(whole.complete).toBe(true);
+    expect(whole.list).toHaveLength(18 + 21 * 11);
+    // By default no garbage: 21 × (1 + 3 × 2).
+    expect(selectionsOf(CHANGES, "torn", 1000, 0).list).toHaveLength(18 + 21 * 7);
+    // Sectors of 2 bytes: one cut (at 2) → 21 × 5 tears.
+    expect(selectionsOf(CHANGES, "torn", 1000, 0, { sectorSize: 2, fills: TORN_FILLS }).list).toHaveLength(
+      18 + 21 * 5,
+    );
+    // Only zeros: 21 × (1 + 3).
+    expect(selectionsOf(CHANGES, "torn", 1000, 0, { fills: ["zeros"] }).list).toHaveLength(18 + 21 * 4);
+    expect(selectionsOf(CHANGES, "torn", 100, 0).complete).toBe(false);
+    expect(() => selectionsOf(CHANGES, "torn", 100, 0, { sectorSize: 0 })).toThrow(/sectorSize/);
+    expect(() => selectionsOf(CHANGES, "torn", 100, 0, { fills: [] })).toThrow(/fills/);
+    const list = whole.list;
     const torn = list.filter((s) => s.tear !== undefined);
     expect(torn.length).toBeGreaterThan(0);
     for (const s of torn) {

@@ -264,3 +264,28 @@ describe("FaultyBackend: which calls a plan hits", () => {
     await rejection(faulty.stat("d/f"));
   });
 });
+
+describe("FaultyBackend: loseUnsynced and absolute paths", () => {
+  it("a loseUnsynced fault on a backend that cannot forget unsynced data is refused, typed", async () => {
+    const faulty = injectFaults(await fixture(), [{ op: "sync", error: "EIO", loseUnsynced: true }]);
+    const handle = await faulty.open("d/f", "r+");
+    const err = await rejection(handle.sync());
+    expect(err.code).toBe(ErrorCode.INVALID_INPUT);
+    expect(err.message).toMatch(/cannot forget unsynced data \(use a memfs disk\)/);
+    await handle.close();
+  });
+
+  it("refuses a rule whose path is absolute, naming the root-relative one", () => {
+    expect(() => injectFaults(new FakeBackend(), [{ op: "*", path: "/d/f", error: "EIO" }])).toThrow(
+      /fault rule 0: path "\/d\/f" is absolute; backend paths are relative to its root \(e.g. "d\/f"\)/,
+    );
+  });
+
+  it("says the errno once: the op, the path, the errno, then what happened", async () => {
+    const faulty = injectFaults(await fixture(), [{ op: "unlink", error: "EACCES" }]);
+    const err = await rejection(faulty.unlink("d/f"));
+    expect(err.message).toBe("unlink d/f: EACCES: injected fault");
+    expect(err.cause).toBeInstanceOf(InjectedFault);
+    expect((err.cause as InjectedFault).path).toBe("d/f");
+  });
+});

@@ -64,12 +64,14 @@ export const crashcheckCommand: CommandSpec = {
     states: {
       type: "string",
       value: "N",
-      description: "crash states to check in total, split over the workloads (default 2000)",
+      description:
+        "distinct crash states to check at most, split over the workloads (default 2000); a workload stops short once its states are all checked or stop being new",
     },
     seed: { type: "string", value: "S", description: "seed of the workloads and the sampling (default 0)" },
     mutants: {
       type: "boolean",
-      description: "run the explorer on deliberately broken stores instead; each must be caught",
+      description:
+        "run the explorer on deliberately broken stores instead, each in its own mode (or --mode); each must be caught",
     },
   },
   positionals: { min: 0, max: 0 },

@@ -1,23 +1,15 @@
-import { createMemfsDisk, MemfsDisk, type MemfsDiskSnapshot, VirtualClock } from "@living-reports/memfs";
+import { memfsDisks } from "@living-reports/memfs";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import {
   type CheckedWorkload,
   type CrashcheckIo,
   type CrashcheckJob,
   type CrashcheckJobIo,
-  type DiskModel,
   directoryMaterializer,
   type ExploreResult,
   runCrashcheckJob,
 } from "@living-reports/testkit/explorer";
 import type { ProgressBar } from "../output/progressBar.js";
-
-/** The memfs simulated disk, as the explorer makes and restores disks (docs/CRASH-MODEL.md). */
-export const memfsDisks: DiskModel<MemfsDiskSnapshot> = {
-  create: (clock) => createMemfsDisk({ clock }),
-  fromSnapshot: (snapshot, clock) => MemfsDisk.fromSnapshot(snapshot, { clock }),
-  clock: (startMs) => new VirtualClock(startMs),
-};
 
 /**
  * `runCrashcheck` hands its jobs to `CrashcheckIo.explore` only when asked for more than one

@@ -1,7 +1,7 @@
-import { describeAtomicReplaceFaults } from "../faults/suite/atomicReplaceFaults.js";
-import { describeAuditLogFaults } from "../faults/suite/auditLogFaults.js";
-import { describeBackupFaults } from "../faults/suite/backupFaults.js";
-import { describeStoreFaults } from "../faults/suite/storeFaults.js";
+import { describeAtomicReplaceFaults } from "./faultSuite/atomicReplaceFaults.js";
+import { describeAuditLogFaults } from "./faultSuite/auditLogFaults.js";
+import { describeBackupFaults } from "./faultSuite/backupFaults.js";
+import { describeStoreFaults } from "./faultSuite/storeFaults.js";
 import type { ConformanceTarget } from "./target.js";
 
 /**

@@ -10,12 +10,17 @@ import type { ConformanceTarget, TargetRoot } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
 
 /**
- * The repository's `test-fixtures/legacy-python` (from `src/conformance` or `dist/conformance`
- * of this package alike): the stores the Python module wrote, with `clean.json`/`crashed.json`.
+ * The stores the Python module wrote, with `clean.json`/`crashed.json`: the copy shipped in this
+ * package (`fixtures/legacy-python`, made when it is packed), else the repository's
+ * `test-fixtures/legacy-python` (from `src/conformance` or `dist/conformance` alike). Looked up
+ * at call time, not when the package loads, so a test that mocks `node:fs` (the memfs facade)
+ * can import the testkit before its mock is ready.
  */
-export const LEGACY_FIXTURES_DIR = fileURLToPath(
-  new URL("../../../../test-fixtures/legacy-python", import.meta.url),
-);
+export function legacyFixturesDir(): string {
+  const shipped = fileURLToPath(new URL("../../fixtures/legacy-python", import.meta.url));
+  const inRepository = fileURLToPath(new URL("../../../../test-fixtures/legacy-python", import.meta.url));
+  return [shipped, inRepository].find((dir) => existsSync(join(dir, "crashed.json"))) ?? shipped;
+}
 
 /** A fixture's `<name>.json`: its reports by title, and the damage it carries. */
 export interface LegacyFixture {
@@ -65,11 +70,11 @@ function expectedProblem(
  */
 export function describeLegacyStores(
   target: ConformanceTarget,
-  fixturesDir: string = LEGACY_FIXTURES_DIR,
+  fixturesDir: string = legacyFixturesDir(),
 ): void {
   const missing = !existsSync(join(fixturesDir, "crashed.json"));
   const title = missing
-    ? `legacy stores written by the Python module (skipped: no fixtures at ${fixturesDir})`
+    ? `legacy stores written by the Python module (SKIPPED: no fixtures at ${fixturesDir})`
     : "legacy stores written by the Python module";
   describe.skipIf(missing)(titleOf(target, title), () => {
     it("clean: verifies with no problems", () =>

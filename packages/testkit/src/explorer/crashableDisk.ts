@@ -15,12 +15,34 @@ export interface CrashChange {
   readonly dir?: number;
   /** A write's bytes. */
   readonly data?: Uint8Array;
+  /** A write's file offset (tears fall on sector boundaries of the file). */
+  readonly offset?: number;
 }
 
-/** Cut kept write `id` to its first `bytes` bytes. */
+/**
+ * What a torn write leaves past its cut: `cut` (default) nothing, the bytes there stay as they
+ * were (a shorter file when the write extended it); `zeros` or `garbage` the whole range is
+ * written, zeros or seeded pseudo-random bytes past the cut (a file extended before its data
+ * reached the platter, a sector half written), as real disks leave (ALICE, SQLite's crash VFS).
+ */
+export type TornFill = "cut" | "zeros" | "garbage";
+
+/** The fills of {@link TornFill}, in the order the explorer tries them. */
+export const TORN_FILLS: readonly TornFill[] = ["cut", "zeros", "garbage"];
+
+/**
+ * The fills the explorer uses unless told: `cut` and `zeros`. `garbage` is asked for by name
+ * (`tears: { fills: TORN_FILLS }`): it is the harshest, and the report store's own recovery does
+ * not yet survive it in every state (a torn audit append holding invalid UTF-8).
+ */
+export const DEFAULT_TORN_FILLS: readonly TornFill[] = ["cut", "zeros"];
+
+/** Tear kept write `id` after its first `bytes` bytes; `fill` says what lands past them. */
 export interface CrashTearSpec {
   readonly id: number;
   readonly bytes: number;
+  /** Default `cut`. */
+  readonly fill?: TornFill;
 }
 
 /** One explicit crash state: the pending changes kept (by id) and the kept writes torn. */
@@ -47,6 +69,12 @@ export interface CrashableDisk<TSnapshot = unknown> {
    * show them. When present, the explorer skips a state already judged without materialising it.
    */
   crashDigest?(selection: CrashSelectionSpec): string;
+  /**
+   * Optional: the files `crashWith(selection)` would leave, as {@link toJSON} lists them (any
+   * lossless decoding of the bytes), cheaper than making that disk. The explorer reads them to
+   * tell whether a state is new up to names drawn at random.
+   */
+  crashFiles?(selection: CrashSelectionSpec): Record<string, string | null>;
   /** An immutable copy of the whole disk state. */
   snapshot(): TSnapshot;
   /** The live files: path → UTF-8 content, `null` for a directory. */
@@ -54,8 +82,7 @@ export interface CrashableDisk<TSnapshot = unknown> {
 }
 
 /**
- * How the explorer makes disks and clocks. For memfs:
- * `{ create: (clock) => createMemfsDisk({ clock }), fromSnapshot: (s, clock) => MemfsDisk.fromSnapshot(s, { clock }), clock: (ms) => new VirtualClock(ms) }`.
+ * How the explorer makes disks and clocks. For memfs: `memfsDisks` from `@living-reports/memfs`.
  */
 export interface DiskModel<TSnapshot> {
   /** An empty disk whose locks and mtimes run on `clock`. */

@@ -1,3 +1,4 @@
+export { canonicalStateKey } from "./canonicalState.js";
 export type {
   CrashableDisk,
   CrashChange,
@@ -6,7 +7,9 @@ export type {
   DiskModel,
   MaterializedState,
   Materializer,
+  TornFill,
 } from "./crashableDisk.js";
+export { DEFAULT_TORN_FILLS, TORN_FILLS } from "./crashableDisk.js";
 export {
   type CrashcheckJob,
   type CrashcheckJobIo,
@@ -15,7 +18,7 @@ export {
 } from "./crashcheckJob.js";
 export type { CrashFailure, CrashStateDescription, FailureRank } from "./crashFailure.js";
 export { type DirectoryMaterializerOptions, directoryMaterializer } from "./directoryMaterializer.js";
-export { enumerateSelections } from "./enumerateSelections.js";
+export { enumerateSelections, type TearOptions } from "./enumerateSelections.js";
 export { type ExploreOptions, type ExploreResult, exploreCrashes } from "./exploreCrashes.js";
 export {
   type CrashcheckIo,

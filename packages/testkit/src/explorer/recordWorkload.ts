@@ -23,6 +23,8 @@ export interface Recording<TSnapshot> {
   readonly trace: readonly TraceEvent[];
   /** The recording clock's time when the run ended. */
   readonly endMs: number;
+  /** How many numbers setup and run drew from `rand`: 0 means every round runs alike. */
+  readonly randDraws: number;
 }
 
 /** Options of {@link recordWorkload}. */
@@ -45,7 +47,12 @@ export async function recordWorkload<TSnapshot>(
   options: RecordOptions,
 ): Promise<Recording<TSnapshot>> {
   const clock = model.clock(RECORDING_EPOCH_MS);
-  const rand = mulberry32(options.seed);
+  const seeded = mulberry32(options.seed);
+  let randDraws = 0;
+  const rand = (): number => {
+    randDraws += 1;
+    return seeded();
+  };
   const fresh = model.create(clock);
   await workload.setup?.({ backend: fresh.backend(), clock, rand });
   const base = makeAllDurable(fresh);
@@ -91,7 +98,7 @@ export async function recordWorkload<TSnapshot>(
   };
   await workload.run({ backend: open(), another: open, clock, rand, step });
   if (dirty) points.push({ snapshot: base.snapshot(), traceLength: log.events.length });
-  return { points, steps, trace: log.events, endMs: clock.now() };
+  return { points, steps, trace: log.events, endMs: clock.now(), randDraws };
 }
 
 /** The disk with every pending change kept: the durable starting state. */

@@ -9,12 +9,15 @@ import type { ExploreResult } from "./exploreCrashes.js";
 
 /** Options of {@link runCrashcheck} (the `crashcheck` command line). */
 export interface CrashcheckOptions {
-  /** Total crash states over all workloads (default 2000). */
+  /**
+   * The budget: distinct crash states over all workloads, split evenly (default 2000). A
+   * workload whose every state was checked stops short of its share (`exhausted`).
+   */
   readonly states?: number;
   readonly seed?: number;
   readonly mode?: CrashMode;
   readonly backend?: "memfs" | "node-fs";
-  /** Run the mutants instead of the standard workloads. */
+  /** Run the mutants instead of the standard workloads (each in its own mode unless `mode` is given). */
   readonly mutants?: boolean;
   /** Print one JSON document instead of text. */
   readonly json?: boolean;
@@ -44,8 +47,22 @@ export interface CrashcheckReport {
   readonly mode: CrashMode;
   readonly seed: number;
   readonly backend: "memfs" | "node-fs";
-  /** Per workload; `kinds` lists the distinct violations found (ids and numbers blanked out). */
-  readonly workloads: { name: string; states: number; violations: number; kinds: readonly string[] }[];
+  /**
+   * Per workload: `states` distinct crash states checked (see `ExploreResult.states`), `checks`
+   * checker runs, `rounds` workload rounds recorded, `exhausted` every crash state of the
+   * workload checked (the run stopped short of its share), `kinds` the distinct violations found
+   * (ids and numbers blanked out).
+   */
+  readonly workloads: {
+    name: string;
+    states: number;
+    checks: number;
+    rounds: number;
+    exhausted: boolean;
+    violations: number;
+    kinds: readonly string[];
+  }[];
+  /** Distinct crash states over all workloads. */
   readonly states: number;
   readonly violations: number;
   readonly statesPerSecond: number;
@@ -76,7 +93,12 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
   if (backend === "node-fs" && io.materializeNodeFs === undefined) {
     throw invalid("the node-fs backend needs a materializer");
   }
-  if (options.mutants === true) return await mutantsReport(io, states, seed, options.json === true);
+  if (options.mutants === true)
+    return await mutantsReport(
+      io,
+      { states, seed, ...(options.mode === undefined ? {} : { mode }) },
+      options.json === true,
+    );
   const workloads = io.workloads ?? standardWorkloads();
   const started = performance.now();
   const rows: CrashcheckReport["workloads"] = [];
@@ -100,6 +122,9 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
     rows.push({
       name: result.workload,
       states: result.states,
+      checks: result.checks,
+      rounds: result.rounds,
+      exhausted: result.exhausted,
       violations: result.violations,
       kinds: result.kinds,
     });
@@ -122,15 +147,21 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
   return done.violations === 0 ? 0 : 1;
 }
 
-async function mutantsReport(io: CrashcheckIo, states: number, seed: number, json: boolean): Promise<number> {
+/** Runs every mutant, each in its own crash mode unless `run.mode` names one for all. */
+async function mutantsReport(
+  io: CrashcheckIo,
+  run: { states: number; seed: number; mode?: CrashMode },
+  json: boolean,
+): Promise<number> {
   const results: MutantResult[] = [];
+  const controls = new Map<string, Promise<readonly string[]>>();
   for (const mutant of standardMutants())
-    results.push(await runMutant(mutant, { disks: io.disks, states, seed }));
-  const mutants = results.map(({ name, caught, states: n }) => ({ name, caught, states: n }));
+    results.push(await runMutant(mutant, { disks: io.disks, controls, ...run }));
+  const mutants = results.map(({ name, caught, mode, states: n }) => ({ name, caught, mode, states: n }));
   if (json) io.stdout(`${JSON.stringify({ mutants }, null, 2)}\n`);
   else {
     for (const r of results) {
-      io.stdout(`${r.caught ? "caught" : "MISSED"}  ${r.name} (${r.states} states)\n`);
+      io.stdout(`${r.caught ? "caught" : "MISSED"}  ${r.name} (${r.mode}, ${r.states} states)\n`);
       if (r.failure !== undefined) io.stdout(`        ${r.failure.violations[0] ?? ""}\n`);
     }
   }
@@ -140,7 +171,10 @@ async function mutantsReport(io: CrashcheckIo, states: number, seed: number, jso
 function formatReport(report: CrashcheckReport): string {
   const lines = [`crashcheck: ${report.backend}, mode ${report.mode}, seed ${report.seed}`];
   for (const w of report.workloads)
-    lines.push(`  ${w.name.padEnd(18)} ${w.states} states, ${w.violations} violations`);
+    lines.push(
+      `  ${w.name.padEnd(18)} ${w.states} states${w.exhausted ? " (all of them)" : ""}, ` +
+        `${w.violations} violations, ${w.rounds} rounds`,
+    );
   lines.push(
     `  total: ${report.states} states, ${report.violations} violations, ${report.statesPerSecond} states/s`,
   );

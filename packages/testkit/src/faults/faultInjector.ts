@@ -18,6 +18,8 @@ export interface FaultDecision {
   readonly applied: boolean;
   readonly error?: FaultErrorCode;
   readonly shortWrite?: number;
+  /** Drop the file's unsynced data instead of syncing (see `FaultRule.loseUnsynced`). */
+  readonly loseUnsynced?: boolean;
 }
 
 interface ArmedRule {
@@ -110,7 +112,12 @@ function decisionFor(
 ): FaultDecision {
   const { rule } = armed;
   const shortWrite = op === "write" ? rule.shortWrite : undefined;
-  const applied = shortWrite === undefined ? (rule.applied ?? APPLIED_BY_DEFAULT.has(op)) : shortWrite > 0;
+  const lose = rule.loseUnsynced === true && (op === "sync" || op === "datasync");
+  const applied = lose
+    ? false
+    : shortWrite === undefined
+      ? (rule.applied ?? APPLIED_BY_DEFAULT.has(op))
+      : shortWrite > 0;
   const fired: FiredFault = {
     rule,
     ruleIndex,
@@ -121,12 +128,14 @@ function decisionFor(
     ...(to === undefined ? {} : { to }),
     ...(rule.error === undefined ? {} : { error: rule.error }),
     ...(shortWrite === undefined ? {} : { shortWrite }),
+    ...(lose ? { loseUnsynced: true } : {}),
   };
   return {
     fired,
     applied,
     ...(rule.error === undefined ? {} : { error: rule.error }),
     ...(shortWrite === undefined ? {} : { shortWrite }),
+    ...(lose ? { loseUnsynced: true } : {}),
   };
 }
 
@@ -147,6 +156,17 @@ function checkRule(rule: FaultRule, index: number): void {
     });
   };
   if (rule.op !== "*" && !(FAULT_OPS as readonly string[]).includes(rule.op)) bad(`unknown op ${rule.op}`);
+  if (typeof rule.path === "string" && rule.path.startsWith("/"))
+    bad(
+      `path ${JSON.stringify(rule.path)} is absolute; backend paths are relative to its root ` +
+        `(e.g. ${JSON.stringify(rule.path.replace(/^\/+/, ""))})`,
+    );
+  if (rule.loseUnsynced !== undefined) {
+    if (rule.op !== "sync" && rule.op !== "datasync")
+      bad("loseUnsynced applies to ops sync and datasync only");
+    if (rule.error === undefined) bad("loseUnsynced needs an error (the failure the sync reports)");
+    if (rule.applied === true) bad("loseUnsynced and applied: true are exclusive (the sync saves nothing)");
+  }
   if (rule.error !== undefined && !FAULT_ERROR_CODES.includes(rule.error)) bad(`unknown error ${rule.error}`);
   if (rule.nth !== undefined && rule.probability !== undefined) bad("nth and probability are exclusive");
   if (rule.nth !== undefined && !(Number.isInteger(rule.nth) && rule.nth >= 1))

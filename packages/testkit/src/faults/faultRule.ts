@@ -47,6 +47,16 @@ export const FAULT_ERROR_CODES: readonly FaultErrorCode[] = ["EIO", "ENOSPC", "E
  *
  * `shortWrite` (op `write` only): only the first `shortWrite` bytes are written; then the call
  * fails with `error`, or, without `error`, resolves to the short count as a short write.
+ *
+ * `loseUnsynced` (ops `sync` and `datasync` only): the failed fsync behaves as on Linux, where
+ * the kernel may mark the file's dirty pages clean without writing them: the data written since
+ * the last sync never becomes durable (a crash loses it, a later fsync reports success without
+ * saving it), though reads still see it. Code that retries the fsync after EIO and carries on
+ * loses acknowledged data; this makes that bug visible. It needs a backend that can forget
+ * unsynced data (memfs); on any other backend the faulted call rejects with INVALID_INPUT.
+ *
+ * `path` is relative to the backend's root, like every backend path: an absolute path (a string
+ * starting with `/`) can never match and is refused.
  */
 export interface FaultRule {
   op: FaultOp | "*";
@@ -66,6 +76,8 @@ export interface FaultRule {
   shortWrite?: number;
   /** Whether the inner call still runs before the failure is reported (see the interface doc). */
   applied?: boolean;
+  /** The failed sync drops the file's unsynced data, as Linux may (ops `sync`, `datasync` only). */
+  loseUnsynced?: boolean;
 }
 
 /** A list of rules, tried in order: the first rule that fires on a call decides its fate. */
@@ -90,6 +102,8 @@ export interface FiredFault {
   readonly shortWrite?: number;
   /** Whether the inner call ran. */
   readonly applied: boolean;
+  /** The failed sync dropped the file's unsynced data. */
+  readonly loseUnsynced?: boolean;
 }
 
 /** Ops whose faulted calls still run on the inner backend unless a rule says otherwise. */

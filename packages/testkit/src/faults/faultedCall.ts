@@ -15,6 +15,8 @@ export interface FaultedCall<T> {
    * opened before an `open` fault is reported must be closed, or it would leak).
    */
   discard?: (result: T) => Promise<void>;
+  /** For a sync: drops the file's unsynced data (a `loseUnsynced` fault). */
+  lose?: () => Promise<void>;
 }
 
 /**
@@ -25,7 +27,8 @@ export interface FaultedCall<T> {
 export async function faultedCall<T>(injector: FaultInjector, call: FaultedCall<T>): Promise<T> {
   const decision = injector.decide(call.op, call.path, call.to);
   if (decision === undefined) return await call.run();
-  if (decision.applied) {
+  if (decision.loseUnsynced === true && call.lose !== undefined) await call.lose();
+  else if (decision.applied) {
     const result = await call.run();
     if (call.discard !== undefined) await call.discard(result);
   }

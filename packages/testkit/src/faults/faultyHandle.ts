@@ -1,4 +1,5 @@
 import type { FileHandle, FileStat } from "@living-reports/core";
+import { loseUnsynced } from "../support/loseUnsynced.js";
 import { faultedCall } from "./faultedCall.js";
 import type { FaultInjector } from "./faultInjector.js";
 import { injectedError } from "./injectedFault.js";
@@ -47,7 +48,12 @@ export class FaultyHandle implements FileHandle {
   }
 
   sync(): Promise<void> {
-    return faultedCall(this.#injector, { op: "sync", path: this.path, run: () => this.#inner.sync() });
+    return faultedCall(this.#injector, {
+      op: "sync",
+      path: this.path,
+      run: () => this.#inner.sync(),
+      lose: () => loseUnsynced(this.#inner),
+    });
   }
 
   datasync(): Promise<void> {
@@ -55,6 +61,7 @@ export class FaultyHandle implements FileHandle {
       op: "datasync",
       path: this.path,
       run: () => this.#inner.datasync(),
+      lose: () => loseUnsynced(this.#inner),
     });
   }
 

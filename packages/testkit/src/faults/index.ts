@@ -1,4 +1,3 @@
-export { describeFaults } from "../conformance/faults.js";
 export {
   FAULT_ERROR_CODES,
   FAULT_OPS,

@@ -11,14 +11,18 @@ export class InjectedFault extends Error {
   readonly code: FaultErrorCode;
   /** The faulted op. */
   readonly op: FaultOp;
+  /** The faulted call's (root-relative) path. */
+  readonly path: string;
   /** Always true: marks the error as injected. */
   readonly injected = true;
 
   constructor(code: FaultErrorCode, op: FaultOp, path: string) {
-    super(`${code}: injected fault, ${op} '${path}'`);
+    // fromSystemError prefixes the op, the path and the errno: say only what happened.
+    super("injected fault");
     this.name = "InjectedFault";
     this.code = code;
     this.op = op;
+    this.path = path;
   }
 }
 

@@ -1,12 +1,12 @@
 import { atomicReplace, ErrorCode, type StorageBackend } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
-import { text, utf8 } from "../../conformance/support/bytes.js";
-import { expectError } from "../../conformance/support/expectError.js";
-import { makeDir } from "../../conformance/support/files.js";
-import type { ConformanceTarget, TargetRoot } from "../../conformance/target.js";
-import { titleOf, withRoot } from "../../conformance/withRoot.js";
-import type { FaultOp, FaultRule } from "../faultRule.js";
-import { FaultyBackend } from "../faultyBackend.js";
+import type { FaultOp, FaultRule } from "../../faults/faultRule.js";
+import { FaultyBackend } from "../../faults/faultyBackend.js";
+import { text, utf8 } from "../support/bytes.js";
+import { expectError } from "../support/expectError.js";
+import { makeDir } from "../support/files.js";
+import type { ConformanceTarget, TargetRoot } from "../target.js";
+import { titleOf, withRoot } from "../withRoot.js";
 import { expectInjected, STEP_ERRNOS, tempFiles } from "./faultExpectations.js";
 
 const DIR = "r";

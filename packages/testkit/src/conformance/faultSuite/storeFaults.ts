@@ -1,10 +1,10 @@
 import { LivingReportsError, type Outline, openReports, type ReportStore } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
-import type { ConformanceTarget } from "../../conformance/target.js";
-import { titleOf, withRoot } from "../../conformance/withRoot.js";
+import { FAULT_OPS, type FaultErrorCode, type FaultOp } from "../../faults/faultRule.js";
+import { FaultyBackend } from "../../faults/faultyBackend.js";
 import { recordTrace, type TraceRecording } from "../../trace/recordTrace.js";
-import { FAULT_OPS, type FaultErrorCode, type FaultOp } from "../faultRule.js";
-import { FaultyBackend } from "../faultyBackend.js";
+import type { ConformanceTarget } from "../target.js";
+import { titleOf, withRoot } from "../withRoot.js";
 import { STEP_ERRNOS } from "./faultExpectations.js";
 
 /**

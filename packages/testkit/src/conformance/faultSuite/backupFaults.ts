@@ -1,11 +1,11 @@
 import { atomicReplace, backupName, isTempName, makeBackup, type StorageBackend } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
-import { text, utf8 } from "../../conformance/support/bytes.js";
-import { makeDir } from "../../conformance/support/files.js";
-import type { ConformanceTarget } from "../../conformance/target.js";
-import { titleOf, withRoot } from "../../conformance/withRoot.js";
-import type { FaultOp } from "../faultRule.js";
-import { FaultyBackend } from "../faultyBackend.js";
+import type { FaultOp } from "../../faults/faultRule.js";
+import { FaultyBackend } from "../../faults/faultyBackend.js";
+import { text, utf8 } from "../support/bytes.js";
+import { makeDir } from "../support/files.js";
+import type { ConformanceTarget } from "../target.js";
+import { titleOf, withRoot } from "../withRoot.js";
 import { expectInjected, STEP_ERRNOS } from "./faultExpectations.js";
 
 const SOURCE = "r/outline.json";

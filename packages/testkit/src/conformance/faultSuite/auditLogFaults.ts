@@ -1,11 +1,11 @@
 import { AuditLog, ErrorCode, parseAuditLog, type StorageBackend } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
-import { expectError } from "../../conformance/support/expectError.js";
-import { makeDir } from "../../conformance/support/files.js";
-import type { ConformanceTarget } from "../../conformance/target.js";
-import { titleOf, withRoot } from "../../conformance/withRoot.js";
-import type { FaultOp } from "../faultRule.js";
-import { FaultyBackend } from "../faultyBackend.js";
+import type { FaultOp } from "../../faults/faultRule.js";
+import { FaultyBackend } from "../../faults/faultyBackend.js";
+import { expectError } from "../support/expectError.js";
+import { makeDir } from "../support/files.js";
+import type { ConformanceTarget } from "../target.js";
+import { titleOf, withRoot } from "../withRoot.js";
 import { expectedCode, expectInjected, STEP_ERRNOS } from "./faultExpectations.js";
 
 const DIR = "r";

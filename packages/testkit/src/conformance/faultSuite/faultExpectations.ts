@@ -1,8 +1,8 @@
 import { ErrorCode, isTempName, type LivingReportsError, type StorageBackend } from "@living-reports/core";
 import { expect } from "vitest";
-import { expectError } from "../../conformance/support/expectError.js";
-import type { FaultErrorCode, FaultOp } from "../faultRule.js";
-import type { FaultyBackend } from "../faultyBackend.js";
+import type { FaultErrorCode, FaultOp } from "../../faults/faultRule.js";
+import type { FaultyBackend } from "../../faults/faultyBackend.js";
+import { expectError } from "../support/expectError.js";
 
 /** The errnos every step is failed with (docs/GUARANTEES.md#bad-input: ENOSPC/EIO from the disk). */
 export const STEP_ERRNOS: readonly FaultErrorCode[] = ["EIO", "ENOSPC"];
