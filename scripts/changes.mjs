@@ -9,7 +9,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
-const PACKAGE_DIRS = ["packages/core", "packages/node-fs", "packages/memfs", "packages/testkit", "apps/cli"];
+const PACKAGE_DIRS = [
+  "packages/core",
+  "packages/node-fs",
+  "packages/memfs",
+  "packages/postgres",
+  "packages/testkit",
+  "apps/cli",
+];
 const BUMPS = ["patch", "minor", "major"];
 
 const manifests = PACKAGE_DIRS.map((dir) => {

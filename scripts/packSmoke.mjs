@@ -9,7 +9,9 @@
 //    memfs (through a simulated power loss); the types resolve under NodeNext with strict
 //    settings; vitest runs unchanged node:fs settings savers on memfs's power-losing node:fs
 //    (scripts/packSmokeNodeFs.mjs); the installed `living-reports` binary answers `--help` and
-//    drives a store.
+//    drives a store. The postgres backend is imported and typechecked always, and drives a
+//    store only when LR_POSTGRES_URL names a server (in a fresh schema, dropped after);
+//    otherwise it says so.
 //
 // Usage: node scripts/packSmoke.mjs [--keep]   (--keep leaves the temporary directory to look at)
 // Exits non-zero, naming the step, when anything fails.
@@ -28,6 +30,7 @@ const PACKAGES = [
   { dir: "packages/core", name: "@living-reports/core" },
   { dir: "packages/node-fs", name: "@living-reports/node-fs" },
   { dir: "packages/memfs", name: "@living-reports/memfs" },
+  { dir: "packages/postgres", name: "@living-reports/postgres" },
   {
     dir: "packages/testkit",
     name: "@living-reports/testkit",
@@ -38,7 +41,7 @@ const PACKAGES = [
     name: "@living-reports/cli",
     bin: "bin/living-reports.js",
     // Bundled, so that the CLI tarball installs alone.
-    bundled: ["core", "memfs", "node-fs", "testkit"].map(
+    bundled: ["core", "memfs", "node-fs", "postgres", "testkit"].map(
       (p) => `node_modules/@living-reports/${p}/dist/index.js`,
     ),
   },
@@ -94,9 +97,12 @@ import { run } from "@living-reports/cli";
 import { openReports, LivingReportsError, ErrorCode } from "@living-reports/core";
 import { createMemfsDisk } from "@living-reports/memfs";
 import { nodeFsBackend } from "@living-reports/node-fs";
+import { dropSchema, postgresBackend } from "@living-reports/postgres";
 import * as testkit from "@living-reports/testkit";
+import pg from "pg";
 
 assert.equal(typeof run, "function");
+assert.equal(typeof postgresBackend, "function");
 assert.equal(typeof testkit.runConformanceSuite, "function");
 // The legacy-store fixtures ship in the testkit tarball; explorer and faults load without vitest.
 assert.ok(existsSync(join(testkit.legacyFixturesDir(), "crashed.json")), testkit.legacyFixturesDir());
@@ -132,6 +138,23 @@ const recovered = await openReports(disk.crash({ mode: "torn", seed: 1 }).backen
 assert.deepEqual((await recovered.get(id)).metadata.tags, ["smoke", "packed"]);
 await recovered.close();
 console.log("memfs (through a power loss): ok");
+
+const url = process.env.LR_POSTGRES_URL;
+if (url === undefined) {
+  console.log("postgres: store not exercised (set LR_POSTGRES_URL to a server to include it)");
+} else {
+  const schema = "lr_pack_smoke_" + process.pid;
+  const backend = postgresBackend({ url, schema });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await exercise(backend, "postgres");
+    console.log("postgres: ok");
+  } finally {
+    await backend.end();
+    await dropSchema(pool, schema);
+    await pool.end();
+  }
+}
 `;
 
 /** Typechecked in the fresh project: the exported types resolve ("types" first in exports). */
@@ -139,11 +162,13 @@ const CONSUMER_TYPES = `import type { ExitCode } from "@living-reports/cli";
 import { type Outline, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
 import { type MemfsDisk, createMemfsDisk } from "@living-reports/memfs";
 import { type NodeFsBackend, nodeFsBackend } from "@living-reports/node-fs";
+import { type PostgresBackend, postgresBackend } from "@living-reports/postgres";
 import type { ConformanceTarget } from "@living-reports/testkit";
 
 const disk: MemfsDisk = createMemfsDisk();
 const backends: StorageBackend[] = [disk.backend()];
 export const onDisk: (root: string) => NodeFsBackend = (root) => nodeFsBackend({ root });
+export const onDatabase: (url: string) => PostgresBackend = (url) => postgresBackend({ url, schema: "reports" });
 export const target: ConformanceTarget = {
   name: "smoke",
   setup: async () => ({

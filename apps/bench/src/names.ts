@@ -23,6 +23,7 @@ export type Workload = (typeof WORKLOADS)[number];
 /** The contenders (issues 6 and 11), by the names the results use. */
 export const CONTENDERS = [
   "living-reports",
+  "living-reports-postgres",
   "node-baseline-sync",
   "node-baseline-async",
   "write-file-atomic",

@@ -9,6 +9,8 @@ import {
   type StorageBackend,
 } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
+import { postgresBackend } from "@living-reports/postgres";
+import { usageError } from "./cliError.js";
 import type { StoreSettings } from "./globalOptions.js";
 
 /** How a command wants its store opened. */
@@ -19,6 +21,12 @@ export interface OpenMode {
   readonly onProgress?: (progress: Progress) => void;
 }
 
+/** An opened store; `close` closes it, then the backend's connections (postgres). */
+interface Opened {
+  readonly store: ReportStore;
+  close(): Promise<void>;
+}
+
 /**
  * Opens the store at the run's `--root` for one command and always closes it afterwards.
  * Only {@link init} creates a store: every other command on a root without one fails NOT_FOUND.
@@ -26,7 +34,7 @@ export interface OpenMode {
 export class StoreAccess {
   readonly settings: StoreSettings;
   /** Stores opened and not yet closed: what {@link interrupt} must close. */
-  readonly #live = new Set<ReportStore>();
+  readonly #live = new Set<Opened>();
   #interrupted = false;
 
   /**
@@ -52,16 +60,16 @@ export class StoreAccess {
    * @throws LivingReportsError NOT_FOUND when the root holds no store; whatever `fn` or opening throws
    */
   async use<T>(mode: OpenMode, fn: (store: ReportStore) => Promise<T>): Promise<T> {
-    const store = await this.#open(mode, false);
+    const opened = await this.#open(mode, false);
     let result: T;
     try {
-      result = await fn(store);
+      result = await fn(opened.store);
     } catch (err) {
       // The command's failure is what the operator must see; a failing close must not hide it.
-      await this.#close(store).catch(() => undefined);
+      await this.#close(opened).catch(() => undefined);
       throw err;
     }
-    await this.#close(store).catch(this.onCloseFailure);
+    await this.#close(opened).catch(this.onCloseFailure);
     return result;
   }
 
@@ -80,9 +88,9 @@ export class StoreAccess {
     return failures;
   }
 
-  async #close(store: ReportStore): Promise<void> {
-    this.#live.delete(store);
-    await store.close();
+  async #close(opened: Opened): Promise<void> {
+    this.#live.delete(opened);
+    await opened.close();
   }
 
   /**
@@ -91,8 +99,8 @@ export class StoreAccess {
    */
   async init(): Promise<{ created: boolean }> {
     const existed = await this.#open({ access: "read" }, false).then(
-      async (store) => {
-        await store.close();
+      async (opened) => {
+        await this.#close(opened);
         return true;
       },
       (err: unknown) => {
@@ -101,12 +109,12 @@ export class StoreAccess {
       },
     );
     if (existed) return { created: false };
-    const store = await this.#open({ access: "write" }, true);
-    await this.#close(store);
+    const opened = await this.#open({ access: "write" }, true);
+    await this.#close(opened);
     return { created: true };
   }
 
-  async #open(mode: OpenMode, create: boolean): Promise<ReportStore> {
+  async #open(mode: OpenMode, create: boolean): Promise<Opened> {
     const options: OpenReportsOptions = {
       actor: this.settings.actor,
       readOnly: mode.access === "read",
@@ -115,17 +123,43 @@ export class StoreAccess {
     if (this.settings.lockTimeoutMs !== undefined) options.lock = { timeoutMs: this.settings.lockTimeoutMs };
     if (mode.onProgress !== undefined) options.onProgress = mode.onProgress;
     if (this.#interrupted) throw interrupted();
+    if (this.settings.memfs === true) {
+      throw usageError("--backend memfs is for crashcheck only: a store lives on node-fs or postgres");
+    }
+    const pg = this.settings.postgres;
+    let backend: (StorageBackend & { end?: () => Promise<void> }) | undefined;
     try {
-      const backend: StorageBackend = nodeFsBackend({ root: this.root, create });
+      // Inside the try: a missing root throws NOT_FOUND here, which becomes "no store at ...".
+      backend =
+        pg === undefined ? nodeFsBackend({ root: this.root, create }) : postgresBackend({ ...pg, create });
       const store = await openReports(backend, options);
+      const end = backend.end;
+      const opened: Opened = {
+        store,
+        close: async () => {
+          try {
+            await store.close();
+          } finally {
+            await end?.call(backend);
+          }
+        },
+      };
       if (this.#interrupted) {
-        await store.close().catch(() => undefined);
+        await opened.close().catch(() => undefined);
         throw interrupted();
       }
-      this.#live.add(store);
-      return store;
+      this.#live.add(opened);
+      return opened;
     } catch (err) {
+      await backend?.end?.().catch(() => undefined);
       if (!create && isLivingReportsError(err, ErrorCode.NOT_FOUND)) {
+        if (pg !== undefined) {
+          throw new LivingReportsError(
+            ErrorCode.NOT_FOUND,
+            `no store in ${this.root} (create one with 'living-reports --backend postgres init')`,
+            { path: this.root, cause: err },
+          );
+        }
         throw new LivingReportsError(
           ErrorCode.NOT_FOUND,
           `no store at ${this.root} (create one with 'living-reports init')`,

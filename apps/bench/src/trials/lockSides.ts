@@ -4,6 +4,7 @@ import { createLockManager } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import lockfile from "proper-lockfile";
 import type { Contender } from "../names.js";
+import { postgresLockSide } from "./postgres.js";
 
 /** One lock user (a store instance, or a process): acquires the bench lock, giving its release. */
 export interface LockSide {
@@ -45,6 +46,7 @@ export const lockSides: Partial<Record<Contender, (dir: string, use: LockUse) =>
       close: () => locks.close(),
     };
   },
+  "living-reports-postgres": (dir) => postgresLockSide(dir),
   "proper-lockfile": (dir, use) => properSide(dir, use === "handoff" ? DEFAULT_WAITING : {}),
   "proper-lockfile-tuned": (dir) => properSide(dir, TUNED),
 };

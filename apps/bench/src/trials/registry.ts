@@ -2,6 +2,12 @@ import type { Contender, Workload } from "../names.js";
 import { isUpdateWorkload } from "../update/workloads.js";
 import type { Trial } from "./trialContext.js";
 
+/** The postgres contender runs only where a server is named (trials/postgres.ts). */
+const PG: Contender[] =
+  (process.env.LR_POSTGRES_URL ?? process.env.LIVING_REPORTS_URL) === undefined
+    ? []
+    : ["living-reports-postgres"];
+
 type Trials = Partial<Record<Contender, Trial>>;
 
 const REPLACE: Contender[] = [
@@ -23,15 +29,15 @@ export const NODE_CONTENDERS: Record<Workload, readonly Contender[]> = {
   "replace-64k": REPLACE,
   append: APPEND,
   "append-8-concurrent": APPEND,
-  update: ["living-reports", "node-baseline-sync", ...DATABASES],
+  update: ["living-reports", "node-baseline-sync", ...DATABASES, ...PG],
   "update-100-reports": ["living-reports", "node-baseline-sync", ...DATABASES],
   "update-8-concurrent": ["living-reports"],
-  "update-8-processes": ["living-reports", ...DATABASES],
+  "update-8-processes": ["living-reports", ...DATABASES, ...PG],
   "update-history-10": ["living-reports"],
   "update-history-1000": ["living-reports"],
   "lock-uncontended": LOCKS,
   "lock-handoff-inprocess": LOCKS,
-  "lock-handoff-crossprocess": LOCKS,
+  "lock-handoff-crossprocess": [...LOCKS, ...PG],
   "index-update-10k": ["living-reports", "node-baseline-sync"],
   "rebuild-100k": ["living-reports"],
 };
@@ -61,8 +67,21 @@ export async function loadTrials(workload: Workload): Promise<Trials> {
       return (await import("./locks.js")).uncontendedTrials;
     case "lock-handoff-inprocess":
       return (await import("./locks.js")).inProcessHandoffTrials;
-    case "lock-handoff-crossprocess":
-      return (await import("./locks.js")).crossProcessHandoffTrials;
+    case "lock-handoff-crossprocess": {
+      const trials = (await import("./locks.js")).crossProcessHandoffTrials;
+      const postgres = trials["living-reports-postgres"];
+      if (postgres === undefined) return trials;
+      const { dropSchema } = await import("./postgres.js");
+      // The lock's rows live in the trial's own schema: drop it after the trial, whatever happened.
+      const withSchema: Trial = async (ctx) => {
+        try {
+          return await postgres(ctx);
+        } finally {
+          await dropSchema(ctx.dir);
+        }
+      };
+      return { ...trials, "living-reports-postgres": withSchema };
+    }
     case "index-update-10k":
       return (await import("./indexWorkloads.js")).indexUpdateTrials;
     case "rebuild-100k":

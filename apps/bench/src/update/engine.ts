@@ -46,6 +46,11 @@ export const UPDATE_ENGINES: Partial<Record<Contender, () => Promise<UpdateEngin
   "sqlite-wal-full": async () => (await import("./sqliteEngine.js")).sqliteEngine("wal"),
   "sqlite-rollback-full": async () => (await import("./sqliteEngine.js")).sqliteEngine("delete"),
   lmdb: async () => (await import("./lmdbEngine.js")).lmdbEngine(),
+  "living-reports-postgres": async () => {
+    const { storeEngine } = await import("./storeEngine.js");
+    const { postgresStoreFactory, dropSchema } = await import("../trials/postgres.js");
+    return storeEngine(postgresStoreFactory, { dispose: dropSchema });
+  },
 };
 
 /**

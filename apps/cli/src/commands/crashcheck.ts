@@ -23,6 +23,8 @@ function isBackend(value: string): value is (typeof BACKENDS)[number] {
  * @throws LivingReportsError INVALID_INPUT for an unknown backend or mode, or a bad number
  */
 function crashcheckOptions(args: ParsedArgs, json: boolean): CrashcheckOptions {
+  // The global --backend (crashcheck reads it as: check each crash state on memfs, the default,
+  // or copied to a temp dir on node-fs).
   const backend = args.string("backend");
   if (backend !== undefined && !isBackend(backend))
     throw usageError(`--backend must be one of ${BACKENDS.join(", ")}, got '${backend}'`);
@@ -51,11 +53,6 @@ export const crashcheckCommand: CommandSpec = {
   summary: "simulate power losses during the store's workloads and check every crash state recovers",
   usage: "crashcheck [--backend memfs|node-fs] [--mode M] [--states N] [--seed S] [--mutants]",
   options: {
-    backend: {
-      type: "string",
-      value: "memfs|node-fs",
-      description: "check each crash state on memfs, or copied to a temp dir on node-fs (default memfs)",
-    },
     mode: {
       type: "string",
       value: "M",

@@ -1,0 +1,104 @@
+import {
+  type Clock,
+  ErrorCode,
+  inspectPath,
+  LivingReportsError,
+  type LockPrimitive,
+  type LockState,
+  type PrimitiveContext,
+  type PrimitiveLock,
+  type StorageBackend,
+  sameLockInstance,
+} from "@living-reports/core";
+
+/** What the lock primitive needs from the backend it locks on. */
+export interface LeaseStore {
+  /** The clock that follows the server's time. */
+  readonly clock: Clock;
+  /** How far the clock may be from the server's (half the best measured round trip, ms). */
+  clockError(): number;
+  ready(): Promise<void>;
+  removeIf(path: string, ino: number, mtimeMs: number): Promise<void>;
+  releaseIf(path: string, ino: number): Promise<void>;
+  confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean>;
+}
+
+/**
+ * The postgres lock primitive: a lease row. A lock is a directory entry created with `mkdir`
+ * through `on` (one INSERT whose unique key admits one creator), stamped by the server with its
+ * own `clock_timestamp()`; its mtime is the lease's last renewal in the database's time, and the
+ * store's clock follows the server's, so staleness is judged by one clock for every app server.
+ * The lease lives in a table, not in a session: a holder whose connection dropped keeps it until
+ * it lapses, and finds out at its next refresh or `assertHeld()` (the manager's stale check)
+ * before its next write. The holder counts its lease from a time no later than the server's
+ * stamp (the clock reading before the INSERT, less the clock's error), so it gives up no later
+ * than any reclaimer can judge the lease stale.
+ *
+ * `remove` (the reclaim of a stale lease) is a compare-and-delete in one statement: it deletes
+ * the row only while it is the exact instance (inode, mtime) the reclaimer judged stale, so two
+ * reclaimers never both remove, even apart from the manager's reclaim guard. A release deletes
+ * only the holder's own instance (its inode), committed asynchronously: the next holder need not
+ * wait for a log flush, and a release lost in a server crash only leaves a lease that lapses.
+ */
+export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrimitive {
+  return {
+    async tryAcquire(path, context) {
+      // The lease's time must be the server's: the clock is measured before the first lease.
+      await store.ready();
+      const at = store.clock.now() - store.clockError();
+      try {
+        await on.mkdir(path);
+      } catch (err) {
+        if (err instanceof LivingReportsError && err.code === ErrorCode.ALREADY_EXISTS) return undefined;
+        throw err;
+      }
+      const state = await inspectPath(on, path);
+      if (state === undefined) throw lost(path, "the lock vanished right after it was made");
+      return new PgLease(on, store, path, state, at, context);
+    },
+    inspect: (path) => inspectPath(on, path),
+    remove: (path, state) => store.removeIf(path, state.ino, state.mtimeMs),
+  };
+}
+
+/** A held lease: refreshed by stamping the row with the clock's time, after checking it is still ours. */
+class PgLease implements PrimitiveLock {
+  constructor(
+    private readonly on: StorageBackend,
+    private readonly store: LeaseStore,
+    private readonly path: string,
+    private state: LockState,
+    public freshAt: number,
+    private readonly context: PrimitiveContext,
+  ) {}
+
+  async refresh(): Promise<void> {
+    await this.context.beforeRefresh();
+    const current = await inspectPath(this.on, this.path);
+    if (current === undefined) throw lost(this.path, "the lock was removed");
+    if (!sameLockInstance(current, this.state)) throw lost(this.path, "the lock was replaced");
+    const at = this.store.clock.now();
+    await this.on.utimes(this.path, at);
+    // utimes is volatile (as on a disk); a renewal must survive a server crash, or a reclaimer
+    // after the restart could judge the lease by its older stamp while this holder trusts the new.
+    if (!(await this.store.confirmStamp(this.path, this.state.ino, at))) {
+      throw lost(this.path, "the lock was replaced");
+    }
+    this.state = { kind: this.state.kind, ino: this.state.ino, mtimeMs: at };
+    this.freshAt = at;
+  }
+
+  async release(): Promise<void> {
+    await this.store.releaseIf(this.path, this.state.ino);
+  }
+
+  abandon(): void {}
+
+  onDisk(): LockState {
+    return this.state;
+  }
+}
+
+function lost(path: string, why: string): LivingReportsError {
+  return new LivingReportsError(ErrorCode.LOCK_COMPROMISED, `lock ${path}: ${why}`, { path });
+}

@@ -1,0 +1,11 @@
+import { runConformanceSuite } from "@living-reports/testkit";
+import { describe } from "vitest";
+import { POSTGRES_URL, postgresTarget, reportSkipped } from "./pgTarget.js";
+
+// The whole conformance suite (primitives, locks, store, legacy stores, faults, model-based) on
+// a real server, each test in a fresh schema. No `crash`: a database crash is tested for real
+// in databaseCrash.test.ts.
+reportSkipped("conformance");
+describe.runIf(POSTGRES_URL !== undefined)("postgres backend", () => {
+  runConformanceSuite(postgresTarget());
+});
