@@ -96,6 +96,8 @@ export function openLockLog(logFile, marksDir) {
             },
             assertHeld: () => handle.assertHeld(),
             onCompromised: (fn) => handle.onCompromised(fn),
+            contended: () => handle.contended(),
+            onWaiter: (fn) => handle.onWaiter(fn),
             release() {
               if (!released) {
                 released = true;

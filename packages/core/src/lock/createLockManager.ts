@@ -6,7 +6,7 @@ import { acquireOnDisk } from "./acquireOnDisk.js";
 import type { Clock } from "./clock.js";
 import { tenureUsedUp, YIELD_TURN, yieldToOthers } from "./fairness.js";
 import type { Lease, LockHooks } from "./lease.js";
-import { enterQueue, handOver, hasWaiters, passTurn } from "./localQueue.js";
+import { enterQueue, handOver, hasWaiters, passTurn, watchQueue } from "./localQueue.js";
 import { lockTimeout, managerClosed } from "./lockErrors.js";
 import { HeldLock } from "./lockHandle.js";
 import { DEFAULT_LOCK_OPTIONS, type LockHandle, type LockManager, type LockOptions } from "./lockManager.js";
@@ -101,8 +101,19 @@ class QueuedLockManager implements LockManager {
         throw err;
       }
     }
-    const handle = new HeldLock(lockPath, o.staleMs, o.refreshMs, lease, this.clock, (h, l) =>
-      this.release(key, h, l),
+    const handle = new HeldLock(
+      lockPath,
+      o.staleMs,
+      o.refreshMs,
+      lease,
+      this.clock,
+      (h, l) => this.release(key, h, l),
+      {
+        contended: async (staleMs) =>
+          hasWaiters(key) ||
+          (await othersWaiting(this.backend, this.clock, lockPath, staleMs).catch(() => false)),
+        watch: (fn) => watchQueue(key, fn),
+      },
     );
     this.held.add(handle);
     lease.bind(handle);

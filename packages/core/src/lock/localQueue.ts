@@ -52,6 +52,7 @@ export function enterQueue<T>(key: string): QueueTicket<T> {
     },
   };
   slot.waiters.push(waiter);
+  for (const fn of watchers().get(key) ?? []) queueMicrotask(fn);
   return {
     queued: true,
     granted: promise,
@@ -61,6 +62,33 @@ export function enterQueue<T>(key: string): QueueTicket<T> {
       if (i >= 0) slot.waiters.splice(i, 1);
       return true;
     },
+  };
+}
+
+const WATCHERS = Symbol.for("living-reports.lock.queueWatchers");
+
+function watchers(): Map<string, Set<() => void>> {
+  const holder = globalThis as { [WATCHERS]?: Map<string, Set<() => void>> };
+  holder[WATCHERS] ??= new Map();
+  return holder[WATCHERS];
+}
+
+/**
+ * Calls `fn` (in a microtask) every time a waiter joins the queue of `key`, until the returned
+ * function is called: a holder that keeps a lock between uses hands it over as soon as someone
+ * here wants it. Never throws.
+ */
+export function watchQueue(key: string, fn: () => void): () => void {
+  const all = watchers();
+  let set = all.get(key);
+  if (set === undefined) {
+    set = new Set();
+    all.set(key, set);
+  }
+  set.add(fn);
+  return () => {
+    set.delete(fn);
+    if (set.size === 0 && all.get(key) === set) all.delete(key);
   };
 }
 

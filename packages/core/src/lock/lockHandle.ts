@@ -20,7 +20,19 @@ export class HeldLock implements LockHandle, LeaseHolder {
     private readonly lease: Lease,
     private readonly clock: Clock,
     private readonly onRelease: (handle: HeldLock, lease: Lease) => Promise<void>,
+    private readonly waiters: {
+      contended(staleMs: number): Promise<boolean>;
+      watch(fn: () => void): () => void;
+    },
   ) {}
+
+  contended(): Promise<boolean> {
+    return this.waiters.contended(this.staleMs);
+  }
+
+  onWaiter(fn: () => void): () => void {
+    return this.waiters.watch(fn);
+  }
 
   get compromised(): boolean {
     return this.error !== undefined;

@@ -33,6 +33,17 @@ export interface LockHandle {
   assertHeld(): void;
   /** Registers a callback run once if the lock becomes compromised (never throws from a timer). */
   onCompromised(fn: (err: Error) => void): void;
+  /**
+   * Whether someone else waits for this lock: a waiter in this process, or a fresh waiting marker
+   * of one in another process (one `stat`). A holder keeping the lock between uses asks it.
+   * Never throws (a marker that cannot be read counts as none).
+   */
+  contended(): Promise<boolean>;
+  /**
+   * Calls `fn` whenever a waiter in this process starts waiting for this lock, until the returned
+   * function is called. Never throws.
+   */
+  onWaiter(fn: () => void): () => void;
   /** Releases the lock and stops its refresh timer. Idempotent. */
   release(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { createLockManager } from "../lock/createLockManager.js";
 import { AuditLogCache } from "./audit/auditCache.js";
 import { rebuildIndex, reportIds } from "./index/rebuildIndex.js";
 import { ReportIndex } from "./index/reportIndex.js";
+import { ReportLeases } from "./locking/reportLeases.js";
 import { recoverAllReports } from "./recovery/storeRecovery.js";
 import { recoverTrash } from "./recovery/trashRecovery.js";
 import { OpenReportStore } from "./reportStore.js";
@@ -52,13 +53,15 @@ export async function openReports(
   }
   const locks = options.lockManager === undefined ? createLockManager(backend) : options.lockManager(backend);
   const mended: Mended[] = [];
+  const leases = new ReportLeases(locks.clock, resolved.leaseIdleMs);
   const ctx: StoreContext = {
     backend,
     locks,
     options: resolved,
-    index: new ReportIndex(backend, locks, resolved.lock),
+    index: new ReportIndex(backend, locks, resolved.lock, leases),
     session: new WriterSession(backend, locks, resolved.lock, resolved.readOnly, kind),
     audit: new AuditLogCache(backend),
+    leases,
     mended,
   };
   let indexRebuilt = false;
@@ -89,7 +92,9 @@ async function recoverAtOpen(ctx: StoreContext): Promise<boolean> {
       ctx.mended.push({ action: "removed_stale_session", file: session.path });
     }
     await ctx.backend.syncDir(SESSIONS);
-    // All mended is durable now: the recovery's session ends cleanly (the next write starts one).
+    // All mended is durable now: the recovery's session ends cleanly (the next write starts one),
+    // and no lock is kept past it.
+    await ctx.leases.releaseAll();
     await ctx.session.suspend();
     return true;
   }

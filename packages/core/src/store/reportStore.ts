@@ -156,6 +156,8 @@ export class OpenReportStore implements ReportStore {
     // reports the drift and `repair` or the next write mends it), and the appends of this
     // session are made durable, by a rebuild (atomic, durable) if their fdatasync fails.
     let unsynced: unknown;
+    // The report locks kept for a next commit go first: a clean close leaves no lock behind.
+    await this.ctx.leases.releaseAll().catch(() => undefined);
     if (!this.ctx.options.readOnly && !this.ctx.session.isClosed) {
       if (this.ctx.index.stale !== undefined) await refreshIfStale(this.ctx).catch(() => undefined);
       try {
@@ -167,11 +169,13 @@ export class OpenReportStore implements ReportStore {
       }
     }
     // Every step runs whatever the one before did (a failed session-lock removal must not keep
-    // the logs open or the lock timers running); the first failure is thrown.
+    // the logs open or the lock timers running); the first failure is thrown. A rebuild above
+    // may have kept the index lock again: the leases go first.
     await runAll([
       async () => {
         if (unsynced !== undefined) throw unsynced;
       },
+      () => this.ctx.leases.releaseAll().catch(() => undefined), // locks.close() below releases what this could not
       () => this.ctx.session.close(),
       () => this.ctx.audit.closeAll(),
       () => this.ctx.locks.close(),

@@ -8,6 +8,7 @@ import { describeLocks } from "./locks.js";
 import { describeModelBased } from "./modelBased.js";
 import { describeNonRegularFiles } from "./nonRegularFiles.js";
 import { describeStore } from "./store.js";
+import { describeStoreHotPath } from "./storeHotPath.js";
 import { describeStoreInputFidelity } from "./storeInputFidelity.js";
 import { describeSyscallBudget } from "./syscallBudget.js";
 import type { ConformanceTarget } from "./target.js";
@@ -34,6 +35,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeLocks(target);
   describeStore(target);
   describeCommitSequence(target);
+  describeStoreHotPath(target);
   describeStoreInputFidelity(target);
   describeLegacyStores(target);
   describeFaults(target);

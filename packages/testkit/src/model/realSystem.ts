@@ -71,5 +71,9 @@ export async function hasSession(real: RealSystem): Promise<boolean> {
 }
 
 function storeOptions(lock: Required<LockOptions>): OpenReportsOptions {
-  return { create: true, lock };
+  // Leases off: after a failed command the harness takes every lock on disk for a leftover and
+  // ages it (expireLeftoverLocks), which a lock the live store keeps between its commits is not
+  // (aging it would make the kept lock look stale to others). The store's leases are covered by
+  // the conformance area "store: hot path and leases" and by the crash explorer's workloads.
+  return { create: true, lock, leaseIdleMs: 0 };
 }

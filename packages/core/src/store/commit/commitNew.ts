@@ -9,6 +9,7 @@ import type { StoreContext } from "../shared/context.js";
 import { outlinePath } from "../shared/layout.js";
 import type { MutationOptions } from "../shared/types.js";
 import { makeReportFolder, removeReportFolder } from "./newReportFolder.js";
+import { keepReportLock } from "./reportTransaction.js";
 import { rollBackCreate } from "./uncommit.js";
 
 /**
@@ -19,7 +20,8 @@ import { rollBackCreate } from "./uncommit.js";
  * removes (no outline) or a report without history (outline only), never a torn one. A failure
  * before the event is durable removes the outline and the folder again (see
  * {@link rollBackCreate}, {@link makeReportFolder}): a refused create leaves nothing; once the
- * event is durable the report is created and an index failure does not fail the call.
+ * event is durable the report is created and an index failure does not fail the call. The
+ * report's lock is then kept for the store's next commit (a lease, see `keepReportLock`).
  *
  * @throws LivingReportsError INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, LOCK_TIMEOUT, or a storage error
  */
@@ -60,8 +62,7 @@ export async function commitNewReport(
     // Committed: an index failure must not fail it (see indexCommitted).
     ctx.audit.rememberOutline(id, sha256Hex(bytes), outline);
     await indexCommitted(ctx, [indexEntryFor(outline)]);
-    return outline;
-  } finally {
+  } catch (err) {
     try {
       await held.lock.release();
     } finally {
@@ -69,5 +70,8 @@ export async function commitNewReport(
       // release, as the lock lives in it).
       if (rolledBack) await removeReportFolder(ctx, id);
     }
+    throw err;
   }
+  await keepReportLock(ctx, id, held);
+  return outline;
 }

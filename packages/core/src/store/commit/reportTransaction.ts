@@ -1,4 +1,4 @@
-import { acquireReportLock, type HeldReportLock, releaseReportLock } from "../locking/reportLock.js";
+import { acquireReportLock, type HeldReportLock } from "../locking/reportLock.js";
 import { type RecoveredReport, recoverReport } from "../recovery/reportRecovery.js";
 import type { StoreContext } from "../shared/context.js";
 
@@ -15,10 +15,13 @@ export async function withReportLock<T>(
   fn: (report: RecoveredReport, held: HeldReportLock) => Promise<T>,
 ): Promise<T> {
   await ctx.session.beginWrite();
-  const held = await acquireReportLock(ctx, id);
+  const leased = ctx.leases.take(id);
+  const held = leased ?? (await acquireReportLock(ctx, id));
   let result: T;
   try {
-    const report = await recoverReport(ctx, id, held, ctx.mended);
+    // A lock kept since this store's last commit: nobody else wrote meanwhile, so the report is
+    // not recovered again (the outline's hash is still checked, G9).
+    const report = await recoverReport(ctx, id, held, ctx.mended, leased !== undefined);
     result = await fn(report, held);
   } catch (err) {
     await ctx.audit.evict(id);
@@ -27,6 +30,11 @@ export async function withReportLock<T>(
     await held.lock.release().catch(() => undefined);
     throw err;
   }
-  await releaseReportLock(held.lock);
+  await keepReportLock(ctx, id, held);
   return result;
+}
+
+/** Keeps report `id`'s lock for the store's next commit (see ReportLeases), or releases it. */
+export async function keepReportLock(ctx: StoreContext, id: string, held: HeldReportLock): Promise<void> {
+  await ctx.leases.keep(id, held, (onWaiter) => held.lock.onWaiter(onWaiter));
 }

@@ -6,11 +6,15 @@ import { isLivingReportsError, type LivingReportsError } from "../../errors/livi
 import type { LockManager, LockOptions } from "../../lock/lockManager.js";
 import type { IndexEntry } from "../../schema/index.js";
 import { LockBoundBackend } from "../locking/lockBoundBackend.js";
+import type { ReportLeases } from "../locking/reportLeases.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
 import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
 import { removeIndexTemps } from "./indexTemps.js";
 
 const encoder = new TextEncoder();
+
+/** The key of the index lock among the store's leases (never a report id: those are UUIDs). */
+const INDEX_LEASE = "\0index";
 
 /**
  * The in-memory view of `index.jsonl` (docs/FORMAT.md): the last line per report wins, `deleted` is a
@@ -34,11 +38,15 @@ export class ReportIndex {
   private unsynced = false;
   /** Whether an unsynced append may have created the file (its directory entry is not durable). */
   private mayHaveCreated = false;
+  /** Settles when the use of the index lock before the latest one is over (see withLock). */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly backend: StorageBackend,
     private readonly locks: LockManager,
     private readonly lockOptions: LockOptions,
+    /** Where the index lock is kept between uses; without, it is released after each. */
+    private readonly leases?: ReportLeases,
   ) {}
 
   /** Lines that failed to parse, as of the last full read and the tails since. */
@@ -191,13 +199,34 @@ export class ReportIndex {
     await this.readAll();
   }
 
-  /** Runs `fn` under the index lock, writing through the view that checks it. */
+  /**
+   * Runs `fn` under the index lock, writing through the view that checks it. The store's uses of
+   * the index take turns here; with leases the lock is kept between them while nobody else waits
+   * (see ReportLeases), so a writer's commits do not take and remove the index lock each.
+   */
   private async withLock<T>(fn: (held: StorageBackend) => Promise<T>): Promise<T> {
-    const lock = await this.locks.acquire(INDEX_LOCK, this.lockOptions);
+    const previous = this.turn;
+    let done = () => {};
+    this.turn = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await previous;
     try {
-      return await fn(new LockBoundBackend(this.backend, lock));
+      const held =
+        this.leases?.take(INDEX_LEASE) ??
+        new LockBoundBackend(this.backend, await this.locks.acquire(INDEX_LOCK, this.lockOptions));
+      let result: T;
+      try {
+        result = await fn(held);
+      } catch (err) {
+        await held.lock.release();
+        throw err;
+      }
+      if (this.leases === undefined) await held.lock.release();
+      else await this.leases.keep(INDEX_LEASE, held, (onWaiter) => held.lock.onWaiter(onWaiter));
+      return result;
     } finally {
-      await lock.release();
+      done();
     }
   }
 

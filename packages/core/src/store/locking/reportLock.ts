@@ -34,6 +34,8 @@ export async function acquireReportLock(ctx: StoreContext, id: string): Promise<
     },
     assertHeld: () => lock.assertHeld(),
     onCompromised: (fn) => lock.onCompromised(fn),
+    contended: () => lock.contended(),
+    onWaiter: (fn) => lock.onWaiter(fn),
     release: async () => {
       if (pinned) {
         pinned = false;

@@ -49,10 +49,13 @@ export async function recoverReport(
   id: string,
   held: HeldReportLock,
   mended: Mended[],
+  leased = false,
 ): Promise<RecoveredReport> {
   const { backend } = ctx;
-  const names = await readdirOrMissing(ctx, reportDir(id), id);
-  const temps = names.filter(isTempName);
+  // Under a lock this store kept since its last commit (leased), no crash can have left temp
+  // files or a missing backups/ folder: the folder is not listed.
+  const names = leased ? undefined : await readdirOrMissing(ctx, reportDir(id), id);
+  const temps = names?.filter(isTempName) ?? [];
   if (temps.length > 0) {
     for (const name of temps) {
       await held.unlink(`${reportDir(id)}/${name}`);
@@ -60,7 +63,7 @@ export async function recoverReport(
     }
     await backend.syncDir(reportDir(id));
   }
-  if (!names.includes("backups")) await ensureDirectory(held, backupsDir(id));
+  if (names !== undefined && !names.includes("backups")) await ensureDirectory(held, backupsDir(id));
   // Opening may cut a torn tail: through the log's view, checked against this lock (pinned).
   const { log, tail, read } = await ctx.audit.open(id);
   if (read?.tornTail != null) {
@@ -76,8 +79,8 @@ export async function recoverReport(
     await completeCutDelete(ctx, id, held, last, mended);
     throw notFound(id);
   }
-  if (!names.includes("outline.json")) throw notFound(id);
-  const bytes = await backend.readFile(outlinePath(id));
+  if (names !== undefined && !names.includes("outline.json")) throw notFound(id);
+  const bytes = await readOutlineOrMissing(ctx, id);
   const sha = sha256Hex(bytes);
   const backups = new BackupNames(backend, backupsDir(id));
   if (tail.last === undefined) {
@@ -156,6 +159,15 @@ async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Pr
     }),
   );
   mended.push({ report_id: d.id, action: "recorded_manual_edit", file: outlinePath(d.id), detail: name });
+}
+
+async function readOutlineOrMissing(ctx: StoreContext, id: string): Promise<Uint8Array> {
+  try {
+    return await ctx.backend.readFile(outlinePath(id));
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw notFound(id);
+    throw err;
+  }
 }
 
 /** The tail as the cache now holds it (recovery may have appended). */

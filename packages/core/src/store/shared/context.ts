@@ -5,6 +5,7 @@ import type { LockManager, LockOptions } from "../../lock/lockManager.js";
 import type { Actor, OutlineLimits } from "../../schema/index.js";
 import type { AuditLogCache } from "../audit/auditCache.js";
 import type { ReportIndex } from "../index/reportIndex.js";
+import type { ReportLeases } from "../locking/reportLeases.js";
 import type { WriterSession } from "../session/writerSession.js";
 import type { Mended, OpenReportsOptions, Progress } from "./types.js";
 
@@ -19,6 +20,8 @@ export interface ResolvedOptions {
   /** The lock clock's now in ms (verify judges lock staleness with it). */
   lockNow: (() => number) | undefined;
   onProgress: (progress: Progress) => void;
+  /** How long a report's lock is kept after a commit while nobody waits (0: released at once). */
+  leaseIdleMs: number;
 }
 
 /** What every store operation works with: one per open store. */
@@ -29,6 +32,8 @@ export interface StoreContext {
   readonly index: ReportIndex;
   readonly session: WriterSession;
   readonly audit: AuditLogCache;
+  /** The report locks kept between this store's commits. */
+  readonly leases: ReportLeases;
   /** What recovery mended: at open, and under the lock before each write since. */
   readonly mended: Mended[];
 }
@@ -67,5 +72,17 @@ export function resolveOptions(options: OpenReportsOptions): ResolvedOptions {
     now: options.now ?? (() => new Date()),
     lockNow: options.clock === undefined ? undefined : () => options.clock!.now(),
     onProgress: options.onProgress ?? (() => {}),
+    leaseIdleMs: leaseIdle(options.leaseIdleMs),
   };
+}
+
+/** The default lease idle time: long enough for a writer's next commit, short for a waiter. */
+const DEFAULT_LEASE_IDLE_MS = 20;
+
+function leaseIdle(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_LEASE_IDLE_MS;
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new LivingReportsError(ErrorCode.INVALID_INPUT, `leaseIdleMs must be a number ≥ 0, got ${value}`);
+  }
+  return value;
 }

@@ -35,6 +35,13 @@ export interface OpenReportsOptions {
    * the default rather than replace it. The store closes it at `close()`.
    */
   lockManager?: (backend: StorageBackend) => LockManager;
+  /**
+   * How long (ms, on the lock clock) a report's lock is kept after a commit while nobody else
+   * waits for it, so that the next commit of this store takes it (and recovers the report) no
+   * more; a waiter in this process gets it at once, one elsewhere at the end of the next commit or
+   * after this time. Default 20; 0 releases it after every commit.
+   */
+  leaseIdleMs?: number;
 }
 
 /** Progress of long work: `done` of `total` items of `phase`. */
