@@ -1,18 +1,11 @@
 // The crash-testing harness shared by the tests: a workload that saves a settings file three
 // times through a package, the checker that says which acknowledged save a crash lost, and a run
 // of the crash explorer in every crash mode.
-import {
-  createFsFromBackend,
-  createMemfsDisk,
-  MemfsDisk,
-  type MemfsDiskSnapshot,
-  VirtualClock,
-} from "@living-reports/memfs";
+import { createFsFromBackend, memfsDisks } from "@living-reports/memfs";
 import {
   type CrashCheckContext,
   type CrashChecker,
   type CrashFailure,
-  type DiskModel,
   type ExploreResult,
   exploreCrashes,
   type Workload,
@@ -100,11 +93,7 @@ export const checker: CrashChecker = async ({ backend, acked, inFlight }) => {
 };
 
 /** memfs disks on virtual clocks, for the explorer. */
-export const disks: DiskModel<MemfsDiskSnapshot> = {
-  create: (clock) => createMemfsDisk({ clock }),
-  fromSnapshot: (snapshot, clock) => MemfsDisk.fromSnapshot(snapshot, { clock }),
-  clock: (ms) => new VirtualClock(ms),
-};
+export const disks = memfsDisks;
 
 /** How many distinct crash states per mode (CI default; scale with LR_CRASH_STATES). */
 export const STATES = Number(process.env.LR_CRASH_STATES ?? 400);
@@ -113,6 +102,8 @@ export const STATES = Number(process.env.LR_CRASH_STATES ?? 400);
 export interface Finding {
   readonly mode: Mode;
   readonly states: number;
+  /** The whole space of crash states was checked (a small space, e.g. mode drop). */
+  readonly exhausted: boolean;
   readonly violations: number;
   /** The kinds of violation found, sorted. */
   readonly kinds: readonly string[];
@@ -135,6 +126,7 @@ export async function findings(workload: Workload): Promise<Record<Mode, Finding
     out[mode] = {
       mode,
       states: result.states,
+      exhausted: result.exhausted,
       violations: result.violations,
       kinds: result.kinds,
       smallest: result.failures[0],

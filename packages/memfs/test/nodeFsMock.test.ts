@@ -1,14 +1,13 @@
 import { CRASH_MODES } from "@living-reports/core";
-import { type CrashChecker, type DiskModel, exploreCrashes, type Workload } from "@living-reports/testkit";
+import { type CrashChecker, exploreCrashes, type Workload } from "@living-reports/testkit";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
   createFsFromBackend,
   createFsFromDisk,
   createMemfsDisk,
   type FsFacade,
-  MemfsDisk,
-  type MemfsDiskSnapshot,
-  VirtualClock,
+  type MemfsDisk,
+  memfsDisks,
 } from "../src/index.js";
 import * as promiseSaver from "./fixtures/settingsPromises.js";
 import * as syncSaver from "./fixtures/settingsSync.js";
@@ -79,11 +78,7 @@ describe.each(SAVERS)("a settings saver written with %s, unchanged", (_api, bugg
 });
 
 /** The explorer's disks: memfs disks on virtual clocks. */
-const disks: DiskModel<MemfsDiskSnapshot> = {
-  create: (clock) => createMemfsDisk({ clock }),
-  fromSnapshot: (snapshot, clock) => MemfsDisk.fromSnapshot(snapshot, { clock }),
-  clock: (ms) => new VirtualClock(ms),
-};
+const disks = memfsDisks;
 
 /** A workload that saves twice through the mocked node:fs/promises, the facade over the recorded backend. */
 function savesTwice(save: (path: string, settings: object) => Promise<void>): Workload {
