@@ -30,15 +30,16 @@ export async function snapshot(backend: StorageBackend): Promise<Record<string, 
   return await treeListing(backend);
 }
 
-/** The same snapshot without lock and session entries (which live writers hold while open). */
+/**
+ * The same snapshot without lock and session entries (which live writers hold while open, and
+ * release at any moment: a lease kept after a commit goes when idle), which are not even read.
+ */
 export async function dataSnapshot(backend: StorageBackend): Promise<Record<string, string>> {
-  const all = await treeListing(backend);
-  return Object.fromEntries(
-    Object.entries(all).filter(
-      ([path]) => !path.startsWith(".sessions") && !/(^|\/)[^/]*\.lock(\/|$|\.)/.test(path),
-    ),
-  );
+  return await treeListing(backend, "", (path) => path.startsWith(".sessions") || LOCK_ENTRY.test(path));
 }
+
+/** A lock, or one of its companions (`<lock>.waiting`, reclaim guards), at any depth. */
+const LOCK_ENTRY = /(^|\/)[^/]*\.lock(\/|$|\.)/;
 
 /** A section with one insight, valid under the schema. */
 export function sampleContent(n: number): Pick<Outline, "sections" | "insights"> {

@@ -10,17 +10,24 @@ export type TreeSnapshot = Map<string, TreeNode>;
  * Reads every file and directory under `dir` (default: the whole root) through `backend`, with
  * only `readdir`, `stat` and `readFile`, so taking a snapshot changes nothing. Two snapshots are
  * equal (`expect(after).toEqual(before)`, or {@link diffTrees} for a readable difference) exactly
- * when the trees hold the same names, kinds and bytes; mtimes are left out.
+ * when the trees hold the same names, kinds and bytes; mtimes are left out. Paths for which `skip`
+ * is true are neither read nor descended into (e.g. lock files, which a live writer may remove
+ * at any moment: a lease released while the snapshot is taken must not fail it).
  *
  * @throws LivingReportsError from the backend (a path that vanishes while it is read, I/O errors)
  */
-export async function snapshotTree(backend: StorageBackend, dir = ""): Promise<TreeSnapshot> {
+export async function snapshotTree(
+  backend: StorageBackend,
+  dir = "",
+  skip: (path: string) => boolean = () => false,
+): Promise<TreeSnapshot> {
   const out: TreeSnapshot = new Map();
   const pending = [dir];
   while (pending.length > 0) {
     const current = pending.pop()!;
     for (const name of await backend.readdir(current)) {
       const path = joinPath(current, name);
+      if (skip(path)) continue;
       const { kind } = await backend.stat(path);
       if (kind === "file") out.set(path, await backend.readFile(path));
       else if (kind === "directory") {

@@ -9,9 +9,13 @@ import { snapshotTree } from "../../util/treeSnapshot.js";
  *
  * @throws LivingReportsError from the backend (see snapshotTree)
  */
-export async function treeListing(backend: StorageBackend, dir = ""): Promise<Record<string, string>> {
+export async function treeListing(
+  backend: StorageBackend,
+  dir = "",
+  skip?: (path: string) => boolean,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [path, node] of await snapshotTree(backend, dir)) {
+  for (const [path, node] of await snapshotTree(backend, dir, skip)) {
     out[path] =
       typeof node === "string" ? node : `file ${node.length} ${Buffer.from(node).toString("base64")}`;
   }
