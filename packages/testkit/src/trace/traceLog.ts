@@ -66,3 +66,6 @@ export class TraceLog {
     this.events.push(event);
   }
 }
+
+/** The outcome of a read (`read`, `readFile`): how many bytes it returned. */
+export const bytesRead = (bytes: Uint8Array): Outcome => ({ bytes: bytes.length });
