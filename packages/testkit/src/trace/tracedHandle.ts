@@ -1,7 +1,7 @@
 import type { FileHandle, FileStat } from "@living-reports/core";
 import { DelegatingHandle } from "../support/delegatingBackend.js";
 import type { TraceArgs, TraceOp } from "./traceEvent.js";
-import { bytesRead, type Outcome, type TraceLog } from "./traceLog.js";
+import { bytesRead, bytesWritten, type Outcome, type TraceLog } from "./traceLog.js";
 
 /**
  * A {@link FileHandle} that records every call in a {@link TraceLog} under its handle id.
@@ -25,12 +25,7 @@ export class TracedHandle extends DelegatingHandle {
     // Copy now: the caller may reuse its buffer before the crash explorer replays this write.
     const copy = data.slice();
     const args = position === undefined ? { data: copy } : { data: copy, position };
-    return this.traced(
-      "write",
-      args,
-      () => super.write(data, position),
-      (bytes) => ({ bytes }),
-    );
+    return this.traced("write", args, () => super.write(data, position), bytesWritten);
   }
 
   override sync(): Promise<void> {
