@@ -1,5 +1,5 @@
 import type { StorageBackend, VerifyReport } from "@living-reports/core";
-import { isLivingReportsError, openReports } from "@living-reports/core";
+import { DelegatingBackend, isLivingReportsError, openReports } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { startWriter } from "../processes.js";
 import { makeRunDir, removeRunDir, seedReports, verifyStore } from "../runDir.js";
@@ -95,19 +95,13 @@ export async function runStall(): Promise<StallResult> {
 /** `inner`, except that its first `link` (the backup of a commit) awaits `gate` first. */
 function gateFirstLink(inner: StorageBackend, gate: () => Promise<void>): StorageBackend {
   let gated = false;
-  return new Proxy(inner, {
-    get(target, key) {
-      if (key === "link") {
-        return async (from: string, to: string) => {
-          if (!gated) {
-            gated = true;
-            await gate();
-          }
-          return target.link(from, to);
-        };
+  return new (class extends DelegatingBackend {
+    override async link(from: string, to: string): Promise<void> {
+      if (!gated) {
+        gated = true;
+        await gate();
       }
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+      return await super.link(from, to);
+    }
+  })(inner);
 }

@@ -9,10 +9,10 @@ import type {
 } from "./storageBackend.js";
 
 /**
- * A backend that forwards every call to `inner` unchanged: the one base of wrappers that alter
- * only a few calls (the store's lock-bound view, the crash explorer's point watcher, the
- * testkit's mutants), so each states just what it changes and a primitive added to
- * {@link StorageBackend} is forwarded in one place.
+ * A backend that forwards every call to `inner` unchanged: the one base of every wrapper (the
+ * store's lock-bound view; the testkit's trace recorder, fault injection, process views, crash
+ * explorer watcher and mutants; your own). Each overrides just the calls it changes, and a
+ * primitive added to {@link StorageBackend} is forwarded in one place.
  * `lockPrimitive(on)` passes `on` through, so lock files go through the outermost wrapper.
  */
 export class DelegatingBackend implements StorageBackend {

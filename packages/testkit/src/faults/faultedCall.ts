@@ -7,7 +7,7 @@ export interface FaultedCall<T> {
   op: FaultOp;
   path: string;
   /** The second path of a rename or link (a rule may match it instead). */
-  to?: string;
+  to?: string | undefined;
   /** The inner call. */
   run: () => Promise<T>;
   /**
@@ -16,7 +16,7 @@ export interface FaultedCall<T> {
    */
   discard?: (result: T) => Promise<void>;
   /** For a sync: drops the file's unsynced data (a `loseUnsynced` fault). */
-  lose?: () => Promise<void>;
+  lose?: (() => Promise<void>) | undefined;
 }
 
 /**

@@ -1,12 +1,5 @@
-import type {
-  BackendCapabilities,
-  Clock,
-  FileHandle,
-  FileStat,
-  LockPrimitive,
-  OpenMode,
-  StorageBackend,
-} from "@living-reports/core";
+import type { FileHandle, FileStat, OpenMode, StorageBackend } from "@living-reports/core";
+import { DelegatingBackend } from "../support/delegatingBackend.js";
 import { faultedCall } from "./faultedCall.js";
 import { FaultInjector } from "./faultInjector.js";
 import type { FaultOp, FaultPlan, FaultRule, FiredFault } from "./faultRule.js";
@@ -26,30 +19,20 @@ import { FaultyHandle } from "./faultyHandle.js";
  * - any other failed call (a rename, an unlink, an open...) did not happen;
  * and a rule's `applied` flag overrides that default.
  *
- * `capabilities` and `storageId` are the inner backend's. The wrapper is deterministic: the same
- * plan and the same calls give the same faults.
+ * `capabilities`, `storageId` and `clock` are the inner backend's, and `lockPrimitive(on)` is the
+ * inner backend's working through `on`: pass this wrapper (or one around it), as `openReports`
+ * does with the backend it is given, so lock files are made through it and see the faults too.
+ * The wrapper is deterministic: the same plan and the same calls give the same faults.
  */
-export class FaultyBackend implements StorageBackend {
-  readonly #inner: StorageBackend;
+export class FaultyBackend extends DelegatingBackend {
+  /** The wrapped backend (calls made on it directly bypass the faults). */
+  declare readonly inner: StorageBackend;
   readonly #injector = new FaultInjector();
 
   /** Wraps `inner` with `plan`. @throws LivingReportsError INVALID_INPUT for a malformed rule */
   constructor(inner: StorageBackend, plan: FaultPlan = []) {
-    this.#inner = inner;
+    super(inner);
     this.#injector.setPlan(plan);
-  }
-
-  /** The wrapped backend (calls made on it directly bypass the faults). */
-  get inner(): StorageBackend {
-    return this.#inner;
-  }
-
-  get capabilities(): BackendCapabilities {
-    return this.#inner.capabilities;
-  }
-
-  get storageId(): string {
-    return this.#inner.storageId;
   }
 
   /** The faults fired since the plan was last set, in order. */
@@ -77,78 +60,59 @@ export class FaultyBackend implements StorageBackend {
     return this.#injector.callCount(op);
   }
 
-  async open(path: string, mode: OpenMode): Promise<FileHandle> {
+  override async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const handle = await faultedCall(this.#injector, {
       op: "open",
       path,
-      run: () => this.#inner.open(path, mode),
+      run: () => super.open(path, mode),
       discard: (opened) => opened.close(),
     });
     return new FaultyHandle(handle, this.#injector);
   }
 
-  readFile(path: string): Promise<Uint8Array> {
-    return faultedCall(this.#injector, { op: "readFile", path, run: () => this.#inner.readFile(path) });
+  override readFile(path: string): Promise<Uint8Array> {
+    return this.#faulted("readFile", path, () => super.readFile(path));
   }
 
-  syncDir(path: string): Promise<void> {
-    return faultedCall(this.#injector, { op: "syncDir", path, run: () => this.#inner.syncDir(path) });
+  override syncDir(path: string): Promise<void> {
+    return this.#faulted("syncDir", path, () => super.syncDir(path));
   }
 
-  rename(from: string, to: string): Promise<void> {
-    return faultedCall(this.#injector, {
-      op: "rename",
-      path: from,
-      to,
-      run: () => this.#inner.rename(from, to),
-    });
+  override rename(from: string, to: string): Promise<void> {
+    return this.#faulted("rename", from, () => super.rename(from, to), to);
   }
 
-  link(existing: string, to: string): Promise<void> {
-    return faultedCall(this.#injector, {
-      op: "link",
-      path: existing,
-      to,
-      run: () => this.#inner.link(existing, to),
-    });
+  override link(existing: string, to: string): Promise<void> {
+    return this.#faulted("link", existing, () => super.link(existing, to), to);
   }
 
-  unlink(path: string): Promise<void> {
-    return faultedCall(this.#injector, { op: "unlink", path, run: () => this.#inner.unlink(path) });
+  override unlink(path: string): Promise<void> {
+    return this.#faulted("unlink", path, () => super.unlink(path));
   }
 
-  mkdir(path: string): Promise<void> {
-    return faultedCall(this.#injector, { op: "mkdir", path, run: () => this.#inner.mkdir(path) });
+  override mkdir(path: string): Promise<void> {
+    return this.#faulted("mkdir", path, () => super.mkdir(path));
   }
 
-  rmdir(path: string): Promise<void> {
-    return faultedCall(this.#injector, { op: "rmdir", path, run: () => this.#inner.rmdir(path) });
+  override rmdir(path: string): Promise<void> {
+    return this.#faulted("rmdir", path, () => super.rmdir(path));
   }
 
-  readdir(path: string): Promise<string[]> {
-    return faultedCall(this.#injector, { op: "readdir", path, run: () => this.#inner.readdir(path) });
+  override readdir(path: string): Promise<string[]> {
+    return this.#faulted("readdir", path, () => super.readdir(path));
   }
 
-  stat(path: string): Promise<FileStat> {
-    return faultedCall(this.#injector, { op: "stat", path, run: () => this.#inner.stat(path) });
+  override stat(path: string): Promise<FileStat> {
+    return this.#faulted("stat", path, () => super.stat(path));
   }
 
-  utimes(path: string, mtimeMs: number): Promise<void> {
-    return faultedCall(this.#injector, { op: "utimes", path, run: () => this.#inner.utimes(path, mtimeMs) });
+  override utimes(path: string, mtimeMs: number): Promise<void> {
+    return this.#faulted("utimes", path, () => super.utimes(path, mtimeMs));
   }
 
-  /**
-   * The inner backend's lock primitive, working through `on`: pass this wrapper (or one around
-   * it), as `openReports` does with the backend it is given, so lock files are made through it and
-   * see the faults too.
-   */
-  lockPrimitive(on: StorageBackend): LockPrimitive {
-    return this.#inner.lockPrimitive(on);
-  }
-
-  /** The inner backend's lock clock. */
-  get clock(): Clock {
-    return this.#inner.clock;
+  /** Makes one call through the injector; `to` is a rename's or link's second path. */
+  #faulted<T>(op: FaultOp, path: string, run: () => Promise<T>, to?: string): Promise<T> {
+    return faultedCall(this.#injector, { op, path, to, run });
   }
 }
 

@@ -1,29 +1,26 @@
 import type { FileHandle, FileStat } from "@living-reports/core";
-import { loseUnsynced } from "../support/loseUnsynced.js";
+import { DelegatingHandle } from "../support/delegatingBackend.js";
 import { faultedCall } from "./faultedCall.js";
 import type { FaultInjector } from "./faultInjector.js";
+import type { FaultOp } from "./faultRule.js";
 import { injectedError } from "./injectedFault.js";
 
-/** A {@link FileHandle} whose calls go through a {@link FaultInjector} (see {@link FaultyBackend}). */
-export class FaultyHandle implements FileHandle {
-  readonly #inner: FileHandle;
+/**
+ * A {@link FileHandle} whose calls go through a {@link FaultInjector} (see {@link FaultyBackend}).
+ * The base forwards `path`, and memfs's `loseUnsynced` (the data a sync fault drops) unfaulted.
+ */
+export class FaultyHandle extends DelegatingHandle {
   readonly #injector: FaultInjector;
+  /** What a `loseUnsynced` fault of a sync does instead of syncing. */
+  readonly #lose = (): Promise<void> => this.loseUnsynced();
 
   constructor(inner: FileHandle, injector: FaultInjector) {
-    this.#inner = inner;
+    super(inner);
     this.#injector = injector;
   }
 
-  get path(): string {
-    return this.#inner.path;
-  }
-
-  read(length: number, position: number): Promise<Uint8Array> {
-    return faultedCall(this.#injector, {
-      op: "read",
-      path: this.path,
-      run: () => this.#inner.read(length, position),
-    });
+  override read(length: number, position: number): Promise<Uint8Array> {
+    return this.#faulted("read", () => super.read(length, position));
   }
 
   /**
@@ -31,9 +28,8 @@ export class FaultyHandle implements FileHandle {
    * at the append point / current offset as the inner handle decides), then rejects with its
    * error or, without one, resolves to the bytes written.
    */
-  async write(data: Uint8Array, position?: number): Promise<number> {
-    const write = (bytes: Uint8Array): Promise<number> =>
-      position === undefined ? this.#inner.write(bytes) : this.#inner.write(bytes, position);
+  override async write(data: Uint8Array, position?: number): Promise<number> {
+    const write = (bytes: Uint8Array): Promise<number> => super.write(bytes, position);
     const decision = this.#injector.decide("write", this.path);
     if (decision === undefined) return await write(data);
     let written = 0;
@@ -47,37 +43,28 @@ export class FaultyHandle implements FileHandle {
     throw injectedError(decision.error ?? "EIO", "write", this.path);
   }
 
-  sync(): Promise<void> {
-    return faultedCall(this.#injector, {
-      op: "sync",
-      path: this.path,
-      run: () => this.#inner.sync(),
-      lose: () => loseUnsynced(this.#inner),
-    });
+  override sync(): Promise<void> {
+    return this.#faulted("sync", () => super.sync(), this.#lose);
   }
 
-  datasync(): Promise<void> {
-    return faultedCall(this.#injector, {
-      op: "datasync",
-      path: this.path,
-      run: () => this.#inner.datasync(),
-      lose: () => loseUnsynced(this.#inner),
-    });
+  override datasync(): Promise<void> {
+    return this.#faulted("datasync", () => super.datasync(), this.#lose);
   }
 
-  truncate(length: number): Promise<void> {
-    return faultedCall(this.#injector, {
-      op: "truncate",
-      path: this.path,
-      run: () => this.#inner.truncate(length),
-    });
+  override truncate(length: number): Promise<void> {
+    return this.#faulted("truncate", () => super.truncate(length));
   }
 
-  stat(): Promise<FileStat> {
-    return faultedCall(this.#injector, { op: "stat", path: this.path, run: () => this.#inner.stat() });
+  override stat(): Promise<FileStat> {
+    return this.#faulted("stat", () => super.stat());
   }
 
-  close(): Promise<void> {
-    return faultedCall(this.#injector, { op: "close", path: this.path, run: () => this.#inner.close() });
+  override close(): Promise<void> {
+    return this.#faulted("close", () => super.close());
+  }
+
+  /** Makes one call through the injector; `lose` (a sync's) drops the file's unsynced data instead. */
+  #faulted<T>(op: FaultOp, run: () => Promise<T>, lose?: () => Promise<void>): Promise<T> {
+    return faultedCall(this.#injector, { op, path: this.path, run, lose });
   }
 }

@@ -1,6 +1,7 @@
-import type { FileHandle, FileStat, OpenMode, StorageBackend } from "@living-reports/core";
+import type { FileHandle, OpenMode, StorageBackend } from "@living-reports/core";
 import type { FaultPlan } from "../faults/faultRule.js";
 import { FaultyBackend } from "../faults/faultyBackend.js";
+import { DelegatingHandle } from "../support/delegatingBackend.js";
 
 /** What a dead process does to the disk: nothing, ever again (every call fails). */
 const DEATH: FaultPlan = [{ op: "*", error: "EIO", times: "always" }];
@@ -45,44 +46,17 @@ export class ProcessBackend extends FaultyBackend {
 }
 
 /** A handle that leaves its process's table of open files when closed. */
-class TrackedHandle implements FileHandle {
+class TrackedHandle extends DelegatingHandle {
   constructor(
-    private readonly inner: FileHandle,
+    inner: FileHandle,
     private readonly table: Set<FileHandle>,
   ) {
+    super(inner);
     table.add(this);
   }
 
-  get path(): string {
-    return this.inner.path;
-  }
-
-  read(length: number, position: number): Promise<Uint8Array> {
-    return this.inner.read(length, position);
-  }
-
-  write(data: Uint8Array, position?: number): Promise<number> {
-    return position === undefined ? this.inner.write(data) : this.inner.write(data, position);
-  }
-
-  sync(): Promise<void> {
-    return this.inner.sync();
-  }
-
-  datasync(): Promise<void> {
-    return this.inner.datasync();
-  }
-
-  truncate(length: number): Promise<void> {
-    return this.inner.truncate(length);
-  }
-
-  stat(): Promise<FileStat> {
-    return this.inner.stat();
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.table.delete(this);
-    await this.inner.close();
+    await super.close();
   }
 }

@@ -66,3 +66,9 @@ export class TraceLog {
     this.events.push(event);
   }
 }
+
+/** The outcome of a read (`read`, `readFile`): how many bytes it returned. */
+export const bytesRead = (bytes: Uint8Array): Outcome => ({ bytes: bytes.length });
+
+/** The outcome of a `write`: how many bytes it reported written. */
+export const bytesWritten = (bytes: number): Outcome => ({ bytes });

@@ -1,60 +1,55 @@
 import type { FileHandle, FileStat } from "@living-reports/core";
+import { DelegatingHandle } from "../support/delegatingBackend.js";
 import type { TraceArgs, TraceOp } from "./traceEvent.js";
-import type { CallInfo, TraceLog } from "./traceLog.js";
+import { bytesRead, bytesWritten, type Outcome, type TraceLog } from "./traceLog.js";
 
-/** A {@link FileHandle} that records every call in a {@link TraceLog} under its handle id. */
-export class TracedHandle implements FileHandle {
+/**
+ * A {@link FileHandle} that records every call in a {@link TraceLog} under its handle id.
+ * The base forwards `path`, and memfs's `loseUnsynced` (a simulated failed fsync, no primitive) untraced.
+ */
+export class TracedHandle extends DelegatingHandle {
   constructor(
-    private readonly inner: FileHandle,
+    inner: FileHandle,
     private readonly log: TraceLog,
     /** The id this handle's events carry (also on the `open` event that made it). */
     readonly id: number,
-  ) {}
-
-  get path(): string {
-    return this.inner.path;
+  ) {
+    super(inner);
   }
 
-  read(length: number, position: number): Promise<Uint8Array> {
-    return this.log.record(
-      this.info("read", { length, position }),
-      () => this.inner.read(length, position),
-      (bytes) => ({ bytes: bytes.length }),
-    );
+  override read(length: number, position: number): Promise<Uint8Array> {
+    return this.traced("read", { length, position }, () => super.read(length, position), bytesRead);
   }
 
-  write(data: Uint8Array, position?: number): Promise<number> {
+  override write(data: Uint8Array, position?: number): Promise<number> {
     // Copy now: the caller may reuse its buffer before the crash explorer replays this write.
     const copy = data.slice();
     const args = position === undefined ? { data: copy } : { data: copy, position };
-    return this.log.record(
-      this.info("write", args),
-      () => (position === undefined ? this.inner.write(data) : this.inner.write(data, position)),
-      (written) => ({ bytes: written }),
-    );
+    return this.traced("write", args, () => super.write(data, position), bytesWritten);
   }
 
-  sync(): Promise<void> {
-    return this.log.record(this.info("sync", {}), () => this.inner.sync());
+  override sync(): Promise<void> {
+    return this.traced("sync", {}, () => super.sync());
   }
 
-  datasync(): Promise<void> {
-    return this.log.record(this.info("datasync", {}), () => this.inner.datasync());
+  override datasync(): Promise<void> {
+    return this.traced("datasync", {}, () => super.datasync());
   }
 
-  truncate(length: number): Promise<void> {
-    return this.log.record(this.info("truncate", { length }), () => this.inner.truncate(length));
+  override truncate(length: number): Promise<void> {
+    return this.traced("truncate", { length }, () => super.truncate(length));
   }
 
-  stat(): Promise<FileStat> {
-    return this.log.record(this.info("stat", {}), () => this.inner.stat());
+  override stat(): Promise<FileStat> {
+    return this.traced("stat", {}, () => super.stat());
   }
 
-  close(): Promise<void> {
-    return this.log.record(this.info("close", {}), () => this.inner.close());
+  override close(): Promise<void> {
+    return this.traced("close", {}, () => super.close());
   }
 
-  private info(op: TraceOp, args: TraceArgs): CallInfo {
-    return { op, path: this.inner.path, args, handle: this.id };
+  /** Records one call around the inner one, under this handle's id. */
+  private traced<T>(op: TraceOp, args: TraceArgs, call: () => Promise<T>, outcome?: (r: T) => Outcome) {
+    return this.log.record({ op, path: this.inner.path, args, handle: this.id }, call, outcome);
   }
 }
