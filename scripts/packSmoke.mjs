@@ -265,9 +265,11 @@ try {
   writeFileSync(join(project, "tsconfig.json"), `${JSON.stringify(CONSUMER_TSCONFIG, null, 2)}\n`);
   sh(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
 
-  step("unchanged node:fs code crash-tested in vitest (buggy and correct savers, sync and promises)");
+  step(
+    "unchanged node:fs code crash-tested in vitest (buggy and correct savers, sync and promises); the explorer's exact counts and the fsync-EIO bug",
+  );
   writeNodeFsSmoke(project, writeFileSync, join);
-  sh("npx", ["--no", "--", "vitest", "run", "settings.test.mjs"], project);
+  sh("npx", ["--no", "--", "vitest", "run", "settings.test.mjs", "explorer.test.mjs"], project);
 
   step("the installed CLI");
   const help = sh("npx", ["--no", "--", "living-reports", "--help"], project, { capture: true });

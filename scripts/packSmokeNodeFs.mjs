@@ -104,9 +104,68 @@ describe.each([
 });
 `;
 
-/** Writes the saver modules and their vitest test into `project`. */
+// The explorer from the installed tarballs, through the entries that load no vitest: exact,
+// exhausted counts for a small workload, and the fsync-EIO-then-retry bug caught (Linux may drop
+// the dirty pages on a failed fsync; a retried fsync then "succeeds" without them).
+const EXPLORER_TEST = `import { memfsDisks as disks } from "@living-reports/memfs";
+import { exploreCrashes } from "@living-reports/testkit/explorer";
+import { injectFaults } from "@living-reports/testkit/faults";
+import { describe, expect, it } from "vitest";
+
+const bytes = (text) => new TextEncoder().encode(text);
+const anything = async () => [];
+
+describe("the crash explorer, installed from the tarballs", () => {
+  it("counts the distinct states of a small workload exactly, and says when it checked them all", async () => {
+    const unsyncedHello = {
+      name: "unsynced-hello",
+      async run(ctx) {
+        const handle = await ctx.backend.open("a", "w");
+        await handle.write(bytes("hello"), 0);
+        await handle.close();
+      },
+    };
+    const result = await exploreCrashes(unsyncedHello, anything, { disks, mode: "prefix", states: 1000 });
+    // a missing, empty, or whole: three states, and the space is exhausted.
+    expect(result).toMatchObject({ states: 3, exhausted: true });
+  });
+
+  it("catches the fsync-EIO-then-retry bug, and passes its fix", async () => {
+    const save = (retry) => ({
+      name: retry,
+      async run(ctx) {
+        await ctx.step("save", async () => {
+          const handle = await ctx.backend.open("data.json", "w");
+          await handle.write(bytes("saved"), 0);
+          try {
+            await handle.sync();
+          } catch {
+            if (retry === "rewrite") await handle.write(bytes("saved"), 0);
+            await handle.sync();
+          }
+          await handle.close();
+          await ctx.backend.syncDir("");
+        });
+      },
+    });
+    const checker = async ({ backend, acked }) => {
+      if (acked.length === 0) return [];
+      const got = await backend.readFile("data.json").then((d) => new TextDecoder().decode(d), (e) => e.message);
+      return got === "saved" ? [] : ["acknowledged save lost: " + got];
+    };
+    const wrapBackend = (backend) =>
+      injectFaults(backend, [{ op: "sync", path: "data.json", error: "EIO", loseUnsynced: true }]);
+    const options = { disks, mode: "prefix", states: 500, wrapBackend };
+    expect((await exploreCrashes(save("fsync again"), checker, options)).violations).toBeGreaterThan(0);
+    expect((await exploreCrashes(save("rewrite"), checker, options)).violations).toBe(0);
+  });
+});
+`;
+
+/** Writes the saver modules, their vitest test and the explorer's test into `project`. */
 export function writeNodeFsSmoke(project, writeFileSync, join) {
   writeFileSync(join(project, "settingsSync.mjs"), SYNC_SAVER);
   writeFileSync(join(project, "settingsPromises.mjs"), PROMISE_SAVER);
   writeFileSync(join(project, "settings.test.mjs"), TEST);
+  writeFileSync(join(project, "explorer.test.mjs"), EXPLORER_TEST);
 }
