@@ -208,12 +208,12 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
   // Past the last accepted line: unread complete lines, then possibly a partial line (no `\n`).
   let tailStart = offset;
   if (unread.length > 0) {
-    if (problems.length === 0 && !unread.some((u, i) => heldRecord(bytes.subarray(u.offset, u.end - 1), i)))
-      tailStart = unread[0]!.offset;
+    const heldRecords = unread.some((u, i) => heldRecord(bytes.subarray(u.offset, u.end - 1), i));
+    if (problems.length === 0 && !heldRecords) tailStart = unread[0]!.offset;
     // Not what a crash leaves (docs/FORMAT.md, "Reading a log"): in a log damaged elsewhere, or
     // holding what was written as a record, it is damage like the rest, and cutting it would
-    // delete bytes no crash produced. (A partial last line stays a torn tail;
-    // the writer still refuses to cut it while the log has problems.)
+    // delete bytes no crash produced. (A partial last line after it stays a torn tail; the
+    // writer still refuses to cut it while the log has problems.)
     else reportUnread();
   }
   const tornTail = tailStart < bytes.length ? { offset: tailStart, length: bytes.length - tailStart } : null;
