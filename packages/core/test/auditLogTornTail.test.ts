@@ -164,6 +164,24 @@ describe("parseAuditLog: damage that is not a torn tail", () => {
     });
   });
 
+  it("text written by hand past the last record is not a torn append", () => {
+    const framedText = new TextDecoder().decode(join(a, b));
+    const pretty = `${JSON.stringify({ action_id: "x", note: "added by hand" }, null, 2)}\n`;
+    for (const text of ["this is not\na log at all\n", pretty, `{"action_id":"bro\nken by hand, a note\n`]) {
+      for (const before of ["", framedText]) {
+        const r = parseAuditLog(enc.encode(before + text));
+        expect(r.tornTail, JSON.stringify(text)).toBeNull();
+        expect(r.problems.length).toBeGreaterThan(0);
+      }
+    }
+    // A blank line, or a short one, holds nothing to lose and is cut as before.
+    for (const text of ["\n", "\n\n", "oops\n", "{\n"])
+      expect(parseAuditLog(enc.encode(framedText + text)).tornTail).toEqual({
+        offset: a.byteLength + b.byteLength,
+        length: text.length,
+      });
+  });
+
   it("in a log damaged elsewhere, unreadable last lines are problems; only a partial last line is a tail", () => {
     const middle = torn(a, 30, [0xff, NL]);
     const tail = torn(c, 40, GARBAGE);
@@ -180,16 +198,20 @@ describe("parseAuditLog: damage that is not a torn tail", () => {
 describe("parseAuditLog: torn appends, any tear and fill (properties)", () => {
   const lines = framed(4);
   const ends = lines.map((_, i) => lines.slice(0, i + 1).reduce((n, l) => n + l.byteLength, 0));
-  // Random bytes, newlines often. No closing bracket: random bytes that end a line with one can
-  // (very rarely) make it parse as JSON, which reads as an altered record, not a torn one.
+  // Random bytes, with more newlines than random (1 in 16). No closing bracket: random bytes that
+  // end a line with one can (very rarely) make it parse as JSON, which reads as an altered record.
+  // At least 32 of them (repeated to the write's length): fewer, repeated, are not random.
   const byteArb = fc.integer({ min: 0, max: 255 }).filter((x) => x !== 0x7d && x !== 0x5d);
   const fillArb = fc.oneof(
-    fc.constant<number[]>([]),
-    fc.constant([0]),
-    fc.array(fc.oneof(fc.constant(NL), byteArb), { minLength: 1, maxLength: 64 }),
+    fc.constant<readonly number[]>([]),
+    fc.constant<readonly number[]>([0]),
+    fc.array(fc.oneof({ arbitrary: fc.constant(NL), weight: 1 }, { arbitrary: byteArb, weight: 15 }), {
+      minLength: 32,
+      maxLength: 1200,
+    }),
   );
   /** The write's bytes after a tear at `keep`: `cut` (empty fill) ends there, a fill covers the rest. */
-  const tear = (write: Uint8Array, keep: number, fill: number[]) =>
+  const tear = (write: Uint8Array, keep: number, fill: readonly number[]) =>
     fill.length === 0 ? write.subarray(0, keep) : torn(write, keep, fill);
   const same = (x: Uint8Array, y: Uint8Array) =>
     x.byteLength === y.byteLength && x.every((v, i) => v === y[i]);

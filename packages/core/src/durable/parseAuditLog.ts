@@ -57,6 +57,11 @@ const latin1 = new TextDecoder("latin1");
 const FRAMED_END = /,"sha256":"[0-9a-f]{64}"\}$/;
 const FRAMED_END_BYTES = 77;
 const OPEN_BRACE = 0x7b;
+/** Fill this long that is all text was written by hand: random bytes are that with a chance under 1e-6. */
+const MIN_TEXT_BYTES = 16;
+/** Characters no hand-written text holds (NUL and the other C0 controls but tab, LF, CR; DEL). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const QUOTE = 0x22;
 /** Bounds the work spent on one damaged line: each candidate costs a parse of the rest of it. */
 const MAX_SALVAGE_CANDIDATES = 256;
@@ -74,8 +79,9 @@ const MAX_SALVAGE_CANDIDATES = 256;
  * - The torn tail (reported in `tornTail`, excluded from `validBytes`) is what follows the last
  *   accepted line when no record follows it: a last line without `\n`; and before it, in a log
  *   with no other problem, any lines that do not verify (zeros, random bytes, bad UTF-8, lines
- *   split by stray newline bytes), unless one of them was written as a record (parses as a JSON
- *   object or array, or, after the first, ends with a framed checksum): no crash leaves that.
+ *   split by stray newline bytes), unless something in it was written (a line that parses as a
+ *   JSON object or array, a line after the first that ends with a framed checksum, or text where a
+ *   torn append holds only fill): no crash leaves that.
  *   Unreadable lines followed by a record, or not taken as torn, are problems.
  * - A line holding a torn fragment followed by a complete record yields that record as
  *   `salvaged` plus a problem describing the fragment.
@@ -208,8 +214,12 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
   // Past the last accepted line: unread complete lines, then possibly a partial line (no `\n`).
   let tailStart = offset;
   if (unread.length > 0) {
-    const heldRecords = unread.some((u, i) => heldRecord(bytes.subarray(u.offset, u.end - 1), i));
-    if (problems.length === 0 && !heldRecords) tailStart = unread[0]!.offset;
+    const start = unread[0]!.offset;
+    const torn =
+      problems.length === 0 &&
+      !unread.some((u, i) => heldRecord(bytes.subarray(u.offset, u.end - 1), i)) &&
+      !handWritten(bytes.subarray(start));
+    if (torn) tailStart = start;
     // Not what a crash leaves (docs/FORMAT.md, "Reading a log"): in a log damaged elsewhere, or
     // holding what was written as a record, it is damage like the rest, and cutting it would
     // delete bytes no crash produced. (A partial last line after it stays a torn tail; the
@@ -239,6 +249,26 @@ function heldRecord(content: Uint8Array, index: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the bytes past the last accepted line hold text someone wrote rather than what a torn
+ * append leaves. A torn line keeps a prefix of a record (so it starts with `{`, unless the tear
+ * fell on its first byte) and past the tear holds only fill; so whatever follows its first line,
+ * or the whole tail when it does not start with `{`, is fill. Random bytes are text (valid UTF-8,
+ * no control character but tab and CR) with a chance under 0.4 per byte: {@link MIN_TEXT_BYTES}
+ * of them or more that are all text, and not all blank, were written, not torn.
+ */
+function handWritten(tail: Uint8Array): boolean {
+  const fill = tail[0] === OPEN_BRACE ? tail.subarray(tail.indexOf(NEWLINE) + 1) : tail;
+  if (fill.length < MIN_TEXT_BYTES) return false;
+  let text: string;
+  try {
+    text = strictUtf8.decode(fill);
+  } catch {
+    return false;
+  }
+  return !CONTROL.test(text) && text.trim() !== "";
 }
 
 /**
