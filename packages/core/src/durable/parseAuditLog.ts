@@ -221,7 +221,7 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
       !handWritten(bytes.subarray(start));
     if (torn) tailStart = start;
     // Not what a crash leaves (docs/FORMAT.md, "Reading a log"): in a log damaged elsewhere, or
-    // holding what was written as a record, it is damage like the rest, and cutting it would
+    // holding a record or text someone wrote, it is damage like the rest, and cutting it would
     // delete bytes no crash produced. (A partial last line after it stays a torn tail; the
     // writer still refuses to cut it while the log has problems.)
     else reportUnread();
