@@ -5,14 +5,11 @@ import { mulberry32, randomBelow } from "./prng.js";
 /** What a torn write may leave (see `CrashTear`), in the order they are drawn from. */
 export const TORN_FILLS: readonly NonNullable<CrashTear["fill"]>[] = ["cut", "zeros", "garbage"];
 
-/** The fills used unless told (`garbage` is asked for by name: the harshest). */
-const DEFAULT_FILLS: readonly NonNullable<CrashTear["fill"]>[] = ["cut", "zeros"];
-
 /** How writes tear in crash mode `torn`. */
 export interface TornWrites {
   /** Tears fall on multiples of this many bytes of the file (default 1: any byte). */
   readonly sectorSize?: number;
-  /** What a torn write may leave past its tear (default `cut` and `zeros`; see {@link TORN_FILLS}). */
+  /** What a torn write may leave past its tear (default all of {@link TORN_FILLS}). */
   readonly fills?: readonly NonNullable<CrashTear["fill"]>[];
 }
 
@@ -35,7 +32,7 @@ export function selectCrash(
   tears: TornWrites = {},
 ): CrashSelection {
   const sector = tears.sectorSize ?? 1;
-  const fills = tears.fills ?? DEFAULT_FILLS;
+  const fills = tears.fills ?? TORN_FILLS;
   const rand = mulberry32(seed);
   if (mode === "drop") return { keep: new Set() };
   if (mode === "reorder") return { keep: new Set(changes.filter(() => rand() < 0.5).map((c) => c.id)) };

@@ -137,7 +137,7 @@ export class MemfsDisk {
    * `options.mode` (default `prefix`) keeps, chosen by `options.seed` (default 0). Same state and
    * options, same result. Everything on the new disk is durable; it shares this disk's clock.
    * In `torn` mode a write tears at a multiple of `options.sectorSize` bytes (default 1) and
-   * leaves nothing, zeros or garbage past the tear (`options.fills`, default `cut` and `zeros`).
+   * leaves nothing, zeros or garbage past the tear (`options.fills`, default all three).
    *
    * @throws LivingReportsError INVALID_INPUT for an unknown mode, a sector size that is not a
    *   positive integer, or an unknown fill
@@ -154,7 +154,7 @@ export class MemfsDisk {
         `sectorSize must be an integer ≥ 1, got ${sector}`,
       );
     }
-    const fills = options.fills ?? ["cut", "zeros"];
+    const fills = options.fills ?? TORN_FILLS;
     if (fills.length === 0 || fills.some((f) => !TORN_FILLS.includes(f))) {
       throw new LivingReportsError(
         ErrorCode.INVALID_INPUT,

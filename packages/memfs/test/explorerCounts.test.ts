@@ -45,12 +45,21 @@ describe("exploreCrashes counts distinct states exactly", () => {
       tears: { fills: TORN_FILLS },
     });
     expect(result).toMatchObject({ states: 17, exhausted: true });
-    // By default no garbage: 3 + 4 + 5.
+    // Every fill is the default.
+    const byDefault = await exploreCrashes(unsyncedHello, anything, {
+      disks,
+      mode: "torn",
+      states: 1000,
+      perPoint: 64,
+    });
+    expect(byDefault).toMatchObject({ states: 17, exhausted: true });
+    // Without garbage: 3 + 4 + 5.
     const plain = await exploreCrashes(unsyncedHello, anything, {
       disks,
       mode: "torn",
       states: 1000,
       perPoint: 64,
+      tears: { fills: ["cut", "zeros"] },
     });
     expect(plain).toMatchObject({ states: 12, exhausted: true });
   });

@@ -65,8 +65,11 @@ describe("enumerateSelections", () => {
     const whole = selectionsOf(CHANGES, "torn", 1000, 0, { fills: TORN_FILLS });
     expect(whole.complete).toBe(true);
     expect(whole.list).toHaveLength(18 + 21 * 11);
-    // By default no garbage: 21 × (1 + 3 × 2).
-    expect(selectionsOf(CHANGES, "torn", 1000, 0).list).toHaveLength(18 + 21 * 7);
+    // Every fill by default; without garbage: 21 × (1 + 3 × 2).
+    expect(keys(selectionsOf(CHANGES, "torn", 1000, 0).list)).toEqual(keys(whole.list));
+    expect(selectionsOf(CHANGES, "torn", 1000, 0, { fills: ["cut", "zeros"] }).list).toHaveLength(
+      18 + 21 * 7,
+    );
     // Sectors of 2 bytes: one cut (at 2) → 21 × 5 tears.
     expect(selectionsOf(CHANGES, "torn", 1000, 0, { sectorSize: 2, fills: TORN_FILLS }).list).toHaveLength(
       18 + 21 * 5,

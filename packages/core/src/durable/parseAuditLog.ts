@@ -35,9 +35,13 @@ export interface AuditProblem {
 export interface AuditReadResult {
   /** Accepted lines, in file order. */
   lines: AuditLine[];
-  /** Bytes up to the end of the last complete line: the file without its torn tail. */
+  /** The file's length without its torn tail: where the next line goes once the tail is cut. */
   validBytes: number;
-  /** An unacknowledged partial last line (no `\n`, or unreadable and last), to cut off. */
+  /**
+   * The unacknowledged end of a torn append, to cut off: everything after the last accepted line
+   * when none of it reads as a record (see {@link parseAuditLog}), or in a damaged log only a
+   * partial last line (no `\n`).
+   */
   tornTail: { offset: number; length: number } | null;
   /** Damage before the end: unreadable lines, torn fragments, chain breaks. */
   problems: AuditProblem[];
@@ -47,7 +51,17 @@ export interface AuditReadResult {
 
 const NEWLINE = 0x0a;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+/** Bytes as characters one for one, to match ASCII patterns in lines that may not be UTF-8. */
+const latin1 = new TextDecoder("latin1");
+/** How a framed line ends: its checksum field. */
+const FRAMED_END = /,"sha256":"[0-9a-f]{64}"\}$/;
+const FRAMED_END_BYTES = 77;
 const OPEN_BRACE = 0x7b;
+/** Fill this long that is all text was written by hand: random bytes are that with a chance under 1e-6. */
+const MIN_TEXT_BYTES = 16;
+/** Characters no hand-written text holds (NUL and the other C0 controls but tab, LF, CR; DEL). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const QUOTE = 0x22;
 /** Bounds the work spent on one damaged line: each candidate costs a parse of the rest of it. */
 const MAX_SALVAGE_CANDIDATES = 256;
@@ -62,10 +76,13 @@ const MAX_SALVAGE_CANDIDATES = 256;
  * - A legacy line (plain JSON object, no integrity fields) is accepted where it stands; its
  *   chain value is the hash of its bytes. Once a framed line has appeared, a legacy line is a
  *   problem (the library never writes one).
- * - The last line is a torn tail (reported in `tornTail`, excluded from `validBytes`) when it
- *   has no `\n`; or when it does not parse as JSON at all (no salvageable record in it) and the
- *   rest of the log has no problem. A last line that parses but does not verify, or an
- *   unparseable one in a log with other problems, is a problem like any other line.
+ * - The torn tail (reported in `tornTail`, excluded from `validBytes`) is what follows the last
+ *   accepted line when no record follows it: a last line without `\n`; and before it, in a log
+ *   with no other problem, any lines that do not verify (zeros, random bytes, bad UTF-8, lines
+ *   split by stray newline bytes), unless something in it was written (a line that parses as a
+ *   JSON object or array, a line after the first that ends with a framed checksum, or text where a
+ *   torn append holds only fill): no crash leaves that.
+ *   Unreadable lines followed by a record, or not taken as torn, are problems.
  * - A line holding a torn fragment followed by a complete record yields that record as
  *   `salvaged` plus a problem describing the fragment.
  * - Any other unreadable line is a problem; it is not returned as a line.
@@ -99,19 +116,39 @@ export async function parseAuditLogYielding(
   }
 }
 
+/** A line that was not accepted, held back until it is known whether a record follows it. */
+interface Unread {
+  line: number;
+  offset: number;
+  /** Offset just past its `\n`. */
+  end: number;
+  error: string;
+}
+
 /** The parse, yielding after every `sliceBytes` of lines checked. */
 function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, AuditReadResult> {
   let nextYield = sliceBytes;
   const lines: AuditLine[] = [];
   const problems: AuditProblem[] = [];
-  let tornTail: AuditReadResult["tornTail"] = null;
   let chain = EMPTY_SHA256;
   let chainKnown = true;
   let framedSeen = false;
   let offset = 0;
   let lineNo = 0;
-  const problem = (message: string): void => {
-    problems.push({ line: lineNo, code: "CORRUPT_LOG", message: `line ${lineNo}: ${message}` });
+  // Unreadable lines since the last accepted one: damage in the middle if a record follows them,
+  // else (with a partial last line after them, if any) the log's torn end.
+  let unread: Unread[] = [];
+  const problem = (line: number, message: string): void => {
+    problems.push({ line, code: "CORRUPT_LOG", message: `line ${line}: ${message}` });
+  };
+  const reportUnread = (): void => {
+    for (const u of unread) problem(u.line, u.error);
+    const last = unread.at(-1);
+    if (last !== undefined) {
+      chain = sha256Hex(bytes.subarray(last.offset, last.end));
+      chainKnown = false;
+    }
+    unread = [];
   };
 
   while (offset < bytes.length) {
@@ -121,48 +158,44 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
     }
     lineNo++;
     const end = bytes.indexOf(NEWLINE, offset);
-    if (end < 0) {
-      tornTail = { offset, length: bytes.length - offset };
-      break;
-    }
+    if (end < 0) break;
     const content = bytes.subarray(offset, end);
     const length = end + 1 - offset;
-    const isLast = end + 1 === bytes.length;
     let checked = checkAuditLine(content);
-    let kind: AuditLine["kind"] | undefined;
+    let kind: AuditLine["kind"];
+    let salvage: ReturnType<typeof salvageRecord> = null;
     if (!("error" in checked)) {
       kind = checked.kind;
     } else {
-      const salvage = salvageRecord(content);
-      if (salvage !== null) {
-        const actionId = salvage.line.record.action_id;
-        problem(
-          `torn fragment of ${salvage.at} bytes before a complete record` +
-            (typeof actionId === "string" ? ` (action_id ${actionId})` : "") +
-            "; the record is kept, repair rewrites the line",
-        );
-        checked = salvage.line;
-        kind = "salvaged";
-      } else if (isLast && !parsesAsJson(content)) {
-        // Torn only if the rest of the log is clean: decided after the loop.
-        tornTail = { offset, length };
-        break;
-      } else {
-        problem(checked.error);
-        chain = sha256Hex(bytes.subarray(offset, end + 1));
-        chainKnown = false;
+      salvage = salvageRecord(content);
+      if (salvage === null) {
+        unread.push({ line: lineNo, offset, end: end + 1, error: checked.error });
         offset = end + 1;
         continue;
       }
+      checked = salvage.line;
+      kind = "salvaged";
+    }
+    // A record follows: the lines before it that did not read are damage in the middle.
+    reportUnread();
+    if (salvage !== null) {
+      const actionId = salvage.line.record.action_id;
+      problem(
+        lineNo,
+        `torn fragment of ${salvage.at} bytes before a complete record` +
+          (typeof actionId === "string" ? ` (action_id ${actionId})` : "") +
+          "; the record is kept, repair rewrites the line",
+      );
     }
     if (checked.prev !== undefined) {
       if (chainKnown && checked.prev !== chain)
         problem(
+          lineNo,
           "chain broken: prev does not match the line before (a line was removed, reordered or altered)",
         );
       framedSeen = true;
     } else if (framedSeen) {
-      problem("an unframed record after framed lines (the library never writes one)");
+      problem(lineNo, "an unframed record after framed lines (the library never writes one)");
     }
     lines.push({
       line: lineNo,
@@ -178,33 +211,64 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
     offset = end + 1;
   }
 
-  if (tornTail !== null && problems.length > 0 && bytes[bytes.length - 1] === NEWLINE) {
-    // A complete last line that does not parse is taken for a torn append only in an otherwise
-    // clean log: in a damaged one (a hand-edited file) it is damage like the rest, and cutting
-    // it would delete bytes no crash produced. (A tail without its newline stays a torn tail;
-    // the writer still refuses to cut it while the log has problems.)
-    const checked = checkAuditLine(bytes.subarray(tornTail.offset, bytes.length - 1));
-    problem("error" in checked ? checked.error : "unreadable last line");
-    chain = sha256Hex(bytes.subarray(tornTail.offset));
-    tornTail = null;
+  // Past the last accepted line: unread complete lines, then possibly a partial line (no `\n`).
+  let tailStart = offset;
+  if (unread.length > 0) {
+    const start = unread[0]!.offset;
+    const torn =
+      problems.length === 0 &&
+      !unread.some((u, i) => heldRecord(bytes.subarray(u.offset, u.end - 1), i)) &&
+      !handWritten(bytes.subarray(start));
+    if (torn) tailStart = start;
+    // Not what a crash leaves (docs/FORMAT.md, "Reading a log"): in a log damaged elsewhere, or
+    // holding a record or text someone wrote, it is damage like the rest, and cutting it would
+    // delete bytes no crash produced. (A partial last line after it stays a torn tail; the
+    // writer still refuses to cut it while the log has problems.)
+    else reportUnread();
   }
+  const tornTail = tailStart < bytes.length ? { offset: tailStart, length: bytes.length - tailStart } : null;
   const validBytes = tornTail === null ? bytes.length : tornTail.offset;
   return { lines, validBytes, tornTail, problems, tailHash: chain };
 }
 
 /**
- * Whether a line's bytes are JSON at all. A crash can leave a complete last line that is not
- * (pages of a multi-page append persisted out of order: a page that never reached the disk reads
- * as zeros, and a NUL is never valid JSON), but not one that parses yet fails its checks:
+ * Whether a line past the last accepted one held a record once (the `index`-th such line). A
+ * torn append is one write of whole lines at the end of the file, of which the lines before the
+ * tear were accepted; the first line left keeps a prefix of its text, and past the tear the
+ * write lost its bytes or reads back zeros or random bytes, in which a stray newline starts more
+ * lines. So no crash leaves a line that parses as a JSON object or array (random bytes can make
+ * a bare number, not in practice a bracketed value; a NUL is never JSON), nor, after the first,
+ * a line ending as a framed line does. Such a line was written as a record and altered since:
  * docs/FORMAT.md, "Reading a log".
  */
-function parsesAsJson(content: Uint8Array): boolean {
+function heldRecord(content: Uint8Array, index: number): boolean {
+  if (index > 0 && FRAMED_END.test(latin1.decode(content.subarray(-FRAMED_END_BYTES)))) return true;
   try {
-    JSON.parse(strictUtf8.decode(content));
-    return true;
+    const value: unknown = JSON.parse(strictUtf8.decode(content));
+    return typeof value === "object" && value !== null;
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the bytes past the last accepted line hold text someone wrote rather than what a torn
+ * append leaves. A torn line keeps a prefix of a record (so it starts with `{`, unless the tear
+ * fell on its first byte) and past the tear holds only fill; so whatever follows its first line,
+ * or the whole tail when it does not start with `{`, is fill. Random bytes are text (valid UTF-8,
+ * no control character but tab and CR) with a chance under 0.4 per byte: {@link MIN_TEXT_BYTES}
+ * of them or more that are all text, and not all blank, were written, not torn.
+ */
+function handWritten(tail: Uint8Array): boolean {
+  const fill = tail[0] === OPEN_BRACE ? tail.subarray(tail.indexOf(NEWLINE) + 1) : tail;
+  if (fill.length < MIN_TEXT_BYTES) return false;
+  let text: string;
+  try {
+    text = strictUtf8.decode(fill);
+  } catch {
+    return false;
+  }
+  return !CONTROL.test(text) && text.trim() !== "";
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   atomicReplace,
   backupName,
   ErrorCode,
+  encodeAuditLine,
   isTempName,
   LivingReportsError,
   makeBackup,
@@ -42,6 +43,13 @@ function afterPowerLoss(root: TargetRoot): StorageBackend | null {
 
 async function readLog(backend: StorageBackend): Promise<ReturnType<typeof parseAuditLog>> {
   return parseAuditLog(await backend.readFile(LOG));
+}
+
+/** Appends `bytes` to the log as they are, as a crash may have left them. */
+async function appendRaw(backend: StorageBackend, bytes: Uint8Array): Promise<void> {
+  const handle = await backend.open(LOG, "a");
+  await handle.write(bytes);
+  await handle.close();
 }
 
 /**
@@ -156,6 +164,53 @@ export function describeDurablePrimitives(target: ConformanceTarget): void {
         expect(read.problems).toEqual([]);
         expect(read.tornTail).toBeNull();
         expect(read.lines.map((l) => l.record)).toEqual([record(0), record(1)]);
+      }));
+
+    it("a torn append left as garbage (bad UTF-8, stray newlines) is one torn tail, cut whole; with a record after it, damage", () =>
+      withRoot(target, async ({ backend }) => {
+        await makeDir(backend, "r", { durable: true });
+        const log = new AuditLog(backend, LOG);
+        await log.open();
+        await log.append(record(0));
+        await log.close();
+        const size = (await backend.readFile(LOG)).byteLength;
+        // A line's first bytes, then what a half-written sector leaves: random bytes, newlines among them.
+        const garbage = new Uint8Array([
+          ...utf8('{"action_id":"0000'),
+          0xff,
+          0x0a,
+          0xc3,
+          0x28,
+          0x0a,
+          0x37,
+          0x0a,
+          0x80,
+        ]);
+        await appendRaw(backend, garbage);
+
+        const repairing = new AuditLog(backend, LOG);
+        const seen = await repairing.open({ repairTail: true });
+        expect(seen.problems).toEqual([]);
+        expect(seen.tornTail).toEqual({ offset: size, length: garbage.byteLength });
+        expect((await backend.readFile(LOG)).byteLength).toBe(size);
+        await repairing.append(record(1));
+        await repairing.close();
+        const read = await readLog(backend);
+        expect(read.problems).toEqual([]);
+        expect(read.lines.map((l) => l.record)).toEqual([record(0), record(1)]);
+
+        // The same garbage (newline-terminated) followed by a record: reported, never cut or appended to.
+        await appendRaw(backend, new Uint8Array([...garbage, 0x0a]));
+        await appendRaw(backend, utf8(encodeAuditLine(record(2), read.tailHash).text));
+        const before = await backend.readFile(LOG);
+        const damaged = new AuditLog(backend, LOG);
+        const found = await damaged.open({ repairTail: true });
+        expect(found.tornTail).toBeNull();
+        expect(found.problems.map((p) => p.line)).toEqual([3, 4, 5, 6]);
+        expect(found.lines.map((l) => l.record)).toEqual([record(0), record(1), record(2)]);
+        await expectError(damaged.append(record(3)), ErrorCode.CORRUPT_LOG);
+        await damaged.close();
+        expect(await backend.readFile(LOG)).toEqual(before);
       }));
 
     it("every acknowledged append survives a power loss", () =>

@@ -1,6 +1,8 @@
 import { atomicReplace, CRASH_MODES, makeBackup, openReports, sha256Hex } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { readText, withStore, writeText } from "./storeSupport.js";
+import { utf8 } from "./support/bytes.js";
+import { writeFile } from "./support/files.js";
 import type { ConformanceTarget } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
 
@@ -100,6 +102,72 @@ export function describeStoreRecovery(target: ConformanceTarget): void {
         const check = await openReports(root.backend, { readOnly: true });
         expect((await check.verify()).problems).toEqual([]);
         await check.close();
+      });
+    });
+
+    it("cuts a torn audit append left as garbage (stray newlines, bad UTF-8), and only it; garbage before a record is reported", async () => {
+      await withRoot(target, async (root) => {
+        const store = await openReports(root.backend, { create: true });
+        const a = await store.create({ title: "Kept" });
+        await store.rename(a.report_id, "Renamed");
+        await store.close();
+        const path = `by_id/${a.report_id}/audit.jsonl`;
+        const clean = await root.backend.readFile(path);
+        // The first bytes of an append, then a half-written sector's random bytes.
+        const garbage = new Uint8Array([
+          ...utf8('{"action_id":"1'),
+          0xfe,
+          0x0a,
+          0xc3,
+          0x28,
+          0x0a,
+          0x35,
+          0x0a,
+          0xff,
+        ]);
+        await writeFile(root.backend, path, new Uint8Array([...clean, ...garbage]), { durable: true });
+        await root.backend.mkdir(".sessions/0b9a3c1e-5d2f-4a8b-9c7d-6e5f4a3b2c1d.lock");
+        await root.backend.utimes(".sessions/0b9a3c1e-5d2f-4a8b-9c7d-6e5f4a3b2c1d.lock", 0);
+        const reopened = await openReports(root.backend);
+        try {
+          expect(reopened.recovery.mended.filter((m) => m.action === "cut_torn_tail")).toEqual([
+            expect.objectContaining({
+              report_id: a.report_id,
+              detail: `${garbage.byteLength} bytes at offset ${clean.byteLength}`,
+            }),
+          ]);
+          expect(await root.backend.readFile(path)).toEqual(clean);
+          await reopened.tag(a.report_id, { add: ["after"] });
+          expect((await reopened.history(a.report_id)).map((e) => e.action_type)).toEqual([
+            "create",
+            "rename",
+            "tag_update",
+          ]);
+          expect((await reopened.verify()).problems).toEqual([]);
+        } finally {
+          await reopened.close();
+        }
+
+        // The same garbage, newline-terminated, before the last record: corruption, never cut.
+        const now = await root.backend.readFile(path);
+        const lastStart = now.lastIndexOf(0x0a, now.byteLength - 2) + 1;
+        const damaged = new Uint8Array([
+          ...now.subarray(0, lastStart),
+          ...garbage,
+          0x0a,
+          ...now.subarray(lastStart),
+        ]);
+        await writeFile(root.backend, path, damaged, { durable: true });
+        const again = await openReports(root.backend);
+        try {
+          await expect(again.tag(a.report_id, { add: ["no"] })).rejects.toMatchObject({
+            code: "CORRUPT_LOG",
+          });
+          expect((await again.verify()).problems.map((p) => p.code)).toContain("AUDIT_CORRUPT_LINE");
+        } finally {
+          await again.close();
+        }
+        expect(await root.backend.readFile(path)).toEqual(damaged);
       });
     });
 

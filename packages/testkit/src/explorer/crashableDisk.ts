@@ -31,11 +31,10 @@ export type TornFill = "cut" | "zeros" | "garbage";
 export const TORN_FILLS: readonly TornFill[] = ["cut", "zeros", "garbage"];
 
 /**
- * The fills the explorer uses unless told: `cut` and `zeros`. `garbage` is asked for by name
- * (`tears: { fills: TORN_FILLS }`): it is the harshest, and the report store's own recovery does
- * not yet survive it in every state (a torn audit append holding invalid UTF-8).
+ * The fills the explorer uses unless told: all of {@link TORN_FILLS}. Ask for fewer with
+ * `tears: { fills }` (e.g. `["cut"]` for a file system that never exposes unwritten blocks).
  */
-export const DEFAULT_TORN_FILLS: readonly TornFill[] = ["cut", "zeros"];
+export const DEFAULT_TORN_FILLS: readonly TornFill[] = TORN_FILLS;
 
 /** Tear kept write `id` after its first `bytes` bytes; `fill` says what lands past them. */
 export interface CrashTearSpec {

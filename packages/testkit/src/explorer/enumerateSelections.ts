@@ -31,7 +31,7 @@ export interface TearOptions {
    * fill may still replace all of it.
    */
   readonly sectorSize?: number;
-  /** What a torn write leaves past its cut (default `cut` and `zeros`, see {@link TornFill}). */
+  /** What a torn write leaves past its cut (default all of them, see {@link TornFill}). */
   readonly fills?: readonly TornFill[];
 }
 

@@ -49,7 +49,7 @@ export interface ExploreOptions<TSnapshot> {
   readonly maxFailures?: number;
   /** Stop exploring once this many violating states were found (default: never, explore the budget). */
   readonly stopAfter?: number;
-  /** How writes tear in mode `torn`: sector size and fills (default any byte, `cut` and `zeros`). */
+  /** How writes tear in mode `torn`: sector size and fills (default any byte, every fill: `cut`, `zeros`, `garbage`). */
   readonly tears?: TearOptions;
   /** Check each state on another backend (node-fs: a temporary directory); default the crashed memfs disk. */
   readonly materialize?: Materializer;

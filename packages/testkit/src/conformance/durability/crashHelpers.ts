@@ -28,8 +28,14 @@ export function crashCases(modes: readonly CrashMode[]): [CrashMode, number][] {
 
 /** The content of `path` after a crash, or `null` when the crash left no such file. */
 export async function contentOrNull(backend: StorageBackend, path: string): Promise<string | null> {
+  const bytes = await bytesOrNull(backend, path);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
+}
+
+/** The bytes of `path` after a crash, or `null` when the crash left no such file. */
+export async function bytesOrNull(backend: StorageBackend, path: string): Promise<Uint8Array | null> {
   try {
-    return new TextDecoder().decode(await backend.readFile(path));
+    return await backend.readFile(path);
   } catch (err) {
     if (err instanceof LivingReportsError && err.code === ErrorCode.NOT_FOUND) return null;
     throw err;
