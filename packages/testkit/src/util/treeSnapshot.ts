@@ -1,4 +1,4 @@
-import { joinPath, type StorageBackend } from "@living-reports/core";
+import { ErrorCode, isLivingReportsError, joinPath, type StorageBackend } from "@living-reports/core";
 
 /** One path of a tree: a file's bytes, or the kind of anything else (symlinks are not followed). */
 export type TreeNode = Uint8Array | "dir" | "symlink" | "other";
@@ -14,7 +14,10 @@ export type TreeSnapshot = Map<string, TreeNode>;
  * is true are neither read nor descended into (e.g. lock files, which a live writer may remove
  * at any moment: a lease released while the snapshot is taken must not fail it).
  *
- * @throws LivingReportsError from the backend (a path that vanishes while it is read, I/O errors)
+ * A path removed between the listing of its parent and its own read (a live writer releasing a
+ * lock) is left out, as if the snapshot had been taken a moment later.
+ *
+ * @throws LivingReportsError from the backend (`dir` missing, I/O errors)
  */
 export async function snapshotTree(
   backend: StorageBackend,
@@ -25,18 +28,36 @@ export async function snapshotTree(
   const pending = [dir];
   while (pending.length > 0) {
     const current = pending.pop()!;
-    for (const name of await backend.readdir(current)) {
+    const names = await goneAsUndefined(backend.readdir(current), current !== dir);
+    for (const name of names ?? []) {
       const path = joinPath(current, name);
       if (skip(path)) continue;
-      const { kind } = await backend.stat(path);
-      if (kind === "file") out.set(path, await backend.readFile(path));
-      else if (kind === "directory") {
+      const stat = await goneAsUndefined(backend.stat(path), true);
+      if (stat === undefined) continue;
+      if (stat.kind === "file") {
+        const data = await goneAsUndefined(backend.readFile(path), true);
+        if (data !== undefined) out.set(path, data);
+      } else if (stat.kind === "directory") {
         out.set(path, "dir");
         pending.push(path);
-      } else out.set(path, kind);
+      } else out.set(path, stat.kind);
     }
   }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * `read`'s result, or `undefined` when `mayVanish` and the path was removed after its parent was
+ * listed (a live writer releasing a lock, say): the snapshot then shows the tree without it, as
+ * it was a moment later. The listed root itself must exist.
+ */
+async function goneAsUndefined<T>(read: Promise<T>, mayVanish: boolean): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (mayVanish && isLivingReportsError(err, ErrorCode.NOT_FOUND)) return undefined;
+    throw err;
+  }
 }
 
 /**
