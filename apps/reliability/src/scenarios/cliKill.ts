@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Child, killHard, seededRandom, startNode } from "../processes.js";
+import { mulberry32 } from "@living-reports/memfs";
+import { type Child, killHard, startNode } from "../processes.js";
 import { makeRunDir, type RunDir, removeRunDir } from "../runDir.js";
 
 /** The CLI's lock stale time (docs/LOCKS.md default). */
@@ -50,7 +51,7 @@ export interface CliKillResult {
  * `verify` must exit 0 and every tag acknowledged (exit 0) must be there.
  */
 export async function runCliKill(kills: number, seed: number): Promise<CliKillResult> {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const run = makeRunDir("lr-rel-cli-");
   try {
     expectOk(cli(run, "init"));

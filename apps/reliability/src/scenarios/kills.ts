@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import type { LockOptions, RecoveryReport, VerifyReport } from "@living-reports/core";
+import { mulberry32 } from "@living-reports/memfs";
 import { checkStore, type StoreVerdict } from "../checkStore.js";
 import { readJournals } from "../journal.js";
 import { checkLockLog, type LockVerdict } from "../lockLogCheck.js";
-import { type Child, killHard, seededRandom, sleep, startWriter, waitForJournal } from "../processes.js";
+import { type Child, killHard, sleep, startWriter, waitForJournal } from "../processes.js";
 import { makeRunDir, openStore, type RunDir, removeRunDir, seedReports, verifyStore } from "../runDir.js";
 import { readStore } from "../storeReader.js";
 import type { JournalLine } from "../workerConfig.js";
@@ -48,7 +49,7 @@ export const KILL_LOCK: Required<LockOptions> = { timeoutMs: 120_000, staleMs: 3
  */
 export async function runKills(o: KillOptions): Promise<KillResult> {
   const lock = { ...KILL_LOCK, ...o.lock };
-  const random = seededRandom(o.seed);
+  const random = mulberry32(o.seed);
   const run = makeRunDir();
   try {
     const reports = await seedReports(run, o.reports);

@@ -14,6 +14,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { createLockManager, isLivingReportsError, openReports } from "@living-reports/core";
+import { mulberry32 } from "@living-reports/memfs";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { openLockLog } from "./lockLog.mjs";
 
@@ -92,18 +93,6 @@ async function runLane(lane) {
       journal({ t: "fail", op, kind, report, code, message: String(err) });
     }
   }
-}
-
-/** A small seeded PRNG (mulberry32), uniform in [0, 1). @param {number} seed */
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 journal({ t: "open", pid: process.pid });
