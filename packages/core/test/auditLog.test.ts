@@ -81,6 +81,7 @@ describe("parseAuditLog: integrity", () => {
       validBytes: 0,
       tornTail: null,
       problems: [],
+      fenced: [],
       tailHash: EMPTY_SHA256,
     });
   });

@@ -11,6 +11,12 @@ export interface AtomicReplaceOptions {
    * syncs that directory itself before acknowledging (e.g. once for several renames).
    */
   syncDirectory?: boolean;
+  /**
+   * Sync the temp file's data before the rename (default true). False only where the content is
+   * durable elsewhere and a crash may leave the target empty or torn (a materialisation after the
+   * log made the change durable): the rename is then still atomic for every reader, not durable.
+   */
+  syncData?: boolean;
 }
 
 const TEMP_INFIX = ".tmp-";
@@ -50,7 +56,7 @@ export async function atomicReplace(
   let open = true;
   try {
     await writeAll(handle, data, 0);
-    await step(() => handle.sync(), temp, "fsync");
+    if (options.syncData ?? true) await step(() => handle.sync(), temp, "fsync");
     open = false;
     await step(() => handle.close(), temp, "close");
     await step(() => backend.rename(temp, path), path, "rename");

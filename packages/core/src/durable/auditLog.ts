@@ -252,9 +252,9 @@ export class AuditLog {
     }
   }
 
-  async #commit(batch: Pending[], size: number): Promise<void> {
+  async #commit(batch: Pending[], bytes: number): Promise<void> {
     const handle = await this.#ensureHandle();
-    const data = batch.length === 1 ? batch[0]!.bytes : concat(batch, size);
+    const data = batch.length === 1 ? batch[0]!.bytes : concat(batch, bytes);
     await writeAll(handle, data);
     await step(() => handle.datasync(), this.#path, "fdatasync");
     if (!this.#nameDurable) {
@@ -262,6 +262,37 @@ export class AuditLog {
       await step(() => this.#backend.syncDir(dir), dir, "syncDir");
       this.#nameDurable = true;
     }
+    // The fence (docs/DESIGN.md#fencing): a writer paused past its lock's stale time may append
+    // after another writer took the lock and appended. The file then is not exactly as this log
+    // left it plus this batch, and the batch counts only if it still extends the chain's head.
+    let size: number;
+    try {
+      ({ size } = await handle.stat());
+    } catch (err) {
+      throw fromSystemError(err, this.#path, "fstat");
+    }
+    if (size !== this.#durableSize + bytes) await this.#checkChained(batch);
+  }
+
+  /**
+   * Reads the whole log and checks that the batch's last line is on the chain, not fenced out.
+   * @throws LivingReportsError LOCK_COMPROMISED (`details.fenced`) when it is fenced out
+   */
+  async #checkChained(batch: Pending[]): Promise<void> {
+    let data: Uint8Array;
+    try {
+      data = await this.#backend.readFile(this.#path);
+    } catch (err) {
+      throw fromSystemError(err, this.#path, "read");
+    }
+    const ours = batch.at(-1)?.line.hash;
+    const read = await parseAuditLogYielding(data);
+    if (read.lines.some((l) => l.hash === ours)) return;
+    throw new LivingReportsError(
+      ErrorCode.LOCK_COMPROMISED,
+      `${this.#path}: another writer appended while this one held an outdated lock; its record is fenced out (not committed)`,
+      { path: this.#path, details: { fenced: true } },
+    );
   }
 
   /**
@@ -275,7 +306,9 @@ export class AuditLog {
     const queued = this.#pending;
     this.#pending = [];
     const handle = this.#handle;
-    if (handle !== undefined) {
+    // A fenced-out batch sits after another writer's lines: cutting back would cut theirs.
+    const fenced = error.details?.fenced === true;
+    if (handle !== undefined && !fenced) {
       try {
         await handle.truncate(this.#durableSize);
         await handle.datasync();

@@ -18,6 +18,9 @@ const BACKUP_PATTERN = /^outline\.json\.(\d{8})T(\d{6})_(\d{6})\.bak$/;
  * - Otherwise: a copy written by {@link atomicReplace} (temp, fsync, rename, directory sync), so
  *   a crash never leaves a partial file under a backup's name.
  *
+ * With `durable: false` (a backup whose content the audit log holds, docs/DESIGN.md) the link or
+ * copy is made without any flush: it is visible at once and may vanish at a crash.
+ *
  * @returns how the backup was made
  * @throws LivingReportsError ALREADY_EXISTS if `to` exists (a backup is never overwritten),
  *   NOT_FOUND if `from` is missing, or the mapped I/O error (FSYNC_FAILED, NO_SPACE, ...)
@@ -26,7 +29,9 @@ export async function makeBackup(
   backend: StorageBackend,
   from: string,
   to: string,
+  options: { durable?: boolean } = {},
 ): Promise<"link" | "copy"> {
+  const durable = options.durable ?? true;
   const dir = dirname(to);
   if (backend.capabilities.hardLinks) {
     try {
@@ -34,6 +39,7 @@ export async function makeBackup(
     } catch (err) {
       throw fromSystemError(err, to, "link");
     }
+    if (!durable) return "link";
     try {
       await backend.syncDir(dir);
     } catch (err) {
@@ -48,7 +54,7 @@ export async function makeBackup(
   } catch (err) {
     throw fromSystemError(err, from, "read");
   }
-  await atomicReplace(backend, to, data);
+  await atomicReplace(backend, to, data, { syncData: durable, syncDirectory: durable });
   return "copy";
 }
 
@@ -66,6 +72,17 @@ export function backupName(now: Date, taken: ReadonlySet<string>): string {
     name = formatBackupName(micros);
   }
   return name;
+}
+
+/**
+ * The name of a backup taken at `now` that sorts after `after` (the newest name a report's log
+ * records): {@link backupName}, its microsecond count raised past `after`'s when the clock
+ * did not move on (two commits in one millisecond, a clock set back). Never throws.
+ */
+export function backupNameAfter(now: Date, after: string | undefined): string {
+  const last = after === undefined ? null : parseBackupName(after);
+  const micros = now.getTime() * 1000;
+  return formatBackupName(last !== null && micros <= last ? last + 1 : micros);
 }
 
 /**

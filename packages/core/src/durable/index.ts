@@ -4,7 +4,8 @@ export { type AppendLinesOptions, appendLines } from "./appendLines.js";
 export { type AtomicReplaceOptions, atomicReplace, isTempName, tempPathFor } from "./atomicReplace.js";
 export { AUDIT_INTEGRITY_KEYS, type CheckedLine, checkAuditLine, encodeAuditLine } from "./auditLine.js";
 export { AuditLog, type AuditLogOpenOptions, type AuditLogPosition } from "./auditLog.js";
-export { backupName, makeBackup, parseBackupName } from "./backup.js";
+export { backupName, backupNameAfter, makeBackup, parseBackupName } from "./backup.js";
+export { newestCommittedSha } from "./logTail.js";
 export {
   type AuditLine,
   type AuditProblem,

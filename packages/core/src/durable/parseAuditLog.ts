@@ -45,6 +45,13 @@ export interface AuditReadResult {
   tornTail: { offset: number; length: number } | null;
   /** Damage before the end: unreadable lines, torn fragments, chain breaks. */
   problems: AuditProblem[];
+  /**
+   * Fenced-out records (docs/DESIGN.md#fencing): framed lines that verify on their own but chain
+   * to a line older than the chain's head at their place (a writer that lost its lock while
+   * paused appended them), and lines chaining to those. Not part of the chain: `lines` leaves
+   * them out, the next line chains past them, and nothing reads them as events.
+   */
+  fenced: AuditLine[];
   /** The chain value after the last complete line (`EMPTY_SHA256` for an empty log): the next `prev`. */
   tailHash: string;
 }
@@ -130,6 +137,11 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
   let nextYield = sliceBytes;
   const lines: AuditLine[] = [];
   const problems: AuditProblem[] = [];
+  const fenced: AuditLine[] = [];
+  // Chain values of every accepted line (and of the empty log), and of fenced lines: a framed
+  // line whose `prev` is one of these but not the head was written from an outdated head.
+  const chained = new Set<string>([EMPTY_SHA256]);
+  const fencedHashes = new Set<string>();
   let chain = EMPTY_SHA256;
   let chainKnown = true;
   let framedSeen = false;
@@ -187,6 +199,31 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
           "; the record is kept, repair rewrites the line",
       );
     }
+    if (
+      // Only in a healthy log: after damage, a line off the chain is more damage (reordered).
+      problems.length === 0 &&
+      salvage === null &&
+      checked.prev !== undefined &&
+      chainKnown &&
+      checked.prev !== chain &&
+      (chained.has(checked.prev) || fencedHashes.has(checked.prev)) &&
+      !chained.has(checked.hash) &&
+      !fencedHashes.has(checked.hash)
+    ) {
+      // Fenced out: skipped, the chain stays at its head (an exact copy of a line is not this).
+      fencedHashes.add(checked.hash);
+      fenced.push({
+        line: lineNo,
+        kind,
+        record: checked.record,
+        raw: checked.raw,
+        offset,
+        length,
+        hash: checked.hash,
+      });
+      offset = end + 1;
+      continue;
+    }
     if (checked.prev !== undefined) {
       if (chainKnown && checked.prev !== chain)
         problem(
@@ -207,6 +244,7 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
       hash: checked.hash,
     });
     chain = checked.hash;
+    chained.add(chain);
     chainKnown = true;
     offset = end + 1;
   }
@@ -228,7 +266,7 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
   }
   const tornTail = tailStart < bytes.length ? { offset: tailStart, length: bytes.length - tailStart } : null;
   const validBytes = tornTail === null ? bytes.length : tornTail.offset;
-  return { lines, validBytes, tornTail, problems, tailHash: chain };
+  return { lines, validBytes, tornTail, problems, fenced, tailHash: chain };
 }
 
 /**

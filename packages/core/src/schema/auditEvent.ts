@@ -28,7 +28,8 @@ export type ActionType = z.output<typeof ActionTypeSchema>;
 /**
  * One audit event: the record of an audit line without its integrity fields (`prev`, `sha256`,
  * see docs/FORMAT.md). Strict. `outline_sha256` is the hash of the outline bytes the event
- * committed (absent on lines the Python module wrote, and on events that commit no outline).
+ * committed (absent on lines the Python module wrote, and on events that commit no outline),
+ * and `outline` that outline itself where the log is the commit point.
  */
 export const AuditEventSchema = z.strictObject({
   action_id: UuidSchema,
@@ -39,6 +40,8 @@ export const AuditEventSchema = z.strictObject({
   request_id: z.string().nullable().exactOptional(),
   payload: JsonRecordSchema.default({}),
   outline_sha256: Sha256Schema.exactOptional(),
+  /** The outline the event committed, carried in the log (docs/FORMAT.md); checked against `outline_sha256` where it is used. */
+  outline: z.unknown().exactOptional(),
 });
 
 /** A validated audit event. */

@@ -46,7 +46,7 @@ export async function openReports(
       },
     );
   }
-  if (kind !== "current" && options.create === true && !resolved.readOnly) {
+  if ((kind === "none" || kind === "legacy") && options.create === true && !resolved.readOnly) {
     await ensureDirectory(backend, BY_ID);
     await writeFormatMarker(backend);
     kind = "current";
@@ -59,10 +59,11 @@ export async function openReports(
     locks,
     options: resolved,
     index: new ReportIndex(backend, locks, resolved.lock, leases),
-    session: new WriterSession(backend, locks, resolved.lock, resolved.readOnly, kind),
+    session: new WriterSession(backend, locks, resolved.lock, resolved.readOnly, kind, resolved.strict),
     audit: new AuditLogCache(backend),
     leases,
     mended,
+    unsynced: new Map(),
   };
   let indexRebuilt = false;
   try {
@@ -82,7 +83,13 @@ async function recoverAtOpen(ctx: StoreContext): Promise<boolean> {
     // Our own session lock first: a crash during this recovery is then found by the next open.
     await ctx.session.beginWrite();
     await recoverAllReports(ctx, ctx.mended);
+    const before = ctx.mended.length;
     await recoverTrash(ctx, ctx.mended);
+    // A restore completed now brings back files that left before their roll-forward.
+    const restored = ctx.mended
+      .slice(before)
+      .flatMap((m) => (m.action === "completed_restore" && m.report_id !== undefined ? [m.report_id] : []));
+    if (restored.length > 0) await recoverAllReports(ctx, ctx.mended, restored);
     await rebuildIndex(ctx, ctx.mended);
     // Releasing (reclaimed) locks removed their folders: made durable, or a power loss brings
     // them back as stale locks.

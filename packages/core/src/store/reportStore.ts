@@ -1,5 +1,6 @@
 import type { IndexEntry, Outline } from "../schema/index.js";
 import { assertReportId } from "../schema/index.js";
+import { checkpoint } from "./commit/checkpoint.js";
 import { refreshIfStale } from "./index/indexUpkeep.js";
 import { rebuildIndex } from "./index/rebuildIndex.js";
 import {
@@ -11,7 +12,8 @@ import {
 } from "./operations/mutations.js";
 import { createReport, forkReport, synthesizeReports } from "./operations/newReports.js";
 import { deleteReport, listTrash, purgeTrash, restoreFromTrash } from "./operations/trashOps.js";
-import { listReports, readHistory, readOutline, resolveReport } from "./reads/reads.js";
+import { readOutline } from "./reads/readOutline.js";
+import { listReports, readHistory, resolveReport } from "./reads/reads.js";
 import { repairStore } from "./repair/repairStore.js";
 import type { StoreContext } from "./shared/context.js";
 import { checkMutationOptions } from "./shared/inputChecks.js";
@@ -159,6 +161,7 @@ export class OpenReportStore implements ReportStore {
     // The report locks kept for a next commit go first: a clean close leaves no lock behind.
     await this.ctx.leases.releaseAll().catch(() => undefined);
     if (!this.ctx.options.readOnly && !this.ctx.session.isClosed) {
+      await checkpoint(this.ctx);
       if (this.ctx.index.stale !== undefined) await refreshIfStale(this.ctx).catch(() => undefined);
       try {
         await this.ctx.index.flush();

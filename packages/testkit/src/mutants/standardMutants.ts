@@ -1,6 +1,6 @@
 import { type CrashMode, isTempName, type StorageBackend } from "@living-reports/core";
 import type { CrashChecker, Workload } from "../explorer/workload.js";
-import { EVOLVE_RETENTION, evolveWorkload } from "../workloads/standardWorkloads.js";
+import { EVOLVE_RETENTION, evolveStrictWorkload, evolveWorkload } from "../workloads/standardWorkloads.js";
 import { storeChecker } from "../workloads/storeChecker.js";
 import {
   indexRewriteChecker,
@@ -32,12 +32,17 @@ export interface Mutant {
   readonly control?: { readonly workload: Workload; readonly checker: CrashChecker };
 }
 
-function backendMutant(name: string, description: string, rules: MutantRules): Mutant {
+function backendMutant(
+  name: string,
+  description: string,
+  rules: MutantRules,
+  workload = evolveWorkload,
+): Mutant {
   return {
     name,
     description,
     mode: "prefix",
-    workload: evolveWorkload,
+    workload,
     checker: storeChecker({ backupRetention: EVOLVE_RETENTION }),
     wrapBackend: (backend) => new MutantBackend(backend, rules),
   };
@@ -46,9 +51,12 @@ function backendMutant(name: string, description: string, rules: MutantRules): M
 /** The mutants of issue 4, each of which the explorer must catch. */
 export function standardMutants(): Mutant[] {
   return [
-    backendMutant("no-fsync-before-rename", "atomic replace renames a temp file it never fsynced", {
-      skipSync: (path) => isTempName(path),
-    }),
+    backendMutant(
+      "no-fsync-before-rename",
+      "atomic replace renames a temp file it never fsynced (strict protocol)",
+      { skipSync: (path) => isTempName(path) },
+      evolveStrictWorkload,
+    ),
     backendMutant("no-dir-fsync", "no directory fsync after a rename or a create", {
       skipSyncDir: () => true,
     }),
@@ -57,10 +65,14 @@ export function standardMutants(): Mutant[] {
     }),
     backendMutant(
       "backup-not-durable",
-      "the backup's link is not made durable before the outline is replaced",
-      {
-        skipSyncDir: (path) => path.endsWith("/backups"),
-      },
+      "the backup's link is not made durable before the outline is replaced (strict protocol)",
+      { skipSyncDir: (path) => path.endsWith("/backups") },
+      evolveStrictWorkload,
+    ),
+    backendMutant(
+      "checkpoint-not-durable",
+      "the checkpoint at close claims the files written after their commit point durable without syncing them",
+      { skipSync: (path) => !isTempName(path) },
     ),
     {
       name: "python-append",

@@ -53,31 +53,38 @@ export const createWorkload: Workload = {
 };
 
 /** Evolves one report: update, rename, tag, archive, revert, with backups pruned beyond 3. */
-export const evolveWorkload: Workload = {
-  name: "evolve",
-  description: "update, rename, tag, archive and revert one report, backups pruned beyond 3",
-  async setup(ctx) {
-    await setupStore(ctx, ["Evolving"]);
-  },
-  async run(ctx) {
-    const store = await openWorkloadStore(ctx, ctx.backend, { backupRetention: EVOLVE_RETENTION });
-    const [entry] = await store.list();
-    if (entry === undefined) throw new Error("evolve: setup left no report");
-    const id = entry.report_id;
-    const current = await baseline(ctx, store, id);
-    await commitStep(ctx, "update", "evolve", () =>
-      store.update({ ...current, sections: [...current.sections, section("Findings", 1)] }),
-    );
-    await commitStep(ctx, "rename", "rename", () => store.rename(id, `Evolved ${between(ctx.rand, 1, 9)}`));
-    await commitStep(ctx, "tag", "tag_update", () => store.tag(id, { add: ["hot"], remove: ["seed"] }));
-    const renamed = (await store.history(id)).find((e) => e.action_type === "rename");
-    if (ctx.rand() < 0.5) await commitStep(ctx, "archive", "archive", () => store.archive(id));
-    if (renamed !== undefined) {
-      await commitStep(ctx, "revert rename", "revert", () => store.revert(id, renamed.action_id));
-    }
-    await store.close();
-  },
-};
+export const evolveWorkload: Workload = evolveBy(false);
+
+/** {@link evolveWorkload} by the strict protocol (`strict: true`: every file durable at acknowledgement). */
+export const evolveStrictWorkload: Workload = evolveBy(true);
+
+function evolveBy(strict: boolean): Workload {
+  return {
+    name: strict ? "evolve-strict" : "evolve",
+    description: `update, rename, tag, archive and revert one report, backups pruned beyond 3${strict ? ", strict protocol" : ""}`,
+    async setup(ctx) {
+      await setupStore(ctx, ["Evolving"], { strict });
+    },
+    async run(ctx) {
+      const store = await openWorkloadStore(ctx, ctx.backend, { backupRetention: EVOLVE_RETENTION, strict });
+      const [entry] = await store.list();
+      if (entry === undefined) throw new Error("evolve: setup left no report");
+      const id = entry.report_id;
+      const current = await baseline(ctx, store, id);
+      await commitStep(ctx, "update", "evolve", () =>
+        store.update({ ...current, sections: [...current.sections, section("Findings", 1)] }),
+      );
+      await commitStep(ctx, "rename", "rename", () => store.rename(id, `Evolved ${between(ctx.rand, 1, 9)}`));
+      await commitStep(ctx, "tag", "tag_update", () => store.tag(id, { add: ["hot"], remove: ["seed"] }));
+      const renamed = (await store.history(id)).find((e) => e.action_type === "rename");
+      if (ctx.rand() < 0.5) await commitStep(ctx, "archive", "archive", () => store.archive(id));
+      if (renamed !== undefined) {
+        await commitStep(ctx, "revert rename", "revert", () => store.revert(id, renamed.action_id));
+      }
+      await store.close();
+    },
+  };
+}
 
 /** Two processes commit to one report and to a second one at the same time (lock hand-off, group commit). */
 export const concurrentAuditWorkload: Workload = {
@@ -140,6 +147,7 @@ export function standardWorkloads(): CheckedWorkload[] {
   return [
     { workload: createWorkload, checker: storeChecker() },
     { workload: evolveWorkload, checker: storeChecker({ backupRetention: EVOLVE_RETENTION }) },
+    { workload: evolveStrictWorkload, checker: storeChecker({ backupRetention: EVOLVE_RETENTION }) },
     { workload: concurrentAuditWorkload, checker: storeChecker() },
     { workload: indexChangesWorkload, checker: storeChecker() },
   ];

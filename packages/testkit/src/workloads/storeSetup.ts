@@ -29,8 +29,12 @@ export function openWorkloadStore(
  *
  * @returns the ids of the reports created, in order
  */
-export async function setupStore(ctx: SetupContext, titles: readonly string[]): Promise<string[]> {
-  const store = await openReports(ctx.backend, storeOptions(ctx, { create: true }));
+export async function setupStore(
+  ctx: SetupContext,
+  titles: readonly string[],
+  extra: OpenReportsOptions = {},
+): Promise<string[]> {
+  const store = await openReports(ctx.backend, storeOptions(ctx, { ...extra, create: true }));
   try {
     const ids: string[] = [];
     for (const title of titles) ids.push((await store.create({ title, tags: ["seed"] })).report_id);

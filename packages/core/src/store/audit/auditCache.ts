@@ -10,7 +10,7 @@ import { isLivingReportsError, LivingReportsError } from "../../errors/livingRep
 import type { Outline } from "../../schema/index.js";
 import { type Fence, LockBoundBackend } from "../locking/lockBoundBackend.js";
 import { auditPath } from "../shared/layout.js";
-import { type CommittedTail, committedTail } from "./auditEvents.js";
+import { advanceTail, type CommittedTail, committedTail } from "./auditEvents.js";
 
 /** An audit log opened under its report's lock, with what its tail says. */
 export interface OpenedLog {
@@ -224,14 +224,6 @@ export class AuditLogCache {
       if (oldest !== undefined) this.retired.delete(oldest);
     }
   }
-}
-
-function advanceTail(tail: CommittedTail, line: AuditLine): CommittedTail {
-  const sha = typeof line.record.outline_sha256 === "string" ? line.record.outline_sha256 : tail.sha;
-  const payload = line.record.payload as Record<string, unknown> | undefined;
-  const v = payload?.outline_version;
-  const version = typeof v === "number" && Number.isInteger(v) ? v : tail.version;
-  return { sha, version, last: line };
 }
 
 async function statOrMissing(backend: StorageBackend, path: string): Promise<{ size: number; ino: number }> {

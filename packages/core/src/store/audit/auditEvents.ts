@@ -11,22 +11,46 @@ export interface CommittedTail {
   version: number | null;
   /** The newest event, if any. */
   last: AuditLine | undefined;
+  /**
+   * The newest event that carries its outline in the log (`outline`, docs/FORMAT.md), with that
+   * outline's hash: when `logged.sha === sha`, the committed outline can be rebuilt from the log
+   * alone (the log is then the commit point, docs/DESIGN.md#the-commit-protocol-one-change-of-an-existing-report).
+   */
+  logged: { sha: string; outline: unknown } | undefined;
+  /** The newest `payload.backup_filename`: a new backup's name must sort after it. */
+  lastBackup: string | undefined;
 }
 
-/** Reads the baseline and version counter off a report's audit lines (newest last). Pure. */
+/** The tail of an empty log. */
+export const EMPTY_TAIL: CommittedTail = {
+  sha: null,
+  version: null,
+  last: undefined,
+  logged: undefined,
+  lastBackup: undefined,
+};
+
+/** The tail after one more line of the chain. Pure. */
+export function advanceTail(tail: CommittedTail, line: AuditLine): CommittedTail {
+  const record = line.record;
+  const sha = typeof record.outline_sha256 === "string" ? record.outline_sha256 : undefined;
+  const payload = record.payload;
+  const fields = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
+  const v = fields.outline_version;
+  const backup = fields.backup_filename;
+  return {
+    sha: sha ?? tail.sha,
+    version: typeof v === "number" && Number.isInteger(v) ? v : tail.version,
+    last: line,
+    logged:
+      sha !== undefined && record.outline !== undefined ? { sha, outline: record.outline } : tail.logged,
+    lastBackup: typeof backup === "string" ? backup : tail.lastBackup,
+  };
+}
+
+/** Reads the baseline, version counter and logged outline off a report's chain (oldest first). Pure. */
 export function committedTail(lines: readonly AuditLine[]): CommittedTail {
-  let sha: string | null = null;
-  let version: number | null = null;
-  for (let i = lines.length - 1; i >= 0 && (sha === null || version === null); i--) {
-    const record = lines[i]!.record;
-    if (sha === null && typeof record.outline_sha256 === "string") sha = record.outline_sha256;
-    const payload = record.payload;
-    if (version === null && typeof payload === "object" && payload !== null) {
-      const v = (payload as Record<string, unknown>).outline_version;
-      if (typeof v === "number" && Number.isInteger(v)) version = v;
-    }
-  }
-  return { sha, version, last: lines.at(-1) };
+  return lines.reduce(advanceTail, EMPTY_TAIL);
 }
 
 /** The facts of one event to record. */
@@ -38,6 +62,11 @@ export interface EventFacts {
   payload: Record<string, unknown>;
   /** The hash of the outline bytes this event leaves committed. */
   outlineSha256: string;
+  /**
+   * That outline itself, carried in the record (docs/FORMAT.md): what makes the event the commit
+   * point, from which recovery rebuilds `outline.json` and the next commit's backup.
+   */
+  outline?: unknown;
   requestId?: string | undefined;
 }
 
@@ -53,5 +82,6 @@ export function eventRecord(facts: EventFacts): Record<string, unknown> {
   if (facts.requestId !== undefined) record.request_id = facts.requestId;
   record.payload = facts.payload;
   record.outline_sha256 = facts.outlineSha256;
+  if (facts.outline !== undefined) record.outline = facts.outline;
   return record;
 }

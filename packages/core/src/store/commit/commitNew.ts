@@ -51,6 +51,8 @@ export async function commitNewReport(
           at: ctx.options.now(),
           payload: { ...payload, outline_version: outline.outline_version },
           outlineSha256: sha256Hex(bytes),
+          // In the log, so that the next update need not make its backup durable first.
+          ...(ctx.options.strict ? {} : { outline }),
           requestId: options.requestId,
         }),
       );

@@ -21,7 +21,7 @@ export async function withReportLock<T>(
   try {
     // A lock kept since this store's last commit: nobody else wrote meanwhile, so the report is
     // not recovered again (the outline's hash is still checked, G9).
-    const report = await recoverReport(ctx, id, held, ctx.mended, leased !== undefined);
+    const report = await recoverReport(ctx, id, held, ctx.mended, leased !== undefined ? "leased" : "fresh");
     result = await fn(report, held);
   } catch (err) {
     await ctx.audit.evict(id);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Insight, Outline, Section } from "../../schema/index.js";
 import { commitNewReport } from "../commit/commitNew.js";
-import { readOutline } from "../reads/reads.js";
+import { readOutline } from "../reads/readOutline.js";
 import type { StoreContext } from "../shared/context.js";
 import { invalidInput } from "../shared/inputChecks.js";
 import { isoTimestamp } from "../shared/timestamps.js";

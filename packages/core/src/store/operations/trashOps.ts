@@ -5,6 +5,7 @@ import { isLivingReportsError, LivingReportsError } from "../../errors/livingRep
 import { type Outline, parseOutlineBytes } from "../../schema/index.js";
 import { sha256Hex } from "../../util/hash.js";
 import { eventRecord } from "../audit/auditEvents.js";
+import { checkpointReport } from "../commit/checkpoint.js";
 import { withReportLock } from "../commit/reportTransaction.js";
 import { indexEntryFor } from "../index/indexLines.js";
 import { indexCommitted } from "../index/indexUpkeep.js";
@@ -39,6 +40,9 @@ export async function deleteReport(
     const location = `${TRASH}/${await freeTrashName(ctx.backend, id, at)}`;
     // Before the event, so that a disk without room for `.trash/` refuses the delete unchanged.
     await ensureDirectory(ctx.backend, TRASH);
+    // The trash keeps the files as they are on disk: the ones written after their commit point
+    // are made durable first (the log protocol's checkpoint).
+    await checkpointReport(ctx, id);
     await ctx.audit.append(
       id,
       report.log,

@@ -1,37 +1,14 @@
 import { parseAuditLog } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
-import {
-  AuditEventSchema,
-  assertReportId,
-  type IndexEntry,
-  isReportId,
-  type Outline,
-  parseOutlineBytes,
-} from "../../schema/index.js";
+import { AuditEventSchema, assertReportId, type IndexEntry, isReportId } from "../../schema/index.js";
 import type { StoreContext } from "../shared/context.js";
 import { invalidInput, notFound } from "../shared/inputChecks.js";
 import { auditPath, outlinePath, reportDir } from "../shared/layout.js";
 import { instantOf } from "../shared/timestamps.js";
 import type { HistoryEvent, ListOptions } from "../shared/types.js";
 import { resolveAmong } from "./resolveReport.js";
-
-/**
- * Reads and validates report `id`'s outline (limits included). Never writes.
- *
- * @throws LivingReportsError INVALID_ID, NOT_FOUND, INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, CORRUPT_FILE
- */
-export async function readOutline(ctx: StoreContext, id: string): Promise<Outline> {
-  assertReportId(id);
-  let bytes: Uint8Array;
-  try {
-    bytes = await ctx.backend.readFile(outlinePath(id));
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw notFound(id);
-    throw err;
-  }
-  return parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
-}
+import { committedEntries, unrecoveredCrash } from "./unrecoveredCrash.js";
 
 /**
  * Report `id`'s audit events in commit order, legacy lines and salvaged glued records included,
@@ -72,7 +49,9 @@ export async function readHistory(ctx: StoreContext, id: string): Promise<Histor
         { id, path: auditPath(id), line: l.line, cause: event.error },
       );
     }
-    return { ...event.data, line: l.line };
+    // The outline a record carries (the commit point's copy) is not part of the event shown.
+    const { outline: _outline, ...shown } = event.data;
+    return { ...shown, line: l.line };
   });
 }
 
@@ -87,8 +66,10 @@ export async function listReports(ctx: StoreContext, options: ListOptions): Prom
   }
   const tags = options.tags ?? [];
   await ctx.index.refresh();
-  const picked = ctx.index
-    .all()
+  let entries = ctx.index.all();
+  // After a crash not yet recovered, index lines of acknowledged commits may be missing.
+  if (await unrecoveredCrash(ctx)) entries = await committedEntries(ctx, entries);
+  const picked = entries
     .filter((e) =>
       status === "all" ? true : status === "live" ? e.status !== "deleted" : e.status === status,
     )

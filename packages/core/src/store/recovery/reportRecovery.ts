@@ -1,10 +1,18 @@
-import { type AuditLog, backupName, isTempName, makeBackup } from "../../durable/index.js";
+import {
+  type AuditLog,
+  type AuditReadResult,
+  backupName,
+  isTempName,
+  makeBackup,
+  parseAuditLog,
+} from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
 import { type Outline, parseOutlineBytes } from "../../schema/index.js";
 import { sha256Hex } from "../../util/hash.js";
 import { type CommittedTail, eventRecord } from "../audit/auditEvents.js";
 import { describeChange } from "../audit/outlineChange.js";
+import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import { BackupNames } from "../backups/backupNames.js";
 import type { HeldReportLock } from "../locking/reportLock.js";
 import type { StoreContext } from "../shared/context.js";
@@ -14,6 +22,7 @@ import { auditPath, backupPath, backupsDir, outlinePath, reportDir } from "../sh
 import type { Mended } from "../shared/types.js";
 import { recordCutCreate } from "./cutCreate.js";
 import { completeCutDelete } from "./cutDelete.js";
+import { restoreBackups, rollForward } from "./rollForward.js";
 
 /** A report as found (and mended) under its lock: the state a commit starts from. */
 export interface RecoveredReport {
@@ -31,11 +40,22 @@ export interface RecoveredReport {
 }
 
 /**
+ * How much {@link recoverReport} checks: `leased` (a lock this store kept since its own last
+ * commit: only the outline's hash), `fresh` (a lock taken anew: temp files, torn tail, outline),
+ * `deep` (after a crash, at open: also the content of every backup the log can vouch for, which a
+ * power loss may have taken or torn, see restoreBackups).
+ */
+export type RecoveryDepth = "leased" | "fresh" | "deep";
+
+/**
  * Recovers one report under its lock (held by the caller) before a write, or at open after a
- * crash: removes orphan temp files, cuts a torn audit tail, then compares the outline's hash with
- * the last committed `outline_sha256` (G9): equal (or no baseline yet: a legacy report) is clean;
- * a commit cut between the outline rename and its audit append is rolled forward as the operation
- * it was; anything else is a manual edit, backed up and recorded as `manual_edit_detected`.
+ * crash: removes orphan temp files, cuts a torn audit tail, makes again the backups that commits
+ * of the log protocol named but a crash took or tore (`deep`), then judges the outline
+ * against the log's head (G9, audit/outlineVerdict.ts): equal (or no baseline yet: a legacy
+ * report) is clean; behind a head that carries its outline (missing, the previous outline, torn)
+ * is rolled forward from the log; a strict commit cut between the outline rename and its audit
+ * append is rolled forward as the operation it was; anything else is a manual edit, backed up and
+ * recorded as `manual_edit_detected`.
  * A delete cut before its folder moved to the trash is completed; a create cut before its event
  * (an outline and an empty log) is rolled forward with a `create` event marked `recovered`.
  *
@@ -49,9 +69,10 @@ export async function recoverReport(
   id: string,
   held: HeldReportLock,
   mended: Mended[],
-  leased = false,
+  depth: RecoveryDepth = "fresh",
 ): Promise<RecoveredReport> {
   const { backend } = ctx;
+  const leased = depth === "leased";
   // Under a lock this store kept since its last commit (leased), no crash can have left temp
   // files or a missing backups/ folder: the folder is not listed.
   const names = leased ? undefined : await readdirOrMissing(ctx, reportDir(id), id);
@@ -79,18 +100,35 @@ export async function recoverReport(
     await completeCutDelete(ctx, id, held, last, mended);
     throw notFound(id);
   }
-  if (names !== undefined && !names.includes("outline.json")) throw notFound(id);
-  const bytes = await readOutlineOrMissing(ctx, id);
-  const sha = sha256Hex(bytes);
+  const file = await readOutlineOrNull(ctx, id);
   const backups = new BackupNames(backend, backupsDir(id));
   if (tail.last === undefined) {
-    const outline = parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
+    if (file === null) throw notFound(id);
+    const outline = parseOutlineBytes(file, ctx.options.limits, outlinePath(id));
+    const sha = sha256Hex(file);
     await recordCutCreate(ctx, { id, log, outline, sha }, mended);
-    return { id, outline, bytes, sha, log, tail: currentTail(ctx, id, tail), backups };
+    return { id, outline, bytes: file, sha, log, tail: currentTail(ctx, id, tail), backups };
   }
-  if (tail.sha !== null && tail.sha !== sha) {
-    await reconcile(ctx, { id, held, log, bytes, sha, tail, backups }, mended);
+  // After a crash, backups linked after their commit without a flush may be gone or torn.
+  if (depth === "deep") await restoreBackups(id, held, read?.lines ?? [], backups, mended);
+  let bytes = file;
+  if (tail.sha !== null && (file === null || sha256Hex(file) !== tail.sha)) {
+    const verdict = judgeOutline(
+      file,
+      tail,
+      loggedShasOf(read ?? (await readLog(ctx, id))),
+      ctx.options.limits,
+    );
+    if (verdict.kind === "behind") {
+      await rollForward(ctx, id, held, verdict.logged, verdict.found, mended);
+      ctx.audit.rememberOutline(id, tail.sha, verdict.logged.outline);
+      bytes = verdict.logged.bytes;
+    } else if (verdict.kind === "edited" && file !== null) {
+      await reconcile(ctx, { id, held, log, bytes: file, sha: sha256Hex(file), tail, backups }, mended);
+    }
   }
+  if (bytes === null) throw notFound(id);
+  const sha = sha256Hex(bytes);
   // The bytes this store committed last are not parsed again (they were validated then).
   const outline =
     ctx.audit.outlineFor(id, sha) ?? parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
@@ -161,11 +199,21 @@ async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Pr
   mended.push({ report_id: d.id, action: "recorded_manual_edit", file: outlinePath(d.id), detail: name });
 }
 
-async function readOutlineOrMissing(ctx: StoreContext, id: string): Promise<Uint8Array> {
+/** The whole log, read again (the outline diverged from a cached log's head: a rare path). */
+async function readLog(ctx: StoreContext, id: string): Promise<AuditReadResult> {
+  try {
+    return parseAuditLog(await ctx.backend.readFile(auditPath(id)));
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return parseAuditLog(new Uint8Array(0));
+    throw err;
+  }
+}
+
+async function readOutlineOrNull(ctx: StoreContext, id: string): Promise<Uint8Array | null> {
   try {
     return await ctx.backend.readFile(outlinePath(id));
   } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw notFound(id);
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return null;
     throw err;
   }
 }

@@ -14,16 +14,20 @@ import { recoverReport } from "./reportRecovery.js";
  * commits and deletes, manual edits, creates cut before their event (rolled forward); removes
  * the folder of a create cut with no loadable outline. Lock removals are made durable. A report
  * that cannot be recovered is reported as `unrecoverable` and the rest go on (a delete completed
- * here is not one). Progress `{ phase: "recover" }`.
+ * here is not one). Progress `{ phase: "recover" }`. `only`: just these reports.
  */
-export async function recoverAllReports(ctx: StoreContext, mended: Mended[]): Promise<void> {
-  const ids = await reportIds(ctx);
+export async function recoverAllReports(
+  ctx: StoreContext,
+  mended: Mended[],
+  only?: readonly string[],
+): Promise<void> {
+  const ids = only ?? (await reportIds(ctx));
   for (const [i, id] of ids.entries()) {
     let held: HeldReportLock | undefined;
     try {
       held = await acquireReportLock(ctx, id);
       if (await removeIfAbandonedCreate(ctx, id, held, mended)) held = undefined;
-      else await recoverReport(ctx, id, held, mended);
+      else await recoverReport(ctx, id, held, mended, "deep");
     } catch (err) {
       if (!(err instanceof LivingReportsError) || err.code === ErrorCode.LOCK_COMPROMISED) throw err;
       await ctx.audit.evict(id);

@@ -41,6 +41,8 @@ export class WriterSession {
     private readonly lockOptions: LockOptions,
     private readonly readOnly: boolean,
     private rootKind: RootKind,
+    /** A strict store leaves an older FORMAT marker as it is (it writes nothing an older reader misreads). */
+    private readonly keepOlderFormat = false,
   ) {}
 
   /** Whether {@link close} was called. */
@@ -105,7 +107,8 @@ export class WriterSession {
   }
 
   private async start(): Promise<void> {
-    if (this.rootKind !== "current") {
+    // A strict writer keeps an older marker: what it writes, older readers read.
+    if (this.rootKind !== "current" && !(this.rootKind === "older" && this.keepOlderFormat)) {
       await writeFormatMarker(this.backend);
       this.rootKind = "current";
     }

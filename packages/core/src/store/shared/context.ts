@@ -22,6 +22,8 @@ export interface ResolvedOptions {
   onProgress: (progress: Progress) => void;
   /** How long a report's lock is kept after a commit while nobody waits (0: released at once). */
   leaseIdleMs: number;
+  /** Commit by today's four-flush protocol, every file durable at acknowledgement (see OpenReportsOptions.strict). */
+  strict: boolean;
 }
 
 /** What every store operation works with: one per open store. */
@@ -36,6 +38,12 @@ export interface StoreContext {
   readonly leases: ReportLeases;
   /** What recovery mended: at open, and under the lock before each write since. */
   readonly mended: Mended[];
+  /**
+   * Reports whose `outline.json` this store wrote after a commit without syncing it (the log is
+   * the commit point), with the backups it linked meanwhile (each the inode of an outline written
+   * so): synced at `close()` (a checkpoint, see commit/checkpoint.ts).
+   */
+  readonly unsynced: Map<string, Set<string>>;
 }
 
 /**
@@ -73,6 +81,7 @@ export function resolveOptions(options: OpenReportsOptions): ResolvedOptions {
     lockNow: options.clock === undefined ? undefined : () => options.clock!.now(),
     onProgress: options.onProgress ?? (() => {}),
     leaseIdleMs: leaseIdle(options.leaseIdleMs),
+    strict: options.strict ?? false,
   };
 }
 

@@ -4,17 +4,24 @@ import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
 import { BY_ID, FORMAT_FILE } from "./layout.js";
 
-/** The store format this library writes and the newest it reads. */
-export const FORMAT_VERSION = 1;
+/**
+ * The store format this library writes and the newest it reads. 2: audit records may carry the
+ * outline they commit, and `outline.json`, its backup and the index line may lag behind the log's
+ * head after a crash until recovery rolls them forward (docs/FORMAT.md#format): a reader of
+ * format 1 would misjudge such a store, so it refuses it.
+ */
+export const FORMAT_VERSION = 2;
 
 /** The exact bytes of the `FORMAT` marker this library writes. */
 export const FORMAT_TEXT = `${JSON.stringify({ format: "living-reports", version: FORMAT_VERSION })}\n`;
 
 /**
- * What the root holds: `current` (a FORMAT marker this library understands), `legacy` (`by_id/`
- * without FORMAT: a store the Python module wrote, marked at its first write), or `none`.
+ * What the root holds: `current` (a FORMAT marker of {@link FORMAT_VERSION}), `older` (a marker
+ * of an older format this library reads; raised at the first write that needs the new one),
+ * `legacy` (`by_id/` without FORMAT: a store the Python module wrote, marked at its first
+ * write), or `none`.
  */
-export type RootKind = "current" | "legacy" | "none";
+export type RootKind = "current" | "older" | "legacy" | "none";
 
 /**
  * Reads the root's FORMAT marker.
@@ -38,7 +45,7 @@ export async function readRootKind(backend: StorageBackend): Promise<RootKind> {
       { path: FORMAT_FILE, details: { version, supported: FORMAT_VERSION } },
     );
   }
-  return "current";
+  return version < FORMAT_VERSION ? "older" : "current";
 }
 
 /** Writes the FORMAT marker by atomic replace (durable once this resolves). */

@@ -42,6 +42,16 @@ export interface OpenReportsOptions {
    * after this time. Default 20; 0 releases it after every commit.
    */
   leaseIdleMs?: number;
+  /**
+   * Commit by the strict protocol (default false): a change is acknowledged only once
+   * `outline.json`, its backup, and the audit event are each durable on disk (four flushes per
+   * update), so that a program reading the raw files without this library finds them current
+   * after any crash. By default the audit event is the commit point (one flush per update):
+   * `outline.json` and the backup are written after it without their own flushes, synced at
+   * `close()`, and rolled forward from the log after a crash (docs/DESIGN.md#the-commit-protocol-one-change-of-an-existing-report).
+   * A strict store keeps an existing format-1 marker, so older readers still open it.
+   */
+  strict?: boolean;
 }
 
 /** Progress of long work: `done` of `total` items of `phase`. */
@@ -101,6 +111,12 @@ export interface VerifyProblem {
 export interface VerifyReport {
   ok: boolean;
   problems: VerifyProblem[];
+  /**
+   * Findings that are not problems of the committed state, so `ok` stays true: files behind the
+   * log's head that the next write or open rolls forward (OUTLINE_BEHIND_LOG, BACKUP_BEHIND_LOG),
+   * records of writers fenced out after losing their lock (AUDIT_FENCED_RECORD).
+   */
+  notices: VerifyProblem[];
   /** How many reports were checked. */
   reports: number;
 }

@@ -1,5 +1,6 @@
-import { type AuditReadResult, parseAuditLog } from "../../durable/index.js";
+import { type AuditLine, type AuditReadResult, parseAuditLog } from "../../durable/index.js";
 import { AuditEventSchema, describeIssues } from "../../schema/index.js";
+import { type CommittedTail, committedTail, EMPTY_TAIL } from "../audit/auditEvents.js";
 import { auditPath } from "../shared/layout.js";
 import type { AuditView } from "./auditView.js";
 import { VerifyCode } from "./problemCodes.js";
@@ -15,15 +16,19 @@ const NEWLINE = 0x0a;
  * AuditEvents of this report (AUDIT_INVALID_EVENT), repeated action ids
  * (AUDIT_DUPLICATE_ACTION) and timestamps going back in time (AUDIT_OUT_OF_ORDER).
  *
+ * Fenced-out records are listed as notices (AUDIT_FENCED_RECORD), not problems.
+ *
  * @param outlinePresent - whether the report has an outline (a missing log is then AUDIT_MISSING)
- * @returns the valid, first-seen events in log order (salvaged ones included), for G4/G6/G9
+ * @returns the valid, first-seen events in log order (salvaged ones included), for G4/G6/G9; the
+ *   chain's lines, its committed tail and the fenced-out lines
  */
 export async function checkAudit(
   access: ReadOnlyAccess,
   problems: ProblemList,
   id: string,
   outlinePresent: boolean,
-): Promise<AuditView[]> {
+): Promise<CheckedAudit> {
+  const none: CheckedAudit = { events: [], lines: [], fenced: [], tail: EMPTY_TAIL };
   const file = auditPath(id);
   const site: ProblemSite = { report_id: id, file };
   const stat = await access.stat(file, site);
@@ -32,13 +37,33 @@ export async function checkAudit(
       const why = stat === null ? "has no audit.jsonl" : `has a ${stat.kind} for audit.jsonl`;
       problems.add(VerifyCode.AUDIT_MISSING, `report ${id} ${why}`, site);
     }
-    return [];
+    return none;
   }
   const bytes = await access.readFile(file, site);
-  if (bytes === null) return [];
+  if (bytes === null) return none;
   const log = parseAuditLog(bytes);
   reportLogDamage(problems, log, bytes, site);
-  return validEvents(problems, log, id, site);
+  for (const f of log.fenced) {
+    problems.note(
+      VerifyCode.AUDIT_FENCED_RECORD,
+      `line ${f.line}: a record fenced out (its writer had lost the lock); not part of the history`,
+      { ...site, line: f.line },
+    );
+  }
+  return {
+    events: validEvents(problems, log, id, site),
+    lines: log.lines,
+    fenced: log.fenced,
+    tail: committedTail(log.lines),
+  };
+}
+
+/** What {@link checkAudit} read of a report's log. */
+export interface CheckedAudit {
+  events: AuditView[];
+  lines: AuditLine[];
+  fenced: AuditLine[];
+  tail: CommittedTail;
 }
 
 /**

@@ -17,7 +17,8 @@ const SAFE_NAME = /^(?!\.\.?$)[^/\\\0]+$/;
  * first line that names it. Of the events this library wrote (framed lines), no two name the
  * same file as the backup they made (`backup_filename`), and the backup a commit made holds the
  * outline committed before it: its hash is the `outline_sha256` of the event just before (a
- * `manual_edit_detected` event backs up the edited outline, its own `outline_sha256`).
+ * `manual_edit_detected` event backs up the edited outline, its own `outline_sha256`). A missing
+ * backup whose content the log holds (`inLog`, see backupsInLog) is a notice, BACKUP_BEHIND_LOG.
  */
 export async function checkBackups(
   access: ReadOnlyAccess,
@@ -25,6 +26,7 @@ export async function checkBackups(
   id: string,
   events: readonly AuditView[],
   limits: OutlineLimits,
+  inLog: ReadonlyMap<string, unknown> = new Map(),
 ): Promise<void> {
   const firstNamedAt = new Map<string, number>();
   const prunedLater = new Set<string>();
@@ -37,7 +39,7 @@ export async function checkBackups(
   const expected = expectedContents(problems, id, events);
   const ordered = [...firstNamedAt].sort((a, b) => a[1] - b[1]);
   for (const [name, line] of ordered) {
-    const bytes = await checkOne(access, problems, id, name, line, limits);
+    const bytes = await checkOne(access, problems, id, name, line, limits, inLog.has(name));
     const want = expected.get(name);
     if (bytes === undefined || want === undefined || prunedLater.has(name)) continue;
     const sha = sha256Hex(bytes);
@@ -91,6 +93,7 @@ async function checkOne(
   name: string,
   line: number,
   limits: OutlineLimits,
+  inLog: boolean,
 ): Promise<Uint8Array | undefined> {
   const namedAt = { report_id: id, file: auditPath(id), line };
   if (!SAFE_NAME.test(name)) {
@@ -103,6 +106,14 @@ async function checkOne(
   }
   const file = backupPath(id, name);
   const stat = await access.stat(file, { report_id: id });
+  if (stat === null && inLog) {
+    problems.note(
+      VerifyCode.BACKUP_BEHIND_LOG,
+      `backup ${name} named at line ${line} is missing; the log holds its content and the next write or open makes it again`,
+      { ...namedAt, file },
+    );
+    return undefined;
+  }
   if (stat === null) {
     problems.add(VerifyCode.BACKUP_MISSING, `backup ${name} named at line ${line} does not exist`, {
       ...namedAt,

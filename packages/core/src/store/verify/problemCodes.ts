@@ -63,6 +63,19 @@ export const VerifyCode = {
   ORPHAN_TEMP: "ORPHAN_TEMP",
   /** A lock (file or directory) not refreshed within the stale time: its holder died (G7). */
   STALE_LOCK: "STALE_LOCK",
+  /**
+   * Notice (not a problem): `outline.json` is behind the log's head, which carries the committed
+   * outline (a commit whose files a crash cut); readers see the committed outline, and the next
+   * write or open rolls the file forward.
+   */
+  OUTLINE_BEHIND_LOG: "OUTLINE_BEHIND_LOG",
+  /** Notice (not a problem): a backup named by the log is missing, and the log holds its content; recovery makes it again. */
+  BACKUP_BEHIND_LOG: "BACKUP_BEHIND_LOG",
+  /**
+   * Notice (not a problem): a record of a writer that lost its lock while paused and appended
+   * after another writer had committed: fenced out, never acknowledged, skipped by every reader.
+   */
+  AUDIT_FENCED_RECORD: "AUDIT_FENCED_RECORD",
   /** A report in `by_id/` that also has a folder in `.trash/`: a move cut half-way by a crash (recovery keeps one). */
   REPORT_IN_TWO_PLACES: "REPORT_IN_TWO_PLACES",
 } as const;

@@ -1,12 +1,40 @@
 import type { OutlineLimits } from "../../schema/index.js";
-import { backupsDir, reportDir } from "../shared/layout.js";
-import { checkAudit } from "./checkAudit.js";
+import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
+import { backupsInLog } from "../recovery/rollForward.js";
+import { backupsDir, outlinePath, reportDir } from "../shared/layout.js";
+import { type CheckedAudit, checkAudit } from "./checkAudit.js";
 import { checkBackups } from "./checkBackups.js";
 import { checkLeftovers, type StalenessClock } from "./checkLeftovers.js";
 import { checkOutline, type OutlineState } from "./checkOutline.js";
 import { checkOutlineHash, checkVersionSequence } from "./checkVersions.js";
+import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList } from "./problemList.js";
 import type { ReadOnlyAccess } from "./readOnlyAccess.js";
+
+/**
+ * The outline the report commits, as readers see it: the file, or, when the file is behind a log
+ * head that carries the outline (audit/outlineVerdict.ts), the outline from the log, the file's
+ * problems then taken back and a notice (OUTLINE_BEHIND_LOG) listed instead.
+ */
+function committedOutline(
+  problems: ProblemList,
+  id: string,
+  file: OutlineState,
+  audit: CheckedAudit,
+  limits: OutlineLimits,
+): OutlineState {
+  // A file present but not read (not a regular file, unreadable) is not judged: its problem stands.
+  if (file.present && file.bytes === null) return file;
+  const verdict = judgeOutline(file.bytes, audit.tail, loggedShasOf(audit), limits);
+  if (verdict.kind !== "behind") return file;
+  problems.withdraw([VerifyCode.OUTLINE_MISSING, VerifyCode.OUTLINE_INVALID], outlinePath(id));
+  problems.note(
+    VerifyCode.OUTLINE_BEHIND_LOG,
+    `outline.json is behind the log (${verdict.found}); the committed version ${verdict.logged.outline.outline_version} is in the log and is rolled forward by the next write or open`,
+    { report_id: id, file: outlinePath(id) },
+  );
+  return { present: true, bytes: verdict.logged.bytes, outline: verdict.logged.outline };
+}
 
 /** What every per-report check needs. */
 export interface ReportCheckContext {
@@ -25,11 +53,13 @@ export interface ReportCheckContext {
  */
 export async function verifyReport(ctx: ReportCheckContext, id: string): Promise<OutlineState> {
   const { access, problems, limits, clock } = ctx;
-  const outline = await checkOutline(access, problems, id, limits);
-  const events = await checkAudit(access, problems, id, outline.present);
+  const file = await checkOutline(access, problems, id, limits);
+  const audit = await checkAudit(access, problems, id, file.present);
+  const outline = committedOutline(problems, id, file, audit, limits);
+  const { events } = audit;
   checkVersionSequence(problems, id, events, outline);
   checkOutlineHash(problems, id, events, outline);
-  await checkBackups(access, problems, id, events, limits);
+  await checkBackups(access, problems, id, events, limits, backupsInLog(audit.lines));
   const site = { report_id: id };
   await checkLeftovers(access, problems, reportDir(id), clock, site);
   if ((await access.stat(backupsDir(id), site))?.kind === "directory") {

@@ -90,5 +90,5 @@ export async function verifyStore(
 
 function report(problems: ProblemList, reports: number): VerifyReport {
   const list = problems.toArray();
-  return { ok: list.length === 0, problems: list, reports };
+  return { ok: list.length === 0, problems: list, notices: problems.notices(), reports };
 }

@@ -1,0 +1,51 @@
+import type { StorageBackend } from "../../backend/storageBackend.js";
+import { newestCommittedSha, parseAuditLog } from "../../durable/index.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { isLivingReportsError } from "../../errors/livingReportsError.js";
+import { assertReportId, type Outline, parseOutlineBytes } from "../../schema/index.js";
+import { sha256Hex } from "../../util/hash.js";
+import { committedTail } from "../audit/auditEvents.js";
+import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
+import type { StoreContext } from "../shared/context.js";
+import { notFound } from "../shared/inputChecks.js";
+import { auditPath, outlinePath } from "../shared/layout.js";
+
+/**
+ * Report `id`'s committed outline (limits included), as the log's head commits it: the bytes
+ * of `outline.json` when they are the committed ones (checked against the end of the log only,
+ * the common case), else, when the file is behind a head that carries its outline (a commit
+ * whose files a crash cut, not yet rolled forward: docs/DESIGN.md#reading-after-a-crash), the
+ * outline from the log; a manual edit not yet recorded reads as the file holds it. Never writes.
+ *
+ * @throws LivingReportsError INVALID_ID, NOT_FOUND, INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, CORRUPT_FILE
+ */
+export async function readOutline(ctx: StoreContext, id: string): Promise<Outline> {
+  assertReportId(id);
+  const { backend } = ctx;
+  const limits = ctx.options.limits;
+  const file = await readOrNull(backend, outlinePath(id));
+  if (file !== null) {
+    const committed = await newestCommittedSha(backend, auditPath(id));
+    if (committed === null || committed === sha256Hex(file)) {
+      return parseOutlineBytes(file, limits, outlinePath(id));
+    }
+  }
+  const log = await readOrNull(backend, auditPath(id));
+  const read = log === null ? undefined : parseAuditLog(log);
+  // A damaged log is not second-guessed here: the file is what there is (verify reports the log).
+  if (read !== undefined && read.problems.length === 0) {
+    const verdict = judgeOutline(file, committedTail(read.lines), loggedShasOf(read), limits);
+    if (verdict.kind === "behind") return verdict.logged.outline;
+  }
+  if (file === null) throw notFound(id);
+  return parseOutlineBytes(file, limits, outlinePath(id));
+}
+
+async function readOrNull(backend: StorageBackend, path: string): Promise<Uint8Array | null> {
+  try {
+    return await backend.readFile(path);
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return null;
+    throw err;
+  }
+}
