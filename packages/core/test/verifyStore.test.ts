@@ -54,7 +54,7 @@ function codes(result: VerifyReport): VerifyCode[] {
 describe("verifyStore: root", () => {
   it("passes a healthy store written by the library", async () => {
     const result = await verifyStore(healthyStore());
-    expect(result).toEqual({ ok: true, problems: [], reports: 2 });
+    expect(result).toEqual({ ok: true, problems: [], notices: [], reports: 2 });
   });
 
   it("passes a store written by openReports, after every operation", async () => {

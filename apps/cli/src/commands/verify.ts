@@ -31,14 +31,18 @@ export const verifyCommand: CommandSpec = {
     const report = await ctx.stores
       .use({ access: "read", onProgress: bar.update }, (store) => store.verify(id))
       .finally(() => bar.finish());
+    // Notices (a file the next write rolls forward from the log, a fenced-out record) are listed
+    // but are not problems: they do not change the exit code.
+    const notices = report.notices.map((n) => `note: ${problemLine(n)}`);
     const text = report.ok
-      ? `ok: ${report.reports} report(s) checked, no problems`
+      ? [...notices, `ok: ${report.reports} report(s) checked, no problems`].join("\n")
       : [
           ...report.problems.map(problemLine),
+          ...notices,
           `${report.problems.length} problem(s) in ${report.reports} report(s) checked`,
         ].join("\n");
     return {
-      json: { ok: report.ok, problems: report.problems, reports: report.reports },
+      json: { ok: report.ok, problems: report.problems, notices: report.notices, reports: report.reports },
       text,
       exitCode: report.ok ? ExitCode.OK : ExitCode.PROBLEMS,
     };

@@ -88,6 +88,16 @@ function atomicReplaceOf(dir: string, file: string): string[] {
   ];
 }
 
+/** The steps of a materialisation on `path` (a temp written and renamed, nothing synced). */
+function unsyncedReplaceOf(dir: string, file: string): string[] {
+  return [
+    `open ${dir}/<tmp> wx`,
+    `write ${dir}/<tmp>`,
+    `close ${dir}/<tmp>`,
+    `rename ${dir}/<tmp> -> ${dir}/${file}`,
+  ];
+}
+
 /**
  * Registers the commit-sequence tests for `target`: through the trace recorder, `create` and
  * `update` of an open store (its session already started by an earlier write) make exactly the
@@ -130,19 +140,73 @@ export function describeCommitSequence(target: ConformanceTarget): void {
           recording.clear();
           await store.update({ ...created, title: "pinned, updated" });
           const update = durableSequence(recording.trace, [id]);
+          // The log is the commit point: one write and one datasync (the log is open from the
+          // create), then the files it vouches for, without a flush.
+          const backup = root.backend.capabilities.hardLinks
+            ? [`link ${dir}/outline.json -> ${dir}/backups/<backup>`]
+            : unsyncedReplaceOf(`${dir}/backups`, "<backup>");
+          expect(update, formatTrace(recording.trace)).toEqual([
+            `write ${dir}/audit.jsonl`,
+            `datasync ${dir}/audit.jsonl`,
+            ...backup,
+            ...unsyncedReplaceOf(dir, "outline.json"),
+            "open index.jsonl a",
+            "write index.jsonl",
+            "close index.jsonl",
+          ]);
+
+          // close() checkpoints: the backup's and the outline's data, then their folders.
+          recording.clear();
+          await store.close();
+          const synced = recording.trace
+            .filter(
+              (e) => (e.op === "sync" || e.op === "syncDir") && e.result === "ok" && !isLockPath(e.path),
+            )
+            .map(
+              (e) =>
+                `${e.op} ${e.path
+                  .split(id)
+                  .join("<id1>")
+                  .replace(/outline\.json\.\d{8}T\d{6}_\d{6}\.bak$/, "<backup>")}`,
+            );
+          expect(synced.slice(0, 4), formatTrace(recording.trace)).toEqual([
+            `sync ${dir}/backups/<backup>`,
+            `sync ${dir}/outline.json`,
+            `syncDir ${dir}/backups`,
+            `syncDir ${dir}`,
+          ]);
+        } finally {
+          await store.close();
+        }
+      }));
+
+    it("with strict: true, an update makes the four flushes of the strict protocol, in order", () =>
+      withRoot(target, async (root) => {
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend, { create: true, strict: true });
+        try {
+          const created = await store.create({ title: "strict" });
+          const id = created.report_id;
+          const dir = `by_id/<id1>`;
+          recording.clear();
+          await store.update({ ...created, title: "strict, updated" });
+          const update = durableSequence(recording.trace, [id]);
           const backup = root.backend.capabilities.hardLinks
             ? [`link ${dir}/outline.json -> ${dir}/backups/<backup>`, `syncDir ${dir}/backups`]
             : atomicReplaceOf(`${dir}/backups`, "<backup>");
           expect(update, formatTrace(recording.trace)).toEqual([
             ...backup,
             ...atomicReplaceOf(dir, "outline.json"),
-            // The log is open from the create: one write and one datasync.
             `write ${dir}/audit.jsonl`,
             `datasync ${dir}/audit.jsonl`,
             "open index.jsonl a",
             "write index.jsonl",
             "close index.jsonl",
           ]);
+          const history = await store.history(id);
+          expect(history.map((e) => e.action_type)).toEqual(["create", "evolve"]);
+          const raw = text(await root.backend.readFile(`by_id/${id}/audit.jsonl`));
+          expect(raw.includes('"outline":'), "strict records do not carry the outline").toBe(false);
         } finally {
           await store.close();
         }

@@ -1,4 +1,5 @@
 import { describeStoreLeftovers } from "./storeLeftovers.js";
+import { describeStoreLogCommit } from "./storeLogCommit.js";
 import { describeStoreOperations } from "./storeOperations.js";
 import { describeStoreRecovery } from "./storeRecovery.js";
 import { describeStoreRobustness } from "./storeRobustness.js";
@@ -15,4 +16,5 @@ export function describeStore(target: ConformanceTarget): void {
   describeStoreRobustness(target);
   describeStoreRecovery(target);
   describeStoreLeftovers(target);
+  describeStoreLogCommit(target);
 }

@@ -16,10 +16,10 @@ export interface LoggedOutline {
  *   file holds is what unfinished materialisations leave (`found`): nothing, an `older` outline
  *   the log records (committed before the head, or a fenced-out record's: renames not yet
  *   durable at a crash keep any outline since the last durable one), or a `torn` write (bytes
- *   that do not load: a crash tears an unsynced write anywhere, into any outline written since
- *   the last durable one). Readers see `logged`; recovery rolls the file forward to it. (So a
- *   hand-made copy of an older version over the outline is undone rather than recorded as an
- *   edit, as is a hand edit that leaves it invalid: `revert` is the way back.)
+ *   that do not load, after a crash: a power loss tears an unsynced write anywhere, into any
+ *   outline written since the last durable one). Readers see `logged`; recovery rolls the file
+ *   forward to it. (So a hand-made copy of an older version over the outline is undone rather
+ *   than recorded as an edit: `revert` is the way back.)
  * - `edited`: anything else: a change made outside the library (G9), or a head that does not
  *   carry its outline (the strict protocol and older stores, where the file is the commit point).
  */
@@ -56,13 +56,16 @@ export function loggedOutline(tail: CommittedTail, limits: OutlineLimits): Logge
 /**
  * Judges `file` (the bytes of `outline.json`, null when it is missing) against the log's head
  * (see {@link OutlineVerdict}). `loggedShas` are the outline hashes the log records (see
- * {@link loggedShasOf}). Pure; never throws.
+ * {@link loggedShasOf}). `afterCrash`: a power loss may have torn the file (a crashed session not
+ * yet recovered, or the recovery after one); otherwise a file that does not load was edited by
+ * hand, and is judged `edited` (G9). Pure; never throws.
  */
 export function judgeOutline(
   file: Uint8Array | null,
   tail: CommittedTail,
   loggedShas: ReadonlySet<string>,
   limits: OutlineLimits,
+  afterCrash: boolean,
 ): OutlineVerdict {
   if (tail.sha === null) return { kind: "current" };
   const fileSha = file === null ? null : sha256Hex(file);
@@ -71,7 +74,7 @@ export function judgeOutline(
   if (logged === undefined) return { kind: "edited" };
   if (file === null || fileSha === null) return { kind: "behind", logged, found: "missing" };
   if (loggedShas.has(fileSha)) return { kind: "behind", logged, found: "older" };
-  if (!loads(file, limits)) return { kind: "behind", logged, found: "torn" };
+  if (afterCrash && !loads(file, limits)) return { kind: "behind", logged, found: "torn" };
   return { kind: "edited" };
 }
 

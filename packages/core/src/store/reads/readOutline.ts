@@ -9,6 +9,7 @@ import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import type { StoreContext } from "../shared/context.js";
 import { notFound } from "../shared/inputChecks.js";
 import { auditPath, outlinePath } from "../shared/layout.js";
+import { unrecoveredCrash } from "./unrecoveredCrash.js";
 
 /**
  * Report `id`'s committed outline (limits included), as the log's head commits it: the bytes
@@ -34,7 +35,13 @@ export async function readOutline(ctx: StoreContext, id: string): Promise<Outlin
   const read = log === null ? undefined : parseAuditLog(log);
   // A damaged log is not second-guessed here: the file is what there is (verify reports the log).
   if (read !== undefined && read.problems.length === 0) {
-    const verdict = judgeOutline(file, committedTail(read.lines), loggedShasOf(read), limits);
+    const verdict = judgeOutline(
+      file,
+      committedTail(read.lines),
+      loggedShasOf(read),
+      limits,
+      await unrecoveredCrash(ctx),
+    );
     if (verdict.kind === "behind") return verdict.logged.outline;
   }
   if (file === null) throw notFound(id);

@@ -7,8 +7,9 @@ import { invalidInput, notFound } from "../shared/inputChecks.js";
 import { auditPath, outlinePath, reportDir } from "../shared/layout.js";
 import { instantOf } from "../shared/timestamps.js";
 import type { HistoryEvent, ListOptions } from "../shared/types.js";
+import { committedEntries } from "./committedEntries.js";
 import { resolveAmong } from "./resolveReport.js";
-import { committedEntries, unrecoveredCrash } from "./unrecoveredCrash.js";
+import { unrecoveredCrash } from "./unrecoveredCrash.js";
 
 /**
  * Report `id`'s audit events in commit order, legacy lines and salvaged glued records included,

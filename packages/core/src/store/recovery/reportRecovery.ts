@@ -118,6 +118,7 @@ export async function recoverReport(
       tail,
       loggedShasOf(read ?? (await readLog(ctx, id))),
       ctx.options.limits,
+      depth === "deep",
     );
     if (verdict.kind === "behind") {
       await rollForward(ctx, id, held, verdict.logged, verdict.found, mended);

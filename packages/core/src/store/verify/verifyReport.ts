@@ -22,10 +22,11 @@ function committedOutline(
   file: OutlineState,
   audit: CheckedAudit,
   limits: OutlineLimits,
+  afterCrash: boolean,
 ): OutlineState {
   // A file present but not read (not a regular file, unreadable) is not judged: its problem stands.
   if (file.present && file.bytes === null) return file;
-  const verdict = judgeOutline(file.bytes, audit.tail, loggedShasOf(audit), limits);
+  const verdict = judgeOutline(file.bytes, audit.tail, loggedShasOf(audit), limits, afterCrash);
   if (verdict.kind !== "behind") return file;
   problems.withdraw([VerifyCode.OUTLINE_MISSING, VerifyCode.OUTLINE_INVALID], outlinePath(id));
   problems.note(
@@ -42,6 +43,8 @@ export interface ReportCheckContext {
   problems: ProblemList;
   limits: OutlineLimits;
   clock: StalenessClock;
+  /** A crashed session not yet recovered: files written after their commit point may be torn. */
+  afterCrash: boolean;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function verifyReport(ctx: ReportCheckContext, id: string): Promise
   const { access, problems, limits, clock } = ctx;
   const file = await checkOutline(access, problems, id, limits);
   const audit = await checkAudit(access, problems, id, file.present);
-  const outline = committedOutline(problems, id, file, audit, limits);
+  const outline = committedOutline(problems, id, file, audit, limits, ctx.afterCrash);
   const { events } = audit;
   checkVersionSequence(problems, id, events, outline);
   checkOutlineHash(problems, id, events, outline);

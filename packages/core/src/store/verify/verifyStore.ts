@@ -4,6 +4,7 @@ import { LivingReportsError } from "../../errors/livingReportsError.js";
 import { DEFAULT_LOCK_OPTIONS } from "../../lock/lockManager.js";
 import type { Outline, OutlineLimits } from "../../schema/index.js";
 import { assertReportId } from "../../schema/index.js";
+import { staleSessionSeen } from "../session/staleSessions.js";
 import { reportDir, SESSIONS } from "../shared/layout.js";
 import type { Progress, VerifyReport } from "../shared/types.js";
 import { checkIndex } from "./checkIndex.js";
@@ -78,7 +79,8 @@ export async function verifyStore(
   }
 
   const outlines = new Map<string, Outline | null>();
-  const ctx = { access, problems, limits: options.limits ?? {}, clock };
+  const afterCrash = await staleSessionSeen(backend, clock.now(), clock.staleMs);
+  const ctx = { access, problems, limits: options.limits ?? {}, clock, afterCrash };
   for (const [i, id] of ids.entries()) {
     const state = await verifyReport(ctx, id);
     if (state.present) outlines.set(id, state.outline);
