@@ -2,7 +2,9 @@
  * `npm run reliability`: runs issue 7's reliability scenarios on the node-fs backend with real
  * processes at full size (a few minutes) and prints one table (docs/RELIABILITY.md quotes it),
  * then issue 14's real faults (tmpfs ENOSPC sweeps, read-only remounts, FIFOs, signals, store
- * leftovers; the mount cases need root) with the known-failing list and its reasons.
+ * leftovers; the mount cases need root) with the known-failing list and its reasons, and the
+ * fencing sweep (issue 11 item 5: a writer SIGSTOPped at each step of its update past its stale
+ * time; Linux only).
  * `--quick` runs the CI sizes. Exits 1 when any figure that must be zero is not.
  */
 import { isGood } from "./faults/faultCase.js";
@@ -10,6 +12,7 @@ import { formatFaultReport, unexpectedFailures } from "./faults/faultTable.js";
 import { faultCases, runFaultCases } from "./faults/runFaults.js";
 import { hostileCases } from "./hostile/hostileCases.js";
 import { runHostile } from "./hostile/runHostile.js";
+import { formatPauseSweep, type PauseSweep, runPauseSweep } from "./pause/runPause.js";
 import { runCliKill } from "./scenarios/cliKill.js";
 import { runConcurrency } from "./scenarios/concurrency.js";
 import { runKills } from "./scenarios/kills.js";
@@ -135,6 +138,35 @@ notes.push(
   `stalled holder (beforeRefresh hook): ${stall.stalledCode}, wrote ${stall.stalledWrote ? "SOMETHING" : "nothing"}; competitor committed ${stall.competitorAcked}; verify ${stall.verify.ok ? "clean" : "NOT clean"}`,
 );
 
+step("writer paused past its stale time at each step of its update (SIGSTOP)");
+let pause: PauseSweep | undefined;
+if (process.platform === "linux") {
+  pause = await runPauseSweep({
+    onCase: (c) => step(`  ${c.problems.length === 0 ? "ok" : "FAIL"} k=${c.k} ${c.when} ${c.step}`),
+  });
+  const failing = pause.cases.filter((c) => c.problems.length > 0);
+  bad += failing.length + pause.dryRunProblems.length;
+  rows.push({
+    run: "writer paused past stale",
+    size: `${pause.steps.length} steps × 2`,
+    kills: "-",
+    acknowledged: pause.cases.reduce(
+      (n, c) => n + (c.paused.startsWith("resolved") ? 1 : 0) + (c.other.startsWith("resolved") ? 1 : 0),
+      0,
+    ),
+    lost: "-",
+    duplicated: "-",
+    doubleHolds: "-",
+    hostile: "-",
+    notes:
+      failing.length === 0
+        ? `every case held: the writer resolved or failed LOCK_COMPROMISED, chain and verify clean (${(pause.ms / 1000).toFixed(0)} s)`
+        : `${failing.length} of ${pause.cases.length} cases FAIL (each listed below, after the real faults)`,
+  });
+} else {
+  notes.push("writer paused past stale: not run (needs Linux: reads /proc/<pid>/stat)");
+}
+
 step("hostile input");
 const hostile = await runHostile(hostileCases());
 const refused = hostile.filter((h) => h.refused);
@@ -170,6 +202,10 @@ for (const r of unexpected)
 
 process.stdout.write(`${formatTable(rows)}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`);
 process.stdout.write(`\nReal faults (issue 14):\n\n${formatFaultReport(faults)}\n`);
+if (pause !== undefined)
+  process.stdout.write(
+    `\nWriter paused past its stale time (issue 11 item 5; steps of one update, ${(pause.ms / 1000).toFixed(1)} s):\n\n${formatPauseSweep(pause)}\n`,
+  );
 if (bad > 0) {
   process.stderr.write(`${bad} figure(s) that must be zero are not\n`);
   for (const p of [...c.store.problems, ...k.store.problems, ...c.locks.problems, ...k.locks.problems].slice(
