@@ -20,6 +20,8 @@ export interface ReadAuditLog {
   tornTailBytes: number;
   /** Lines that do not verify, or break the chain: never expected in a store this library wrote. */
   problems: string[];
+  /** Lines fenced out (docs/FORMAT.md): a writer that had lost its lock appended them; not events. */
+  fenced: number[];
 }
 
 const FRAME_END = /,"sha256":"([0-9a-f]{64})"\}$/;
@@ -41,12 +43,16 @@ export function readAuditLog(bytes: Uint8Array): ReadAuditLog {
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return { events: [], tornTailBytes: 0, problems: ["audit.jsonl is not valid UTF-8"] };
+    return { events: [], tornTailBytes: 0, problems: ["audit.jsonl is not valid UTF-8"], fenced: [] };
   }
   const pieces = text.split("\n");
   const tail = pieces.pop() ?? "";
   const events: ReadEvent[] = [];
+  const fenced: number[] = [];
   let chain = EMPTY_SHA256;
+  // Chain values of the lines on the chain and of fenced-out lines (docs/FORMAT.md).
+  const onChain = new Set<string>([EMPTY_SHA256]);
+  const offChain = new Set<string>();
   pieces.forEach((line, i) => {
     const n = i + 1;
     const match = FRAME_END.exec(line);
@@ -66,13 +72,27 @@ export function readAuditLog(bytes: Uint8Array): ReadAuditLog {
       problems.push(`line ${n}: checksum verifies but JSON does not parse`);
       return;
     }
-    if (record.prev !== chain) problems.push(`line ${n}: chain broken (prev does not match line ${n - 1})`);
-    chain = sha256(`${line}\n`);
+    const hash = sha256(`${line}\n`);
+    const prev = typeof record.prev === "string" ? record.prev : "";
+    if (
+      problems.length === 0 &&
+      prev !== chain &&
+      (onChain.has(prev) || offChain.has(prev)) &&
+      !onChain.has(hash) &&
+      !offChain.has(hash)
+    ) {
+      fenced.push(n);
+      offChain.add(hash);
+      return;
+    }
+    if (prev !== chain) problems.push(`line ${n}: chain broken (prev does not match line ${n - 1})`);
+    chain = hash;
+    onChain.add(hash);
     const event = toEvent(record, n);
     if (typeof event === "string") problems.push(event);
     else events.push(event);
   });
-  return { events, tornTailBytes: Buffer.byteLength(tail), problems };
+  return { events, tornTailBytes: Buffer.byteLength(tail), problems, fenced };
 }
 
 function toEvent(record: Record<string, unknown>, line: number): ReadEvent | string {

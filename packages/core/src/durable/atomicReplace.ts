@@ -17,6 +17,12 @@ export interface AtomicReplaceOptions {
    * log made the change durable): the rename is then still atomic for every reader, not durable.
    */
   syncData?: boolean;
+  /**
+   * The backend that removes the temp file after a failure (default: `backend`). The temp's name
+   * is unique to this call, so removing it needs no lock: a writer whose lock-bound view refuses
+   * writes after losing its lock still leaves no temp file behind.
+   */
+  cleanup?: StorageBackend;
 }
 
 const TEMP_INFIX = ".tmp-";
@@ -62,7 +68,7 @@ export async function atomicReplace(
     await step(() => backend.rename(temp, path), path, "rename");
   } catch (err) {
     if (open) await closeQuietly(handle);
-    await removeQuietly(backend, temp);
+    await removeQuietly(options.cleanup ?? backend, temp);
     throw err;
   }
   if (options.syncDirectory ?? true)

@@ -107,7 +107,11 @@ async function materialise(
       report.backups.add(backup);
       unsynced.add(backup);
     }
-    await atomicReplace(held, outlinePath(id), bytes, { syncData: false, syncDirectory: false });
+    await atomicReplace(held, outlinePath(id), bytes, {
+      syncData: false,
+      syncDirectory: false,
+      cleanup: ctx.backend,
+    });
   } catch (err) {
     if (!(err instanceof LivingReportsError)) throw err;
     await ctx.audit.evict(id);

@@ -7,12 +7,13 @@ import type { StoreContext } from "../shared/context.js";
  * added to `ctx.mended`). The session is started first (FORMAT, session lock). `fn` writes
  * through `held`, the lock-bound view of the backend. The lock is released whatever happens;
  * after a failure the report's cached audit log is dropped, so the next write re-reads it from
- * disk.
+ * disk. `deep`: also check every backup the log vouches for (repair).
  */
 export async function withReportLock<T>(
   ctx: StoreContext,
   id: string,
   fn: (report: RecoveredReport, held: HeldReportLock) => Promise<T>,
+  deep = false,
 ): Promise<T> {
   await ctx.session.beginWrite();
   const leased = ctx.leases.take(id);
@@ -21,7 +22,8 @@ export async function withReportLock<T>(
   try {
     // A lock kept since this store's last commit: nobody else wrote meanwhile, so the report is
     // not recovered again (the outline's hash is still checked, G9).
-    const report = await recoverReport(ctx, id, held, ctx.mended, leased !== undefined ? "leased" : "fresh");
+    const depth = deep ? "repair" : leased !== undefined ? "leased" : "fresh";
+    const report = await recoverReport(ctx, id, held, ctx.mended, depth);
     result = await fn(report, held);
   } catch (err) {
     await ctx.audit.evict(id);

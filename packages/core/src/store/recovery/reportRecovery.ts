@@ -42,10 +42,11 @@ export interface RecoveredReport {
 /**
  * How much {@link recoverReport} checks: `leased` (a lock this store kept since its own last
  * commit: only the outline's hash), `fresh` (a lock taken anew: temp files, torn tail, outline),
- * `deep` (after a crash, at open: also the content of every backup the log can vouch for, which a
- * power loss may have taken or torn, see restoreBackups).
+ * `repair` (also the content of every backup the log can vouch for, see restoreBackups), `deep`
+ * (after a crash, at open: as `repair`, and an outline that does not load is taken for a torn
+ * write, which a power loss may have left, rather than for a hand edit).
  */
-export type RecoveryDepth = "leased" | "fresh" | "deep";
+export type RecoveryDepth = "leased" | "fresh" | "repair" | "deep";
 
 /**
  * Recovers one report under its lock (held by the caller) before a write, or at open after a
@@ -110,7 +111,8 @@ export async function recoverReport(
     return { id, outline, bytes: file, sha, log, tail: currentTail(ctx, id, tail), backups };
   }
   // After a crash, backups linked after their commit without a flush may be gone or torn.
-  if (depth === "deep") await restoreBackups(id, held, read?.lines ?? [], backups, mended);
+  if (depth === "deep" || depth === "repair")
+    await restoreBackups(id, held, read?.lines ?? [], backups, mended);
   let bytes = file;
   if (tail.sha !== null && (file === null || sha256Hex(file) !== tail.sha)) {
     const verdict = judgeOutline(

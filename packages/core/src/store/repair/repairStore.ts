@@ -18,8 +18,9 @@ const encoder = new TextEncoder();
 
 /**
  * Repairs what can be repaired (docs/CLI.md `repair`), each report under its lock: removes the
- * folder of a create that never got its first event, orphan temp files, cuts torn tails, records manual edits, rolls cut commits forward (the per-write
- * recovery), reclaims stale locks (acquiring one does), and rewrites an audit log holding
+ * folder of a create that never got its first event, orphan temp files, cuts torn tails, records
+ * manual edits, rolls cut commits and files behind the log forward, makes missing or torn backups
+ * again from the log (the recovery after a crash), reclaims stale locks (acquiring one does), and rewrites an audit log holding
  * complete records glued after torn fragments (by atomic replace, keeping every record and the
  * chain); then clears crashed sessions, completes moves to and from the trash cut after their
  * event, rebuilds the index and verifies. What remains (a missing
@@ -46,7 +47,8 @@ export async function repairStore(ctx: StoreContext, id: string | undefined): Pr
       } finally {
         await held.lock.release();
       }
-      if (!removed) await withReportLock(ctx, reportId, async () => undefined);
+      // As after a crash: backups the log vouches for are checked and made again if need be.
+      if (!removed) await withReportLock(ctx, reportId, async () => undefined, true);
       onlyRemoved = removed && only !== undefined;
     } catch (err) {
       if (!(err instanceof LivingReportsError) || only !== undefined) throw err;

@@ -1,4 +1,6 @@
 import type { StorageBackend } from "../../backend/storageBackend.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { isStale } from "../../lock/lockPrimitive.js";
 import { readdirOrEmpty } from "../shared/files.js";
 import { SESSIONS } from "../shared/layout.js";
@@ -18,12 +20,15 @@ export async function staleSessionSeen(
 ): Promise<boolean> {
   const names = await readdirOrEmpty(backend, SESSIONS);
   if (names.length === 0) return false;
-  const primitive = backend.lockPrimitive(backend);
   for (const name of names) {
     const path = `${SESSIONS}/${name}`;
     if (!name.endsWith(".lock") || isLiveSession(backend, path)) continue;
-    const state = await primitive.inspect(path);
-    if (state !== undefined && isStale(state.mtimeMs, now, staleMs)) return true;
+    // By the lock's mtime, as verify judges stale locks (checkLeftovers): reads take no lock.
+    const stat = await backend.stat(path).catch((err: unknown) => {
+      if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return undefined;
+      throw err;
+    });
+    if (stat !== undefined && isStale(stat.mtimeMs, now, staleMs)) return true;
   }
   return false;
 }
