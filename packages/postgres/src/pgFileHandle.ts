@@ -190,7 +190,8 @@ export class PgFileHandle implements FileHandle {
           this.written(sync ? "sync" : "async"),
         );
       } catch (err) {
-        if (owner instanceof PgFileHandle) owner.writeFailure = err;
+        // A failed sync reports its own writes' failure; anyone else's waits for their next sync.
+        if (owner instanceof PgFileHandle && !(sync && owner === this)) owner.writeFailure = err;
         if (!sync) this.writeFailure = err;
         throw err;
       }
