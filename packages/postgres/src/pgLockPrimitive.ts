@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import {
   type Clock,
   ErrorCode,
@@ -11,6 +12,9 @@ import {
   sameLockInstance,
 } from "@living-reports/core";
 
+/** How long what a failed attempt saw stands in for an inspect (ms of local monotonic time). */
+const SEEN_FRESH_MS = 20;
+
 /** What the lock primitive needs from the backend it locks on. */
 export interface LeaseStore {
   /** The clock that follows the server's time. */
@@ -21,7 +25,7 @@ export interface LeaseStore {
   removeIf(path: string, ino: number, mtimeMs: number): Promise<void>;
   releaseIf(path: string, ino: number): Promise<void>;
   confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean>;
-  leaseTake(path: string): Promise<{ ino: number; mtimeMs: number } | undefined>;
+  leaseTake(path: string): Promise<{ taken: boolean; state: LockState }>;
   leaseRenew(path: string, ino: number, was: number, mtimeMs: number): Promise<"ok" | "replaced">;
 }
 
@@ -49,6 +53,9 @@ export interface LeaseStore {
  */
 export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrimitive {
   const direct = (on as unknown) === store;
+  // What a failed attempt found at each path, for the inspect the lock manager makes right after
+  // it (acquireOnDisk.ts): the same answer one round trip earlier, as fresh as any read.
+  const seenAtTake = new Map<string, { state: LockState; at: number }>();
   return {
     async tryAcquire(path, context) {
       // The lease's time must be the server's: the clock is measured before the first lease.
@@ -56,9 +63,12 @@ export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrim
       const at = store.clock.now() - store.clockError();
       let state: LockState | undefined;
       if (direct) {
-        const taken = await store.leaseTake(path);
-        if (taken === undefined) return undefined;
-        state = { kind: "directory", ...taken };
+        const take = await store.leaseTake(path);
+        if (!take.taken) {
+          seenAtTake.set(path, { state: take.state, at: performance.now() });
+          return undefined;
+        }
+        state = take.state;
       } else {
         try {
           await on.mkdir(path);
@@ -75,7 +85,12 @@ export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrim
       }
       return new PgLease(on, store, path, state, at, context, direct);
     },
-    inspect: (path) => inspectPath(on, path),
+    inspect: async (path) => {
+      const seen = seenAtTake.get(path);
+      seenAtTake.delete(path);
+      if (seen !== undefined && performance.now() - seen.at < SEEN_FRESH_MS) return seen.state;
+      return await inspectPath(on, path);
+    },
     remove: (path, state) => store.removeIf(path, state.ino, state.mtimeMs),
   };
 }

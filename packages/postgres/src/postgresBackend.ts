@@ -8,6 +8,7 @@ import {
   type FileStat,
   LivingReportsError,
   type LockPrimitive,
+  type LockState,
   normalizePath,
   type OpenMode,
   type StorageBackend,
@@ -281,13 +282,13 @@ class PgBackend implements PostgresBackend {
   }
 
   /**
-   * A new lease at `path` (a directory stamped with the server's time, one synchronous commit),
-   * or `undefined` when the name is taken.
+   * A new lease at `path` (a directory stamped with the server's time, one synchronous commit):
+   * `taken`, with its state; or, when the name is taken, the state of what holds it (no commit).
    */
-  async leaseTake(path: string): Promise<{ ino: number; mtimeMs: number } | undefined> {
+  async leaseTake(path: string): Promise<{ taken: boolean; state: LockState }> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("mkdir", ErrorCode.ALREADY_EXISTS, "EEXIST");
-    const rows = await this.run<{ ino: string; mtime_ms: number }>(
+    const rows = await this.run<{ taken: boolean; kind: string; ino: string; mtime_ms: number }>(
       "lease_take",
       [dirname(p), basename(p)],
       "mkdir",
@@ -295,7 +296,16 @@ class PgBackend implements PostgresBackend {
       SYNC,
     );
     const row = rows[0];
-    return row === undefined ? undefined : { ino: Number(row.ino), mtimeMs: Number(row.mtime_ms) };
+    if (row === undefined)
+      throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, `mkdir ${p}: no row`, { path: p });
+    return {
+      taken: row.taken,
+      state: {
+        kind: row.kind === "file" ? "file" : "directory",
+        ino: Number(row.ino),
+        mtimeMs: Number(row.mtime_ms),
+      },
+    };
   }
 
   /**

@@ -7,15 +7,26 @@
  */
 export function leaseFunctionsDdl(s: string): string {
   return `
--- A new lease: the directory p_parent/p_name created and stamped with the server's time; no row
--- when the name is taken.
-CREATE FUNCTION ${s}.lease_take(p_parent text, p_name text) RETURNS TABLE (ino bigint, mtime_ms float8)
-LANGUAGE plpgsql AS $$
-DECLARE v_ino bigint;
+-- A new lease: the directory p_parent/p_name created and stamped with the server's time (taken
+-- true). When the name is taken, what holds it (taken false, its kind, inode and mtime), found
+-- without a write: a waiter's attempt costs no commit, and tells it what inspect would.
+CREATE FUNCTION ${s}.lease_take(p_parent text, p_name text)
+RETURNS TABLE (taken boolean, kind text, ino bigint, mtime_ms float8) LANGUAGE plpgsql AS $$
+DECLARE v_parent bigint; v_kind text; v_ino bigint;
 BEGIN
-  v_ino := ${s}.make_dir(p_parent, p_name);
-  IF v_ino IS NULL THEN RETURN; END IF;
-  RETURN QUERY SELECT i.ino, i.mtime_ms FROM ${s}.inodes i WHERE i.ino = v_ino;
+  LOOP
+    SELECT o_ino, o_kind INTO v_parent, v_kind FROM ${s}.lookup(p_parent);
+    IF v_kind <> 'directory' THEN PERFORM ${s}.fail('LRKND', 'not a directory'); END IF;
+    RETURN QUERY SELECT false, i.kind, i.ino, i.mtime_ms FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
+      WHERE e.parent = v_parent AND e.name = p_name;
+    IF FOUND THEN RETURN; END IF;
+    v_ino := ${s}.make_dir(p_parent, p_name);
+    IF v_ino IS NOT NULL THEN
+      RETURN QUERY SELECT true, i.kind, i.ino, i.mtime_ms FROM ${s}.inodes i WHERE i.ino = v_ino;
+      RETURN;
+    END IF;
+    -- Taken between the look and the insert: look again (it may be gone again, then retry).
+  END LOOP;
 END $$;
 
 -- A lease's renewal: stamps p_mtime while p_path is still inode p_ino last stamped p_was.
