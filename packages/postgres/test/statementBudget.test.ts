@@ -1,0 +1,73 @@
+import { openReports } from "@living-reports/core";
+import pg from "pg";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { dropSchema, type PostgresBackend, postgresBackend } from "../src/index.js";
+import { adminPool, freshSchema, POSTGRES_URL, reportSkipped } from "./pgTarget.js";
+
+/** Statements that commit synchronously (a log flush each); every other one commits without. */
+function isSynchronous(name: string, values: unknown[]): boolean {
+  if (name === "lr_write_chunks") return values[3] === true;
+  return ["lr_syncdir", "lr_lease_take", "lr_lease_renew", "lr_confirm_stamp", "lr_remove_if"].includes(name);
+}
+
+/** Counts the backend's statements (by name) and its synchronous commits while `fn` runs. */
+async function countWhile(fn: () => Promise<void>): Promise<{ statements: number; synchronous: number }> {
+  const counts = { statements: 0, synchronous: 0 };
+  const original = pg.Client.prototype.query;
+  const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
+    const q = args[0] as { name?: string; values?: unknown[] } | undefined;
+    if (typeof q === "object" && typeof q?.name === "string" && q.name !== "lr_incarnation") {
+      counts.statements++;
+      if (isSynchronous(q.name, q.values ?? [])) counts.synchronous++;
+    }
+    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  try {
+    await fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return counts;
+}
+
+// What one `update` costs on this backend, as a budget that fails when a change of the backend (or
+// of core's write path) makes it dearer: statements (round trips) and synchronous commits (log
+// flushes). The figures are printed for docs/BENCHMARKS.md.
+reportSkipped("statement budget");
+describe.runIf(POSTGRES_URL !== undefined)("postgres: the statements of an update", () => {
+  let backend: PostgresBackend | undefined;
+  let schema: string | undefined;
+  afterEach(async () => {
+    await backend?.end();
+    if (schema !== undefined) await dropSchema(adminPool(), schema);
+  });
+
+  it("an update of one report by one writer costs at most 20 statements and 4.5 synchronous commits (4 flushes of core, a lease now and then)", async () => {
+    schema = freshSchema();
+    backend = postgresBackend({ url: POSTGRES_URL ?? "", schema });
+    const store = await openReports(backend, { create: true, actor: "agent" });
+    try {
+      let outline = await store.create({ title: "Budget", tags: ["t"] });
+      for (let i = 0; i < 3; i++) outline = await store.update({ ...outline, title: `warm ${i}` });
+      const updates = 20;
+      const counts = await countWhile(async () => {
+        for (let i = 0; i < updates; i++) outline = await store.update({ ...outline, title: `update ${i}` });
+      });
+      const perUpdate = {
+        statements: counts.statements / updates,
+        synchronous: counts.synchronous / updates,
+      };
+      console.log(
+        `postgres update: ${perUpdate.statements.toFixed(1)} statements, ${perUpdate.synchronous.toFixed(2)} synchronous commits`,
+      );
+      expect(perUpdate.statements).toBeLessThanOrEqual(20);
+      expect(perUpdate.synchronous).toBeLessThanOrEqual(4.5);
+      expect(perUpdate.synchronous).toBeGreaterThanOrEqual(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
