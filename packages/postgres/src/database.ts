@@ -36,6 +36,10 @@ export class Database {
   /** The server incarnation each connection saw when it first committed (see schemaSql.ts). */
   private readonly incarnations = new WeakMap<pg.PoolClient, string>();
   private readonly unsynced = new UnsyncedCommits();
+  /** Every incarnation a connection of this instance was seen in, and the latest of them. */
+  private readonly seen = new Set<string>();
+  private latest: string | undefined;
+  private readonly restartListeners = new Set<() => void>();
 
   constructor(
     config: pg.PoolConfig,
@@ -84,6 +88,7 @@ export class Database {
     let broken = false;
     try {
       const incarnation = commit.kind === "read" ? "" : await this.incarnationOf(client);
+      if (commit.kind !== "read") this.checkRestart(incarnation, commit, failed);
       const mark = this.unsynced.mark();
       for (let attempt = 0; ; attempt++) {
         try {
@@ -103,6 +108,16 @@ export class Database {
     } finally {
       client.release(broken);
     }
+  }
+
+  /**
+   * Registers `listener`, called when this instance finds that the server restarted from a crash
+   * while it had asynchronous commits no synchronous one had covered (they may be lost). Returns
+   * the function that unregisters it.
+   */
+  onRestart(listener: () => void): () => void {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
   }
 
   /** Closes the pool (idempotent). */
@@ -131,6 +146,32 @@ export class Database {
       this.incarnations.set(client, token);
     }
     return token;
+  }
+
+  /**
+   * The first change made in a new incarnation of the server, after unsynced changes made in an
+   * earlier one: those may be lost, and this process's view of the store (what it cached, the
+   * locks it kept between commits without recovering) may no longer match the database. It is
+   * told as a disk's crash would tell it: the listeners (the leases held) give up their locks,
+   * and this statement fails without running, so the caller recovers before it writes again.
+   * A connection of an incarnation seen before is a stale one (it fails on its own).
+   *
+   * @throws LivingReportsError STORAGE_FAILURE (FSYNC_FAILED for a sync) as above
+   */
+  private checkRestart(incarnation: string, commit: Commit, failed: FailedCall): void {
+    if (this.seen.has(incarnation)) return;
+    this.seen.add(incarnation);
+    const before = this.latest;
+    this.latest = incarnation;
+    if (before === undefined || !this.unsynced.anyOutside(incarnation)) return;
+    // A sync failing here has told its caller about its own keys' losses.
+    if (commit.kind === "sync") this.unsynced.synced(commit.keys ?? [], incarnation, -1);
+    for (const listener of [...this.restartListeners]) listener();
+    throw new LivingReportsError(
+      commit.kind === "sync" ? ErrorCode.FSYNC_FAILED : ErrorCode.STORAGE_FAILURE,
+      `${failed.op} ${failed.path}: the database server restarted after a crash and may have lost this process's unsynced changes; its locks are given up and nothing was done`,
+      { path: failed.path },
+    );
   }
 
   private checkSynced(keys: readonly string[], incarnation: string, mark: number, failed: FailedCall): void {

@@ -8,9 +8,17 @@ export interface SharedInode {
   /** Open handles on the inode. */
   users: number;
   /** The handle whose writes are buffered, if any: another handle's write sends them first. */
-  buffering: { takeBuffered(): BufferedRun[] } | undefined;
+  buffering: BufferingHandle | undefined;
   /** Settles when the last statement sending buffered writes to the inode did. */
   tail: Promise<unknown>;
+}
+
+/** What a handle with buffered writes offers the others. */
+export interface BufferingHandle {
+  /** Hands over its buffered writes (to whichever handle sends them). */
+  takeBuffered(): BufferedRun[];
+  /** Sends its buffered writes now (committed asynchronously); a failure is its next sync's. */
+  sendBuffered(): Promise<void>;
 }
 
 /** A run of buffered bytes: written at `at`, or appended when `at` is -1. */
@@ -33,6 +41,20 @@ export class InodeWriters {
     }
     shared.users++;
     return shared;
+  }
+
+  /**
+   * Sends every handle's buffered writes, so that a read by path that follows sees them, as a
+   * process reads its own writes through a page cache. Nothing to do (no round trip) when no
+   * handle has any; a failure is left to the writing handle's next sync.
+   */
+  async sendAll(): Promise<void> {
+    const sending: Promise<void>[] = [];
+    for (const shared of this.byIno.values()) {
+      if (shared.buffering !== undefined)
+        sending.push(shared.buffering.sendBuffered().catch(() => undefined));
+    }
+    await Promise.all(sending);
   }
 
   /** One handle on `ino` closed; the state goes with the last. */

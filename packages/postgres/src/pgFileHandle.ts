@@ -7,7 +7,7 @@ import {
 } from "@living-reports/core";
 import { type Commit, type Database, READ } from "./database.js";
 import { type StatRow, toFileStat } from "./fileStat.js";
-import type { BufferedRun, SharedInode } from "./inodeWriters.js";
+import type { BufferedRun, BufferingHandle, SharedInode } from "./inodeWriters.js";
 
 /** Buffered bytes past which a handle writes them out without waiting for a sync or close. */
 const MAX_BUFFERED = 1 << 20;
@@ -17,9 +17,9 @@ const MAX_BUFFERED = 1 << 20;
  * not yet sent. Writes are buffered in this process (contiguous ones merged) and sent as one
  * statement: by `sync`/`datasync`, together with a synchronous commit (after which every write
  * made through this handle is durable); by `close`, `read`, `stat`, `truncate` or a full buffer,
- * commit: a page cache whose writeback is the close). So a reader of the path sees this handle's
+ * commit: a page cache whose writeback is the close). So another app server sees this handle's
  * writes once it is closed or synced, as every caller in core reads a file (after its writer
- * closed or synced it). Handles of one backend instance on one inode share their buffering
+ * closed or synced it); this backend instance's `readFile` and `stat` send them first. Handles of one backend instance on one inode share their buffering
  * (inodeWriters.ts): a read or write through one first sends another's buffered writes, so they
  * see each other's writes in order, as on a disk.
  *
@@ -31,7 +31,7 @@ const MAX_BUFFERED = 1 << 20;
  * writes and syncs to it are no-ops (what they write is unreachable, as on a disk), reads fail
  * with STORAGE_FAILURE.
  */
-export class PgFileHandle implements FileHandle {
+export class PgFileHandle implements FileHandle, BufferingHandle {
   private offset = 0;
   private closed = false;
   private writeFailure: unknown;
@@ -48,6 +48,10 @@ export class PgFileHandle implements FileHandle {
     /** Called once, at close, to let go of {@link shared}. */
     private readonly release: () => void,
   ) {}
+
+  sendBuffered(): Promise<void> {
+    return this.send(false, "write");
+  }
 
   /** Hands over this handle's buffered writes (to whichever handle sends them). */
   takeBuffered(): BufferedRun[] {

@@ -27,6 +27,8 @@ export interface LeaseStore {
   confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean>;
   leaseTake(path: string): Promise<{ taken: boolean; state: LockState }>;
   leaseRenew(path: string, ino: number, was: number, mtimeMs: number): Promise<"ok" | "replaced">;
+  /** See Database.onRestart: `listener` is called when unsynced changes may have been lost. */
+  onRestart(listener: () => void): () => void;
 }
 
 /**
@@ -50,6 +52,9 @@ export interface LeaseStore {
  * the server), one statement each when `on` is the store itself; through a wrapper (a fault
  * injector, a tracer) they go through `on`'s `mkdir`, `stat` and `utimes`, so the wrapper sees
  * them, and a last statement makes them durable.
+ *
+ * A lease whose backend finds that the server restarted from a crash while it had unsynced changes
+ * (Database.onRestart) is given up at once: reported lost to the lock manager, its row removed.
  */
 export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrimitive {
   const direct = (on as unknown) === store;
@@ -105,7 +110,19 @@ class PgLease implements PrimitiveLock {
     public freshAt: number,
     private readonly context: PrimitiveContext,
     private readonly direct: boolean,
-  ) {}
+  ) {
+    // A crash of the server that may have lost unsynced changes made under this lock: give it up
+    // (the holder recovers under a new one) and remove the row now, not after its stale time.
+    this.unwatch = store.onRestart(() => {
+      this.unwatch();
+      this.context.onLost(
+        lost(this.path, "the database server restarted and may have lost changes made under it"),
+      );
+      void this.store.releaseIf(this.path, this.state.ino).catch(() => undefined);
+    });
+  }
+
+  private readonly unwatch: () => void;
 
   async refresh(): Promise<void> {
     await this.context.beforeRefresh();
@@ -141,10 +158,13 @@ class PgLease implements PrimitiveLock {
   }
 
   async release(): Promise<void> {
+    this.unwatch();
     await this.store.releaseIf(this.path, this.state.ino);
   }
 
-  abandon(): void {}
+  abandon(): void {
+    this.unwatch();
+  }
 
   onDisk(): LockState {
     return this.state;

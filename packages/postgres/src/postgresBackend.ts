@@ -180,6 +180,7 @@ class PgBackend implements PostgresBackend {
 
   async readFile(path: string): Promise<Uint8Array> {
     const p = normalizePath(path);
+    await this.writers.sendAll();
     const rows = await this.run<{ read_file: Buffer }>("read_file", [p], "readFile", p, READ);
     const data = rows[0]?.read_file ?? Buffer.alloc(0);
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -243,6 +244,7 @@ class PgBackend implements PostgresBackend {
 
   async stat(path: string): Promise<FileStat> {
     const p = normalizePath(path);
+    await this.writers.sendAll();
     const rows = await this.run<StatRow>("stat", [p], "stat", p, READ);
     const row = rows[0];
     if (row === undefined)
@@ -331,6 +333,10 @@ class PgBackend implements PostgresBackend {
   async releaseIf(path: string, ino: number): Promise<void> {
     const p = normalizePath(path);
     await this.run("release_if", [dirname(p), basename(p), ino], "release", p, { kind: "async" });
+  }
+
+  onRestart(listener: () => void): () => void {
+    return this.db.onRestart(listener);
   }
 
   lockPrimitive(on: StorageBackend): LockPrimitive {

@@ -30,6 +30,14 @@ export class UnsyncedCommits {
     }
   }
 
+  /** True when an asynchronous commit made in another incarnation than `incarnation` is pending. */
+  anyOutside(incarnation: string): boolean {
+    for (const byIncarnation of this.pending.values()) {
+      for (const other of byIncarnation.keys()) if (other !== incarnation) return true;
+    }
+    return false;
+  }
+
   /**
    * A synchronous commit on a connection to `incarnation`, started at `mark`, resolved: every
    * asynchronous commit recorded up to `mark` in that incarnation is durable and forgotten.

@@ -1,4 +1,4 @@
-import { ErrorCode, isLivingReportsError } from "@living-reports/core";
+import { createLockManager, ErrorCode, isLivingReportsError } from "@living-reports/core";
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { dropSchema, type PostgresBackend, postgresBackend } from "../src/index.js";
@@ -97,6 +97,16 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres durability: asynchronous co
     expect(text(await another().readFile("f"))).toBe("hello world");
   });
 
+  it("an instance reads its own handles' unsent writes by path, as through a page cache", async () => {
+    const { backend } = open();
+    const handle = await backend.open("f", "w");
+    await handle.write(utf8("mine"));
+    expect(text(await backend.readFile("f"))).toBe("mine");
+    await handle.write(utf8("+more"));
+    expect((await backend.stat("f")).size).toBe(9);
+    await handle.close();
+  });
+
   it("appends are rows of their own: reads at any position see data and appends in order", async () => {
     const { backend } = open();
     const handle = await backend.open("f", "w");
@@ -128,6 +138,8 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres durability: asynchronous co
     await handle.close();
     await backend.rename("d/f.tmp", "d/f");
     await simulateCrash(schema);
+    // The first change after the crash finds it (see the lock test below), unrun.
+    expect(await codeOf(backend.syncDir("kept"))).toBe(ErrorCode.FSYNC_FAILED);
     expect(await codeOf(backend.syncDir("kept"))).toBe("resolved");
     expect(await codeOf(backend.syncDir("d"))).toBe(ErrorCode.FSYNC_FAILED);
     expect(await codeOf(backend.syncDir("d"))).toBe("resolved");
@@ -144,6 +156,48 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres durability: asynchronous co
     await handle.write(utf8("again"));
     expect(await codeOf(handle.datasync())).toBe("resolved");
     await handle.close();
+  });
+
+  it("after a crash that may have lost unsynced changes, the next change fails unrun and the locks held are given up and removed", async () => {
+    const { backend, another, schema } = open();
+    const locks = createLockManager(backend);
+    try {
+      await backend.mkdir("r");
+      const held = await locks.acquire("r/.lock");
+      await backend.mkdir("r/unsynced");
+      await simulateCrash(schema);
+      expect(await codeOf(backend.mkdir("r/next"))).toBe(ErrorCode.STORAGE_FAILURE);
+      expect(() => held.assertHeld()).toThrow(expect.objectContaining({ code: ErrorCode.LOCK_COMPROMISED }));
+      await held.release().catch(() => undefined);
+      // The lease's row goes at once: another app server takes the lock without waiting it out.
+      const other = createLockManager(another());
+      try {
+        const next = await other.acquire("r/.lock", { timeoutMs: 2_000 });
+        await next.release();
+      } finally {
+        await other.close();
+      }
+      // Told once: the next change runs.
+      await backend.mkdir("r/next");
+    } finally {
+      await locks.close();
+    }
+  });
+
+  it("a crash with nothing unsynced changes nothing for the app server: its locks stay held", async () => {
+    const { backend, schema } = open();
+    const locks = createLockManager(backend);
+    try {
+      await backend.mkdir("r");
+      await backend.syncDir("");
+      const held = await locks.acquire("r/.lock");
+      await simulateCrash(schema);
+      await backend.mkdir("r/next");
+      held.assertHeld();
+      await held.release();
+    } finally {
+      await locks.close();
+    }
   });
 
   it("a synchronous commit makes the earlier asynchronous ones durable: nothing is reported after it", async () => {
