@@ -64,10 +64,11 @@ export class Database {
    * A `sync` statement that resolved made every earlier asynchronous commit of this server
    * incarnation durable; when one of its `keys` was changed asynchronously in an earlier
    * incarnation (the server crashed and recovered in between, so that change may be lost), it
-   * fails FSYNC_FAILED instead, once, as Linux reports a writeback error at the next fsync.
+   * fails FSYNC_FAILED instead, once, as Linux reports a writeback error at the next fsync. The
+   * first change after such a restart fails without running (see {@link onRestart}).
    *
    * @throws LivingReportsError mapped by {@link fromPgError}; CLOSED after {@link end};
-   *   FSYNC_FAILED as above
+   *   FSYNC_FAILED or STORAGE_FAILURE as above
    */
   async call<R extends pg.QueryResultRow>(
     fn: string,

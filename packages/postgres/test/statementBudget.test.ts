@@ -10,9 +10,30 @@ function isSynchronous(name: string, values: unknown[]): boolean {
   return ["lr_syncdir", "lr_lease_take", "lr_lease_renew", "lr_confirm_stamp", "lr_remove_if"].includes(name);
 }
 
-/** Counts the backend's statements (by name) and its synchronous commits while `fn` runs. */
-async function countWhile(fn: () => Promise<void>): Promise<{ statements: number; synchronous: number }> {
-  const counts = { statements: 0, synchronous: 0 };
+/**
+ * Lock traffic: the lease's own statements, and the stamps and looks of waiting markers and lock
+ * paths. How much of it an update makes depends on timing (a lease kept between commits lapses
+ * after an idle time, a held one is refreshed every few seconds), so the budget leaves it out.
+ */
+function isLockTraffic(name: string, values: unknown[]): boolean {
+  const lease = [
+    "lr_lease_take",
+    "lr_lease_renew",
+    "lr_confirm_stamp",
+    "lr_remove_if",
+    "lr_release_if",
+    "lr_utimes",
+  ];
+  if (lease.includes(name)) return true;
+  const path = typeof values[0] === "string" ? values[0] : "";
+  return name === "lr_stat" && (path.endsWith(".lock") || path.endsWith(".waiting"));
+}
+
+/** Counts the backend's statements and synchronous commits while `fn` runs, lock traffic apart. */
+async function countWhile(
+  fn: () => Promise<void>,
+): Promise<{ statements: number; synchronous: number; lockTraffic: number }> {
+  const counts = { statements: 0, synchronous: 0, lockTraffic: 0 };
   const original = pg.Client.prototype.query;
   const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (
     this: pg.Client,
@@ -20,8 +41,12 @@ async function countWhile(fn: () => Promise<void>): Promise<{ statements: number
   ) {
     const q = args[0] as { name?: string; values?: unknown[] } | undefined;
     if (typeof q === "object" && typeof q?.name === "string" && q.name !== "lr_incarnation") {
-      counts.statements++;
-      if (isSynchronous(q.name, q.values ?? [])) counts.synchronous++;
+      if (isLockTraffic(q.name, q.values ?? [])) {
+        counts.lockTraffic++;
+      } else {
+        counts.statements++;
+        if (isSynchronous(q.name, q.values ?? [])) counts.synchronous++;
+      }
     }
     return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
   });
@@ -45,7 +70,7 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres: the statements of an updat
     if (schema !== undefined) await dropSchema(adminPool(), schema);
   });
 
-  it("an update of one report by one writer costs at most 20 statements and 4.5 synchronous commits (4 flushes of core, a lease now and then)", async () => {
+  it("an update of one report by one writer costs at most 16 statements and 4.5 synchronous commits (core asks for 4 flushes), lock traffic apart", async () => {
     schema = freshSchema();
     backend = postgresBackend({ url: POSTGRES_URL ?? "", schema });
     const store = await openReports(backend, { create: true, actor: "agent" });
@@ -59,11 +84,12 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres: the statements of an updat
       const perUpdate = {
         statements: counts.statements / updates,
         synchronous: counts.synchronous / updates,
+        lockTraffic: counts.lockTraffic / updates,
       };
       console.log(
-        `postgres update: ${perUpdate.statements.toFixed(1)} statements, ${perUpdate.synchronous.toFixed(2)} synchronous commits`,
+        `postgres update: ${perUpdate.statements.toFixed(1)} statements, ${perUpdate.synchronous.toFixed(2)} synchronous commits, and ${perUpdate.lockTraffic.toFixed(1)} statements of lock traffic`,
       );
-      expect(perUpdate.statements).toBeLessThanOrEqual(20);
+      expect(perUpdate.statements).toBeLessThanOrEqual(16);
       expect(perUpdate.synchronous).toBeLessThanOrEqual(4.5);
       expect(perUpdate.synchronous).toBeGreaterThanOrEqual(1);
     } finally {
