@@ -38,6 +38,30 @@ describe("demo", () => {
     },
   );
 
+  it("leaves PostgreSQL out when no server answers, says so, and still succeeds", async () => {
+    const started = Date.now();
+    const r = await runCli(["--json", "demo"], {
+      env: { LR_POSTGRES_URL: "postgres://nobody@127.0.0.1:1/none" },
+    });
+    expect(r.code).toBe(0);
+    const doc = r.json<{ ok: boolean; postgres: { ran: boolean; skipped?: string } }>();
+    expect(doc.ok).toBe(true);
+    expect(doc.postgres.ran).toBe(false);
+    expect(doc.postgres.skipped).toMatch(/no PostgreSQL server answered/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it.runIf(process.env.LR_POSTGRES_URL !== undefined)(
+    "with a server, two app servers share the recovered store on it: every update lands once, verify ok",
+    async () => {
+      const r = await runCli(["demo"], { env: { LR_POSTGRES_URL: process.env.LR_POSTGRES_URL ?? "" } });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(
+        /7\. many app servers \(postgres .*2 app servers updated one report 10 times at once: version (\d+) → \d+, none lost; verify ok/,
+      );
+    },
+  );
+
   it("prints a readable summary", async () => {
     const r = await runCli(["demo"]);
     expect(r.code).toBe(0);

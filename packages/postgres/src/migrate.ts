@@ -1,11 +1,12 @@
 import { ErrorCode, LivingReportsError } from "@living-reports/core";
 import type pg from "pg";
 import { fromPgError } from "./pgErrors.js";
-import { SCHEMA_VERSION, schemaDdl } from "./sql/schemaSql.js";
+import { migrationDdl, SCHEMA_VERSION, schemaDdl } from "./sql/schemaSql.js";
 
 /**
  * Makes sure schema `schema` (unquoted name) holds a store of {@link SCHEMA_VERSION}: creates it
- * when absent (and `create` is set), refuses a newer one. Concurrent callers (several app servers
+ * when absent (and `create` is set), migrates an older one in the same transaction, refuses a
+ * newer one. Concurrent callers (several app servers
  * starting at once) are serialised by a transaction-scoped advisory lock on the schema's name.
  *
  * @throws LivingReportsError UNSUPPORTED_FORMAT for a schema newer than this library knows;
@@ -44,8 +45,12 @@ export async function ensureSchema(pool: pg.Pool, schema: string, create: boolea
         `schema ${schema} has store schema version ${version}; this library knows up to ${SCHEMA_VERSION}`,
         { path: "", details: { version, supported: SCHEMA_VERSION } },
       );
+    } else if (version < SCHEMA_VERSION) {
+      await client.query(migrationDdl(quoted, version));
+      await client.query(`UPDATE ${quoted}.meta SET value = $1 WHERE key = 'schema_version'`, [
+        String(SCHEMA_VERSION),
+      ]);
     }
-    // Older versions would be migrated here, step by step, in this transaction.
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {

@@ -5,43 +5,72 @@ import {
   LivingReportsError,
   type OpenMode,
 } from "@living-reports/core";
-import type { Database } from "./database.js";
+import { type Commit, type Database, READ } from "./database.js";
 import { type StatRow, toFileStat } from "./fileStat.js";
+import type { BufferedRun, BufferingHandle, SharedInode } from "./inodeWriters.js";
+
+/** Buffered bytes past which a handle writes them out without waiting for a sync or close. */
+const MAX_BUFFERED = 1 << 20;
 
 /**
- * An open file of the postgres backend: the inode it was opened on, and its own offset. Each
- * write is one statement committed asynchronously (visible to every reader at once, like the
- * page cache); {@link sync}/{@link datasync} is one synchronous commit, after which every
- * earlier write to the file is durable (the write-ahead log is flushed up to it). Nothing is
- * buffered here, so two handles on one file see each other's writes in order, as on a disk.
+ * An open file of the postgres backend: the inode it was opened on, its own offset, and the writes
+ * not yet sent. Writes are buffered in this process (contiguous ones merged) and sent as one
+ * statement: by `sync`/`datasync`, together with a synchronous commit (after which every write
+ * made through this handle is durable); by `close`, `read`, `stat`, `truncate` or a full buffer,
+ * commit: a page cache whose writeback is the close). So another app server sees this handle's
+ * writes once it is closed or synced, as every caller in core reads a file (after its writer
+ * closed or synced it); this backend instance's `readFile` and `stat` send them first. Handles of one backend instance on one inode share their buffering
+ * (inodeWriters.ts): a read or write through one first sends another's buffered writes, so they
+ * see each other's writes in order, as on a disk.
  *
- * A write that failed leaves its outcome in doubt (its connection may have been lost after the
- * commit); like Linux's writeback errors, the next `sync`/`datasync` on this handle then fails
- * with FSYNC_FAILED instead of reporting a success it cannot promise.
+ * A write that failed to go out leaves its outcome in doubt (its connection may have been lost
+ * after the commit); like Linux's writeback errors, the next `sync`/`datasync` on this handle then
+ * fails with FSYNC_FAILED instead of reporting a success it cannot promise.
  *
  * An inode whose last name was removed while this handle was open is gone from the database:
  * writes and syncs to it are no-ops (what they write is unreachable, as on a disk), reads fail
  * with STORAGE_FAILURE.
  */
-export class PgFileHandle implements FileHandle {
+export class PgFileHandle implements FileHandle, BufferingHandle {
   private offset = 0;
   private closed = false;
   private writeFailure: unknown;
+  private chunks: BufferedRun[] = [];
+  private buffered = 0;
 
   constructor(
     private readonly db: Database,
     readonly path: string,
     private readonly ino: number,
     private readonly mode: OpenMode,
+    /** Shared with the backend's other open handles on this inode. */
+    private readonly shared: SharedInode,
+    /** Called once, at close, to let go of {@link shared}. */
+    private readonly release: () => void,
   ) {}
+
+  sendBuffered(): Promise<void> {
+    return this.send(false, "write");
+  }
+
+  /** Hands over this handle's buffered writes (to whichever handle sends them). */
+  takeBuffered(): BufferedRun[] {
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.buffered = 0;
+    if (this.shared.buffering === this) this.shared.buffering = undefined;
+    return chunks;
+  }
 
   async read(length: number, position: number): Promise<Uint8Array> {
     this.checkOpen("read");
     if (length <= 0) return new Uint8Array(0);
+    await this.send(false, "read");
     const rows = await this.db.call<{ pread: Buffer | null }>(
       "pread",
       [this.ino, position, length],
       this.call("read"),
+      READ,
     );
     const data = rows[0]?.pread;
     if (data === undefined || data === null) throw this.vanished("read");
@@ -56,19 +85,19 @@ export class PgFileHandle implements FileHandle {
         syscall: "EBADF",
       });
     }
-    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    try {
-      if (this.mode === "a") {
-        await this.db.call("append", [this.ino, bytes], this.call("write"));
-      } else {
-        const at = position ?? this.offset;
-        await this.db.call("pwrite", [this.ino, at, bytes], this.call("write"));
-        if (position === undefined) this.offset = at + data.length;
-      }
-    } catch (err) {
-      this.writeFailure = err;
-      throw err;
+    // Another handle's buffered writes to this file were made first: they go first.
+    if (this.shared.buffering !== undefined && this.shared.buffering !== this)
+      void this.send(false, "write").catch(() => undefined);
+    // A copy: the caller may reuse its buffer once the write resolved.
+    const bytes = Buffer.from(data);
+    if (this.mode === "a") {
+      this.buffer(-1, bytes);
+    } else {
+      const at = position ?? this.offset;
+      this.buffer(at, bytes);
+      if (position === undefined) this.offset = at + data.length;
     }
+    if (this.buffered >= MAX_BUFFERED) await this.send(false, "write");
     return data.length;
   }
 
@@ -82,8 +111,9 @@ export class PgFileHandle implements FileHandle {
 
   async truncate(length: number): Promise<void> {
     this.checkOpen("truncate");
+    await this.send(false, "truncate");
     try {
-      await this.db.call("ftruncate", [this.ino, length], this.call("truncate"));
+      await this.db.call("ftruncate", [this.ino, length], this.call("truncate"), this.written("async"));
     } catch (err) {
       this.writeFailure = err;
       throw err;
@@ -92,18 +122,34 @@ export class PgFileHandle implements FileHandle {
 
   async stat(): Promise<FileStat> {
     this.checkOpen("stat");
-    const rows = await this.db.call<StatRow>("fstat", [this.ino], this.call("stat"));
+    await this.send(false, "stat");
+    const rows = await this.db.call<StatRow>("fstat", [this.ino], this.call("stat"), READ);
     const row = rows[0];
     if (row === undefined) throw this.vanished("stat");
     return toFileStat(row);
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    try {
+      if (this.shared.buffering === this) await this.send(false, "close");
+    } finally {
+      this.release();
+    }
   }
 
   private async flush(op: "fsync" | "fdatasync"): Promise<void> {
     this.checkOpen(op);
+    try {
+      await this.send(true, op);
+    } catch (err) {
+      if (err instanceof LivingReportsError && err.code === ErrorCode.FSYNC_FAILED) throw err;
+      throw new LivingReportsError(ErrorCode.FSYNC_FAILED, `${op} ${this.path}: ${String(err)}`, {
+        path: this.path,
+        cause: err,
+      });
+    }
     if (this.writeFailure !== undefined) {
       const cause = this.writeFailure;
       throw new LivingReportsError(ErrorCode.FSYNC_FAILED, `${op} ${this.path}: an earlier write failed`, {
@@ -111,7 +157,55 @@ export class PgFileHandle implements FileHandle {
         cause,
       });
     }
-    await this.db.call("fsync", [this.ino], { op: "fsync", path: this.path });
+  }
+
+  /** Adds `bytes` at `at` (-1: append) to the buffer, merged with the last run when contiguous. */
+  private buffer(at: number, bytes: Buffer): void {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last !== undefined && (at === -1 ? last.at === -1 : last.at !== -1 && last.at + last.length === at)) {
+      last.parts.push(bytes);
+      last.length += bytes.length;
+    } else {
+      this.chunks.push({ at, parts: [bytes], length: bytes.length });
+    }
+    this.buffered += bytes.length;
+    this.shared.buffering = this;
+  }
+
+  /**
+   * Sends the writes buffered on this inode (by this handle or another) in one statement, after
+   * any statement already sending to it: with a synchronous commit when `sync` (always, even with
+   * nothing buffered: it is the handle's durability point), otherwise only when something is
+   * buffered. A failure is remembered for the next sync of the handle whose writes failed (and of
+   * this one), and thrown.
+   */
+  private send(sync: boolean, op: string): Promise<void> {
+    const owner = this.shared.buffering;
+    const chunks = owner === undefined ? [] : owner.takeBuffered();
+    const run = this.shared.tail.then(async () => {
+      if (chunks.length === 0 && !sync) return;
+      const at = chunks.map((c) => c.at);
+      const data = chunks.map((c) => (c.parts.length === 1 ? c.parts[0] : Buffer.concat(c.parts, c.length)));
+      try {
+        await this.db.call(
+          "write_chunks",
+          [this.ino, at, data, sync],
+          this.call(sync ? "fsync" : op),
+          this.written(sync ? "sync" : "async"),
+        );
+      } catch (err) {
+        // A failed sync reports its own writes' failure; anyone else's waits for their next sync.
+        if (owner instanceof PgFileHandle && !(sync && owner === this)) owner.writeFailure = err;
+        if (!sync) this.writeFailure = err;
+        throw err;
+      }
+    });
+    this.shared.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private written(kind: "async" | "sync"): Commit {
+    return { kind, keys: [`ino:${this.ino}`] };
   }
 
   private call(op: string): { op: string; path: string } {

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import {
   type Clock,
   ErrorCode,
@@ -11,6 +12,9 @@ import {
   sameLockInstance,
 } from "@living-reports/core";
 
+/** How long what a failed attempt saw stands in for an inspect (ms of local monotonic time). */
+const SEEN_FRESH_MS = 20;
+
 /** What the lock primitive needs from the backend it locks on. */
 export interface LeaseStore {
   /** The clock that follows the server's time. */
@@ -21,6 +25,10 @@ export interface LeaseStore {
   removeIf(path: string, ino: number, mtimeMs: number): Promise<void>;
   releaseIf(path: string, ino: number): Promise<void>;
   confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean>;
+  leaseTake(path: string): Promise<{ taken: boolean; state: LockState }>;
+  leaseRenew(path: string, ino: number, was: number, mtimeMs: number): Promise<"ok" | "replaced">;
+  /** See Database.onRestart: `listener` is called when unsynced changes may have been lost. */
+  onRestart(listener: () => void): () => void;
 }
 
 /**
@@ -39,24 +47,55 @@ export interface LeaseStore {
  * reclaimers never both remove, even apart from the manager's reclaim guard. A release deletes
  * only the holder's own instance (its inode), committed asynchronously: the next holder need not
  * wait for a log flush, and a release lost in a server crash only leaves a lease that lapses.
+ *
+ * Taking and renewing a lease commit synchronously (a lease its holder trusts survives a crash of
+ * the server), one statement each when `on` is the store itself; through a wrapper (a fault
+ * injector, a tracer) they go through `on`'s `mkdir`, `stat` and `utimes`, so the wrapper sees
+ * them, and a last statement makes them durable.
+ *
+ * A lease whose backend finds that the server restarted from a crash while it had unsynced changes
+ * (Database.onRestart) is given up at once: reported lost to the lock manager, its row removed.
  */
 export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrimitive {
+  const direct = (on as unknown) === store;
+  // What a failed attempt found at each path, for the inspect the lock manager makes right after
+  // it (acquireOnDisk.ts): the same answer one round trip earlier, as fresh as any read.
+  const seenAtTake = new Map<string, { state: LockState; at: number }>();
   return {
     async tryAcquire(path, context) {
       // The lease's time must be the server's: the clock is measured before the first lease.
       await store.ready();
       const at = store.clock.now() - store.clockError();
-      try {
-        await on.mkdir(path);
-      } catch (err) {
-        if (err instanceof LivingReportsError && err.code === ErrorCode.ALREADY_EXISTS) return undefined;
-        throw err;
+      let state: LockState | undefined;
+      if (direct) {
+        const take = await store.leaseTake(path);
+        if (!take.taken) {
+          seenAtTake.set(path, { state: take.state, at: performance.now() });
+          return undefined;
+        }
+        state = take.state;
+      } else {
+        try {
+          await on.mkdir(path);
+        } catch (err) {
+          if (err instanceof LivingReportsError && err.code === ErrorCode.ALREADY_EXISTS) return undefined;
+          throw err;
+        }
+        state = await inspectPath(on, path);
+        if (state === undefined) throw lost(path, "the lock vanished right after it was made");
+        // mkdir commits asynchronously; a lease must be durable before its holder trusts it.
+        if (!(await store.confirmStamp(path, state.ino, state.mtimeMs))) {
+          throw lost(path, "the lock was replaced right after it was made");
+        }
       }
-      const state = await inspectPath(on, path);
-      if (state === undefined) throw lost(path, "the lock vanished right after it was made");
-      return new PgLease(on, store, path, state, at, context);
+      return new PgLease(on, store, path, state, at, context, direct);
     },
-    inspect: (path) => inspectPath(on, path),
+    inspect: async (path) => {
+      const seen = seenAtTake.get(path);
+      seenAtTake.delete(path);
+      if (seen !== undefined && performance.now() - seen.at < SEEN_FRESH_MS) return seen.state;
+      return await inspectPath(on, path);
+    },
     remove: (path, state) => store.removeIf(path, state.ino, state.mtimeMs),
   };
 }
@@ -70,29 +109,62 @@ class PgLease implements PrimitiveLock {
     private state: LockState,
     public freshAt: number,
     private readonly context: PrimitiveContext,
-  ) {}
+    private readonly direct: boolean,
+  ) {
+    // A crash of the server that may have lost unsynced changes made under this lock: give it up
+    // (the holder recovers under a new one) and remove the row now, not after its stale time.
+    this.unwatch = store.onRestart(() => {
+      this.unwatch();
+      this.context.onLost(
+        lost(this.path, "the database server restarted and may have lost changes made under it"),
+      );
+      void this.store.releaseIf(this.path, this.state.ino).catch(() => undefined);
+    });
+  }
+
+  private readonly unwatch: () => void;
 
   async refresh(): Promise<void> {
     await this.context.beforeRefresh();
+    const at = this.store.clock.now();
+    if (this.direct) {
+      let outcome: "ok" | "replaced";
+      try {
+        outcome = await this.store.leaseRenew(this.path, this.state.ino, this.state.mtimeMs, at);
+      } catch (err) {
+        if (err instanceof LivingReportsError && err.code === ErrorCode.NOT_FOUND) {
+          throw lost(this.path, "the lock was removed");
+        }
+        throw err;
+      }
+      if (outcome !== "ok") throw lost(this.path, "the lock was replaced");
+    } else {
+      await this.refreshThroughWrapper(at);
+    }
+    this.state = { kind: this.state.kind, ino: this.state.ino, mtimeMs: at };
+    this.freshAt = at;
+  }
+
+  private async refreshThroughWrapper(at: number): Promise<void> {
     const current = await inspectPath(this.on, this.path);
     if (current === undefined) throw lost(this.path, "the lock was removed");
     if (!sameLockInstance(current, this.state)) throw lost(this.path, "the lock was replaced");
-    const at = this.store.clock.now();
     await this.on.utimes(this.path, at);
     // utimes is volatile (as on a disk); a renewal must survive a server crash, or a reclaimer
     // after the restart could judge the lease by its older stamp while this holder trusts the new.
     if (!(await this.store.confirmStamp(this.path, this.state.ino, at))) {
       throw lost(this.path, "the lock was replaced");
     }
-    this.state = { kind: this.state.kind, ino: this.state.ino, mtimeMs: at };
-    this.freshAt = at;
   }
 
   async release(): Promise<void> {
+    this.unwatch();
     await this.store.releaseIf(this.path, this.state.ino);
   }
 
-  abandon(): void {}
+  abandon(): void {
+    this.unwatch();
+  }
 
   onDisk(): LockState {
     return this.state;

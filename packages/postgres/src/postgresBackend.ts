@@ -8,14 +8,16 @@ import {
   type FileStat,
   LivingReportsError,
   type LockPrimitive,
+  type LockState,
   normalizePath,
   type OpenMode,
   type StorageBackend,
 } from "@living-reports/core";
 import type pg from "pg";
-import { Database } from "./database.js";
+import { type Commit, Database, READ } from "./database.js";
 import { DatabaseClock } from "./databaseClock.js";
 import { type StatRow, toFileStat } from "./fileStat.js";
+import { InodeWriters } from "./inodeWriters.js";
 import { checkSchemaName, ensureSchema, quoteIdent } from "./migrate.js";
 import { fromPgError } from "./pgErrors.js";
 import { PgFileHandle } from "./pgFileHandle.js";
@@ -56,6 +58,14 @@ export interface PostgresBackend extends StorageBackend {
   end(): Promise<void>;
 }
 
+/** A synchronous commit that is the durability point of nothing in particular (it covers all before it). */
+const SYNC: Commit = { kind: "sync" };
+
+/** An asynchronous change of the names in directories `dirs`: durable at their `syncDir`. */
+function names(...dirs: string[]): Commit {
+  return { kind: "async", keys: dirs.map((d) => `dir:${d}`) };
+}
+
 /** The default schema of a store. */
 export const DEFAULT_SCHEMA = "living_reports";
 
@@ -65,13 +75,17 @@ export const DEFAULT_SCHEMA = "living_reports";
  * a disk). Many app servers may open the same store: they share the rows, and the locks (leases
  * judged by the database's time).
  *
- * Guarantees: every path is checked by `normalizePath` before any statement (there are no
- * symlinks at all); each primitive is one statement in one transaction. Data written through a
- * handle is visible at once and durable when `sync`/`datasync` resolves; `rename`, `link`,
- * `unlink`, `mkdir` and `rmdir` are atomic and durable when they resolve, so `syncDir` only checks
- * that its path is a directory; `utimes`, like a write, is visible at once and durable at the next
- * sync. Failures are {@link LivingReportsError}s (pgErrors.ts):
- * a lost connection during a sync is FSYNC_FAILED, never retried as a success.
+ * Guarantees, a disk's with its page cache: every path is checked by `normalizePath` before any
+ * statement (there are no symlinks at all); each primitive is one statement in one transaction.
+ * Data written through a handle is visible to other readers once the handle is closed or synced
+ * (pgFileHandle.ts) and durable when `sync`/`datasync` resolves; `rename`, `link`, `unlink`,
+ * `mkdir` and `rmdir` are atomic and visible when they resolve, and durable at the next `syncDir`
+ * of the directory they changed (or any later synchronous commit: a `sync`, another `syncDir`);
+ * `utimes` is visible at once and durable at the next sync. Durable only in this order: the server
+ * flushes its log in order, so after a crash of the server what survived is a prefix of what was
+ * committed. A sync after a crash that may have lost an unsynced change it covers fails
+ * FSYNC_FAILED (database.ts). Failures are {@link LivingReportsError}s (pgErrors.ts): a lost
+ * connection during a sync is FSYNC_FAILED, never retried as a success.
  *
  * Nothing connects until the first call (or {@link PostgresBackend.ready}).
  *
@@ -106,6 +120,7 @@ class PgBackend implements PostgresBackend {
   readonly storageId: string;
   readonly clock: DatabaseClock;
   private readonly db: Database;
+  private readonly writers = new InodeWriters();
   private starting: Promise<void> | undefined;
 
   constructor(
@@ -149,23 +164,31 @@ class PgBackend implements PostgresBackend {
   async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("open", ErrorCode.WRONG_KIND, "EISDIR");
-    const rows = await this.run<{ ino: string }>("open", [dirname(p), basename(p), mode], "open", p);
+    const rows = await this.run<{ ino: string }>(
+      "open",
+      [dirname(p), basename(p), mode],
+      "open",
+      p,
+      mode === "r" || mode === "r+" ? READ : names(dirname(p)),
+    );
     const ino = rows[0]?.ino;
     if (ino === undefined)
       throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, `open ${p}: no inode`, { path: p });
-    return new PgFileHandle(this.db, p, Number(ino), mode);
+    const n = Number(ino);
+    return new PgFileHandle(this.db, p, n, mode, this.writers.join(n), () => this.writers.leave(n));
   }
 
   async readFile(path: string): Promise<Uint8Array> {
     const p = normalizePath(path);
-    const rows = await this.run<{ read_file: Buffer }>("read_file", [p], "readFile", p);
+    await this.writers.sendAll();
+    const rows = await this.run<{ read_file: Buffer }>("read_file", [p], "readFile", p, READ);
     const data = rows[0]?.read_file ?? Buffer.alloc(0);
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
 
   async syncDir(path: string): Promise<void> {
     const p = normalizePath(path);
-    await this.run("syncdir", [p], "syncDir", p);
+    await this.run("syncdir", [p], "syncDir", p, { kind: "sync", keys: [`dir:${p}`] });
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -178,43 +201,51 @@ class PgBackend implements PostgresBackend {
       });
     }
     // A name taken between the function's lookup and its move (23505) is a race lost: run it again.
-    await this.run("rename", [dirname(f), basename(f), dirname(t), basename(t)], "rename", f, "23505");
+    await this.run(
+      "rename",
+      [dirname(f), basename(f), dirname(t), basename(t)],
+      "rename",
+      f,
+      names(dirname(f), dirname(t)),
+      "23505",
+    );
   }
 
   async link(existing: string, to: string): Promise<void> {
     const [e, t] = [normalizePath(existing), normalizePath(to)];
     if (e === "" || t === "") throw this.rootRefused("link", ErrorCode.PERMISSION_DENIED, "EPERM");
-    await this.run("link", [dirname(e), basename(e), dirname(t), basename(t)], "link", t);
+    await this.run("link", [dirname(e), basename(e), dirname(t), basename(t)], "link", t, names(dirname(t)));
   }
 
   async unlink(path: string): Promise<void> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("unlink", ErrorCode.WRONG_KIND, "EISDIR");
-    await this.run("remove", [dirname(p), basename(p), "file"], "unlink", p);
+    await this.run("remove", [dirname(p), basename(p), "file"], "unlink", p, names(dirname(p)));
   }
 
   async mkdir(path: string): Promise<void> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("mkdir", ErrorCode.ALREADY_EXISTS, "EEXIST");
-    await this.run("mkdir", [dirname(p), basename(p)], "mkdir", p);
+    await this.run("mkdir", [dirname(p), basename(p)], "mkdir", p, names(dirname(p)));
   }
 
   async rmdir(path: string): Promise<void> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("rmdir", ErrorCode.STORAGE_FAILURE, "EBUSY");
-    await this.run("remove", [dirname(p), basename(p), "directory"], "rmdir", p);
+    await this.run("remove", [dirname(p), basename(p), "directory"], "rmdir", p, names(dirname(p)));
   }
 
   async readdir(path: string): Promise<string[]> {
     const p = normalizePath(path);
-    const rows = await this.run<{ readdir: string }>("readdir", [p], "readdir", p);
+    const rows = await this.run<{ readdir: string }>("readdir", [p], "readdir", p, READ);
     // JavaScript's order (UTF-16 code units), as the other backends sort.
     return rows.map((r) => r.readdir).sort();
   }
 
   async stat(path: string): Promise<FileStat> {
     const p = normalizePath(path);
-    const rows = await this.run<StatRow>("stat", [p], "stat", p);
+    await this.writers.sendAll();
+    const rows = await this.run<StatRow>("stat", [p], "stat", p, READ);
     const row = rows[0];
     if (row === undefined)
       throw new LivingReportsError(ErrorCode.NOT_FOUND, `stat ${p}: ENOENT`, { path: p });
@@ -223,7 +254,8 @@ class PgBackend implements PostgresBackend {
 
   async utimes(path: string, mtimeMs: number): Promise<void> {
     const p = normalizePath(path);
-    await this.run("utimes", [p, mtimeMs], "utimes", p);
+    // Volatile until a sync, as an mtime on a disk; a lease's renewal is made durable on its own.
+    await this.run("utimes", [p, mtimeMs], "utimes", p, { kind: "async" });
   }
 
   /**
@@ -232,22 +264,79 @@ class PgBackend implements PostgresBackend {
    */
   async removeIf(path: string, ino: number, mtimeMs: number): Promise<void> {
     const p = normalizePath(path);
-    await this.run("remove_if", [dirname(p), basename(p), ino, mtimeMs], "remove", p);
+    await this.run("remove_if", [dirname(p), basename(p), ino, mtimeMs], "remove", p, SYNC);
+  }
+
+  /**
+   * A renewal stamped through a wrapper (with `utimes`) made durable: true while `path` is still
+   * inode `ino` stamped `mtimeMs`, after a synchronous commit.
+   */
+  async confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean> {
+    const p = normalizePath(path);
+    const rows = await this.run<{ confirm_stamp: boolean }>(
+      "confirm_stamp",
+      [p, ino, mtimeMs],
+      "refresh",
+      p,
+      SYNC,
+    );
+    return rows[0]?.confirm_stamp === true;
+  }
+
+  /**
+   * A new lease at `path` (a directory stamped with the server's time, one synchronous commit):
+   * `taken`, with its state; or, when the name is taken, the state of what holds it (no commit).
+   */
+  async leaseTake(path: string): Promise<{ taken: boolean; state: LockState }> {
+    const p = normalizePath(path);
+    if (p === "") throw this.rootRefused("mkdir", ErrorCode.ALREADY_EXISTS, "EEXIST");
+    const rows = await this.run<{ taken: boolean; kind: string; ino: string; mtime_ms: number }>(
+      "lease_take",
+      [dirname(p), basename(p)],
+      "mkdir",
+      p,
+      SYNC,
+    );
+    const row = rows[0];
+    if (row === undefined)
+      throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, `mkdir ${p}: no row`, { path: p });
+    return {
+      taken: row.taken,
+      state: {
+        kind: row.kind === "file" ? "file" : "directory",
+        ino: Number(row.ino),
+        mtimeMs: Number(row.mtime_ms),
+      },
+    };
+  }
+
+  /**
+   * Stamps the lease at `path` with `mtimeMs` (one synchronous commit) while it is inode `ino`
+   * last stamped `was`: `ok`, or `replaced`. NOT_FOUND when nothing is at `path`.
+   */
+  async leaseRenew(path: string, ino: number, was: number, mtimeMs: number): Promise<"ok" | "replaced"> {
+    const p = normalizePath(path);
+    const rows = await this.run<{ lease_renew: string }>(
+      "lease_renew",
+      [p, ino, was, mtimeMs],
+      "refresh",
+      p,
+      SYNC,
+    );
+    return rows[0]?.lease_renew === "ok" ? "ok" : "replaced";
   }
 
   /**
    * A lease's release: removes `path` only while it is inode `ino`, committed asynchronously (see
    * pgLockPrimitive.ts); NOT_FOUND when it is no longer that instance.
    */
-  async confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean> {
-    const p = normalizePath(path);
-    const rows = await this.run<{ confirm_stamp: boolean }>("confirm_stamp", [p, ino, mtimeMs], "refresh", p);
-    return rows[0]?.confirm_stamp === true;
-  }
-
   async releaseIf(path: string, ino: number): Promise<void> {
     const p = normalizePath(path);
-    await this.run("release_if", [dirname(p), basename(p), ino], "release", p);
+    await this.run("release_if", [dirname(p), basename(p), ino], "release", p, { kind: "async" });
+  }
+
+  onRestart(listener: () => void): () => void {
+    return this.db.onRestart(listener);
   }
 
   lockPrimitive(on: StorageBackend): LockPrimitive {
@@ -263,10 +352,11 @@ class PgBackend implements PostgresBackend {
     args: unknown[],
     op: string,
     path: string,
+    commit: Commit,
     alsoRetry?: string,
   ): Promise<R[]> {
     await this.ready();
-    return await this.db.call<R>(fn, args, { op, path }, alsoRetry);
+    return await this.db.call<R>(fn, args, { op, path }, commit, alsoRetry);
   }
 
   private rootRefused(op: string, code: ErrorCode, syscall: string): LivingReportsError {

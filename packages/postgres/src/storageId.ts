@@ -13,7 +13,7 @@ export function describeConnection(config: pg.PoolConfig): string {
   if (config.connectionString !== undefined) {
     try {
       const url = new URL(config.connectionString);
-      host ??= decodeURIComponent(url.hostname) || url.searchParams.get("host") || undefined;
+      host ??= url.searchParams.get("host") || decodeURIComponent(url.hostname) || undefined;
       port ??= url.port || undefined;
       database ??= decodeURIComponent(url.pathname.replace(/^\//, "")) || undefined;
       user ??= decodeURIComponent(url.username) || undefined;

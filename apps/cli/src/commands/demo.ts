@@ -1,4 +1,5 @@
 import type { CommandSpec } from "../command.js";
+import { postgresLines } from "../demo/postgresPhase.js";
 import { type DemoSummary, runDemo } from "../demo/runDemo.js";
 import { ExitCode } from "../exitCodes.js";
 import { problemLine } from "./verify.js";
@@ -33,6 +34,7 @@ function demoText(s: DemoSummary): string {
     `5. acknowledged changes: ${s.acknowledged.checked} checked, ${s.acknowledged.survived ? "every one survived" : `${s.acknowledged.lost.length} LOST`}`,
     ...lost,
     `6. recovered store on a real disk, ${s.recovered.root}: ${verdict(s.recovered.verify)}`,
+    ...postgresLines(s.postgres),
     `summary: ${s.reports} reports, ${s.versions} versions, ${s.events} events; ${s.ok ? "OK" : "FAILED"}`,
     s.kept ? `kept ${s.directory}: try 'living-reports --root ${s.recovered.root} list'` : "",
   ]
@@ -53,7 +55,12 @@ export const demoCommand: CommandSpec = {
   examples: ["living-reports demo", "living-reports --json demo --seed 42 --keep"],
   async run(ctx, args) {
     const seed = args.integer("seed", 0, 2 ** 32 - 1) ?? 7;
-    const summary = await runDemo({ actor: ctx.stores.settings.actor, seed, keep: args.flag("keep") });
+    const summary = await runDemo({
+      actor: ctx.stores.settings.actor,
+      seed,
+      keep: args.flag("keep"),
+      env: ctx.io.env,
+    });
     return { json: summary, text: demoText(summary), exitCode: summary.ok ? ExitCode.OK : ExitCode.PROBLEMS };
   },
 };

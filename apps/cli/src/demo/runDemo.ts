@@ -16,6 +16,7 @@ import { nodeFsBackend } from "@living-reports/node-fs";
 import { type AckCheck, AckLog } from "./ackLog.js";
 import { copyStore } from "./copyStore.js";
 import { insight, section, withSection } from "./demoContent.js";
+import { type DemoPostgres, postgresPhase } from "./postgresPhase.js";
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -24,6 +25,8 @@ export interface DemoOptions {
   readonly seed: number;
   /** Keep the temporary directory (to explore it with `--root`) instead of removing it. */
   readonly keep: boolean;
+  /** Where to look for a PostgreSQL server (phase 7; see postgresPhase.ts). Default: process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Verify's verdict, as the demo reports it. */
@@ -50,6 +53,8 @@ export interface DemoSummary {
   verify: DemoVerify;
   acknowledged: AckCheck & { survived: boolean };
   recovered: { root: string; verify: DemoVerify };
+  /** Phase 7: the recovered store on PostgreSQL, shared by two app servers; or why it was skipped. */
+  postgres: DemoPostgres;
 }
 
 /** Lock staleness the recovering store waits out before it treats the crashed session as dead. */
@@ -131,8 +136,9 @@ async function crashMidWrite(
 /**
  * Runs the demo: a store in a temporary directory on node-fs, created and evolved; a copy on
  * the memfs backend crashed by a simulated power loss in the middle of writes; recovery on
- * reopen; verification; a check that every acknowledged change survived; and the recovered store
- * written back to a real disk and verified there.
+ * reopen; verification; a check that every acknowledged change survived; the recovered store
+ * written back to a real disk and verified there; and, when a PostgreSQL server is reachable, the
+ * recovered store shared by two app servers on it (skipped, saying why, otherwise).
  *
  * @throws LivingReportsError when a store operation fails (the demo expects none)
  */
@@ -149,7 +155,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // The crashed session's lock must go stale before a new session treats it as dead.
     await clock.advance(STALE_WAIT_MS);
     const store = await openReports(crashed.backend(), { actor: options.actor });
-    let summary: Omit<DemoSummary, "recovered" | "ok" | "kept" | "directory">;
+    let summary: Omit<DemoSummary, "recovered" | "ok" | "kept" | "directory" | "postgres">;
     try {
       const verify = await verifyOf(store);
       const check = await acks.check(store);
@@ -187,13 +193,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await copyStore(crashed.backend(), nodeFsBackend({ root: recoveredRoot, create: true }));
     const onDisk = await openReports(nodeFsBackend({ root: recoveredRoot }), { readOnly: true });
     const recoveredVerify = await verifyOf(onDisk).finally(() => onDisk.close());
-    const ok = originalVerify.ok && summary.verify.ok && summary.acknowledged.survived && recoveredVerify.ok;
+    const postgres = await postgresPhase(crashed.backend(), {
+      actor: options.actor,
+      keep: options.keep,
+      env: options.env ?? process.env,
+    });
+    const ok =
+      originalVerify.ok &&
+      summary.verify.ok &&
+      summary.acknowledged.survived &&
+      recoveredVerify.ok &&
+      (!postgres.ran || postgres.ok);
     return {
       ok,
       directory,
       kept: options.keep,
       ...summary,
       recovered: { root: recoveredRoot, verify: recoveredVerify },
+      postgres,
     };
   } finally {
     if (!options.keep) await rm(directory, { recursive: true, force: true });
