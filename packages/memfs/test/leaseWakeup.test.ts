@@ -14,7 +14,9 @@ import { createMemfsDisk, VirtualClock } from "../src/index.js";
  * watching); then this test fails and the `.fails` goes.
  */
 describe("lease hand-off between two stores of one process", () => {
-  it.fails("never misses a waiter that queues while the holder decides to keep the lock", { timeout: 30_000 }, async () => {
+  it.fails("never misses a waiter that queues while the holder decides to keep the lock", {
+    timeout: 30_000,
+  }, async () => {
     const clock = new VirtualClock();
     const disk = createMemfsDisk({ clock });
     const setup = await openReports(disk.backend(), { clock, create: true });
@@ -31,7 +33,10 @@ describe("lease hand-off between two stores of one process", () => {
       }
     };
     const hung = new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 5_000));
-    const outcome = await Promise.race([Promise.all([loop(a, x, "a"), loop(b, y, "b")]).then(() => "done"), hung]);
+    const outcome = await Promise.race([
+      Promise.all([loop(a, x, "a"), loop(b, y, "b")]).then(() => "done"),
+      hung,
+    ]);
     expect({ outcome, commits }).toEqual({ outcome: "done", commits: 40 });
     await Promise.all([a.close(), b.close()]);
   });

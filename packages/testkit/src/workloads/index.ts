@@ -1,3 +1,10 @@
+export { COMPACTION_REPORTS, indexCompactionWorkload } from "./indexCompactionWorkload.js";
+export { LEASE_LOSSES, type LeaseLoss, LONG_LEASE_MS, leaseLostWorkload } from "./leaseLostWorkload.js";
+export { manualEditWorkload } from "./manualEditWorkload.js";
+export { emptyCensus, type MaterialisationCensus, materialisationCensus } from "./materialisationCensus.js";
+export { type AdvancingClock, advancing, PausableClock } from "./pausableClock.js";
+export { PausedWriter } from "./pausedWriter.js";
+export { protocolWorkloads } from "./protocolWorkloads.js";
 export {
   type CheckedWorkload,
   concurrentAuditWorkload,
@@ -6,12 +13,5 @@ export {
   indexChangesWorkload,
   standardWorkloads,
 } from "./standardWorkloads.js";
-export { COMPACTION_REPORTS, indexCompactionWorkload } from "./indexCompactionWorkload.js";
-export { LONG_LEASE_MS, leaseLostWorkload } from "./leaseLostWorkload.js";
-export { emptyCensus, type MaterialisationCensus, materialisationCensus } from "./materialisationCensus.js";
-export { manualEditWorkload } from "./manualEditWorkload.js";
-export { type AdvancingClock, advancing, PausableClock } from "./pausableClock.js";
-export { PausedWriter } from "./pausedWriter.js";
-export { protocolWorkloads } from "./protocolWorkloads.js";
 export { describeError, storeChecker } from "./storeChecker.js";
 export { commitStep, deleteStep, isStoreEffect, type StoreEffect } from "./storeEffect.js";

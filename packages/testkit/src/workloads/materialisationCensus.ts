@@ -1,4 +1,10 @@
-import { ErrorCode, isLivingReportsError, parseAuditLog, type StorageBackend, sha256Hex } from "@living-reports/core";
+import {
+  ErrorCode,
+  isLivingReportsError,
+  parseAuditLog,
+  type StorageBackend,
+  sha256Hex,
+} from "@living-reports/core";
 import type { CrashChecker } from "../explorer/workload.js";
 import { reportPaths } from "./reportPaths.js";
 import { storeChecker } from "./storeChecker.js";

@@ -79,7 +79,9 @@ async function checkRecovered(store: ReportStore, ctx: CrashCheckContext): Promi
     out.push(...checkOutline(id, observed, ctx));
     if (observed !== undefined) {
       const edits = { made: editsOf(started, id), acked: editsOf(ctx.acked, id) };
-      out.push(...(await checkHistory(store, id, effectsOf(ctx.acked, id), { ...edits, backend: ctx.backend })));
+      out.push(
+        ...(await checkHistory(store, id, effectsOf(ctx.acked, id), { ...edits, backend: ctx.backend })),
+      );
     }
   }
   out.push(...(await checkIndex(store, ctx.backend, present)));
@@ -95,7 +97,8 @@ function checkOutline(id: string, observed: Outline | undefined, ctx: CrashCheck
   const floor = acked.outline?.outline_version ?? 0;
   // G9: an edit not made durable may be lost, or may be what the crash left (and recovery recorded).
   for (const edit of editsOf(ctx.acked, id)) {
-    if (!edit.durable && edit.end > acked.outlineEnd) allowed.set(JSON.stringify(edit.outline), "the manual edit");
+    if (!edit.durable && edit.end > acked.outlineEnd)
+      allowed.set(JSON.stringify(edit.outline), "the manual edit");
   }
   for (const effect of effectsOf(ctx.inFlight, id)) {
     if (effect.kind === "deleted") allowed.set("absent", "absent");

@@ -67,7 +67,9 @@ export async function checkHistory(
   for (const edit of edits?.acked ?? []) {
     const seen = acked.some((e) => e.kind === "outline" && (e.start ?? -1) > edit.end);
     if (seen && !recorded.has(edit.sha256)) {
-      out.push(`G9: ${id} the manual edit ${edit.sha256.slice(0, 12)} was written over without being recorded`);
+      out.push(
+        `G9: ${id} the manual edit ${edit.sha256.slice(0, 12)} was written over without being recorded`,
+      );
     }
   }
   return out;
@@ -94,7 +96,9 @@ async function checkEditEvent(
   const sha = sha256Hex(bytes);
   return sha === observed
     ? []
-    : [`G9/G4: ${id} line ${line}: the backup ${name} of the manual edit holds ${bytes.byteLength} bytes that are not the edit`];
+    : [
+        `G9/G4: ${id} line ${line}: the backup ${name} of the manual edit holds ${bytes.byteLength} bytes that are not the edit`,
+      ];
 }
 
 /** G5: after recovery the index lists exactly the reports present, with their title, tags and status. */
