@@ -1,8 +1,5 @@
-export { COMPACTION_REPORTS, indexCompactionWorkload } from "./indexCompactionWorkload.js";
-export { LEASE_LOSSES, type LeaseLoss, LONG_LEASE_MS, leaseLostWorkload } from "./leaseLostWorkload.js";
-export { manualEditWorkload } from "./manualEditWorkload.js";
 export { emptyCensus, type MaterialisationCensus, materialisationCensus } from "./materialisationCensus.js";
-export { type AdvancingClock, advancing, PausableClock } from "./pausableClock.js";
+export { PausableClock } from "./pausableClock.js";
 export { PausedWriter } from "./pausedWriter.js";
 export { protocolWorkloads } from "./protocolWorkloads.js";
 export {

@@ -102,6 +102,9 @@ export function leaseLostWorkload(loss: LeaseLoss): Workload {
         await fenced;
       }
       await commitAfter(ctx, a, id);
+      const again = acquired.filter((path) => path === reportPaths.lock(id)).length;
+      if (again !== 2)
+        throw new Error(`lease-${loss}: A took the report's lock ${again} times in all, not twice`);
       await Promise.all([a.close(), b.close()]);
     },
   };
