@@ -1,4 +1,4 @@
-import { CRASH_MODES, type CrashMode } from "@living-reports/core";
+import { CRASH_MODES, type CrashMode, parseAuditLog } from "@living-reports/core";
 import {
   emptyCensus,
   exploreCrashes,
@@ -120,9 +120,25 @@ describe("the log protocol's workloads do what they say", () => {
   // run): lease-* that A's first three commits took the lock once, lease-fenced that the fenced
   // write was not acknowledged, index-compaction that the index was compacted during the two
   // stores' updates.
-  it("lease-fenced's paused write fails with LOCK_COMPROMISED, and A commits after it", {
+  it("lease-fenced's paused write fails with LOCK_COMPROMISED, its record is in the log, and A commits after it", {
     timeout: 300_000,
   }, async () => {
+    const fenced = workloads.find((w) => w.workload.name === "lease-fenced");
+    if (fenced === undefined) throw new Error("no lease-fenced workload");
+    let withFencedRecord = 0;
+    const result = await exploreCrashes(
+      fenced.workload,
+      async (ctx) => {
+        for (const id of await ctx.backend.readdir("by_id")) {
+          const log = await ctx.backend.readFile(`by_id/${id}/audit.jsonl`);
+          if (parseAuditLog(log).fenced.length > 0) withFencedRecord += 1;
+        }
+        return await fenced.checker(ctx);
+      },
+      { disks, mode: "prefix", seed: 1, states: 150 },
+    );
+    expect(result.violations).toBe(0);
+    expect(withFencedRecord).toBeGreaterThan(0);
     const seen = await stepsSeen("lease-fenced", 100);
     expect(seen.get("a tags, fenced out")).toBe("LOCK_COMPROMISED");
     expect(seen.has("b renames")).toBe(true);
