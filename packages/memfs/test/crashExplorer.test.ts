@@ -66,6 +66,9 @@ const CAUGHT_IN: Readonly<Record<string, readonly CrashMode[]>> = {
   "no-dir-fsync": CRASH_MODES,
   "ack-before-fdatasync": CRASH_MODES,
   "backup-not-durable": CRASH_MODES,
+  // Caught only in states after the clean close: the next open trusts the files and verify finds
+  // the backups the checkpoint claimed durable empty or torn (G4).
+  "checkpoint-not-durable": CRASH_MODES,
   // Its temp-file-then-copy append loses data only when the copy's write is torn.
   "python-append": ["torn"],
   "index-rewrite-no-lock": CRASH_MODES,

@@ -1,3 +1,7 @@
+export { emptyCensus, type MaterialisationCensus, materialisationCensus } from "./materialisationCensus.js";
+export { PausableClock } from "./pausableClock.js";
+export { PausedWriter } from "./pausedWriter.js";
+export { protocolWorkloads } from "./protocolWorkloads.js";
 export {
   type CheckedWorkload,
   concurrentAuditWorkload,

@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
-import type { Outline, ReportStore, Section } from "@living-reports/core";
 import type { CrashChecker, Workload, WorkloadContext } from "../explorer/workload.js";
 import { storeChecker } from "./storeChecker.js";
 import { commitStep, deleteStep } from "./storeEffect.js";
 import { between, openWorkloadStore, setupStore } from "./storeSetup.js";
+import { baseline, section } from "./workloadSteps.js";
 
 /** A workload and the checker that judges its crash states. */
 export interface CheckedWorkload {
@@ -13,25 +12,6 @@ export interface CheckedWorkload {
 
 /** Backups kept by the evolve workload's store, so that pruning is explored too. */
 export const EVOLVE_RETENTION = 3;
-
-function section(title: string, order: number): Section {
-  return {
-    section_id: randomUUID(),
-    title,
-    order,
-    insight_ids: [],
-    content_format: "markdown",
-    metadata: {},
-  };
-}
-
-/**
- * Records a report made by setup as acknowledged (its `create` event and outline), so the
- * checker knows it must survive every crash.
- */
-function baseline(ctx: WorkloadContext, store: ReportStore, id: string): Promise<Outline> {
-  return commitStep(ctx, `baseline ${id.slice(0, 8)}`, "create", () => store.get(id));
-}
 
 /** Creates reports one after another in a new store (create: folders, outline, log, index). */
 export const createWorkload: Workload = {

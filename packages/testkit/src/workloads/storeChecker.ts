@@ -5,11 +5,12 @@ import {
   type OpenReportsOptions,
   type Outline,
   openReports,
+  type RecoveryReport,
   type ReportStore,
 } from "@living-reports/core";
 import type { CrashCheckContext, CrashChecker, StepRecord } from "../explorer/workload.js";
 import { isStoreEffect, type StoreEffect } from "./storeEffect.js";
-import { checkHistory, checkIndex } from "./storeInvariants.js";
+import { checkHistory, checkIndex, type TimedEdit } from "./storeInvariants.js";
 
 /**
  * Verify codes about lock directories left behind: a crashed holder's lock is reclaimed after its
@@ -25,13 +26,17 @@ const LOCK_CODES: ReadonlySet<string> = new Set(["STALE_LOCK"]);
  * - G1/G2: each report's outline is the last acknowledged one or the result of an operation in
  *   flight (never torn, never older than acknowledged); an acknowledged report exists;
  * - G2/G3/G6: its history holds every acknowledged event once, versions rising by exactly 1;
- * - G9: no `manual_edit_detected` that nobody made, nothing recorded as a manual edit;
+ * - G9: no `manual_edit_detected` that nobody made; a manual edit a workload made (an `edited`
+ *   effect) is recorded with a backup holding it once a later commit was acknowledged, and a
+ *   durable one survives a crash;
  * - G5: the index lists exactly the reports whose outline exists, with their title, tags, status.
  *
  * @param options - extra `openReports` options for the recovery (e.g. the `backupRetention` the workload used)
+ * @param onRecovered - called with what recovery mended in each state (for censuses of states)
  */
 export function storeChecker(
   options: Omit<OpenReportsOptions, "clock" | "now" | "create"> = {},
+  onRecovered?: (recovery: RecoveryReport, ctx: CrashCheckContext) => void,
 ): CrashChecker {
   return async (ctx) => {
     let store: ReportStore;
@@ -44,6 +49,7 @@ export function storeChecker(
     } catch (err) {
       return [`recovery failed: ${describeError(err)}`];
     }
+    onRecovered?.(store.recovery, ctx);
     try {
       return await checkRecovered(store, ctx);
     } finally {
@@ -54,9 +60,11 @@ export function storeChecker(
 
 async function checkRecovered(store: ReportStore, ctx: CrashCheckContext): Promise<string[]> {
   const out: string[] = [];
+  const started = [...ctx.acked, ...ctx.inFlight];
   for (const m of store.recovery.mended) {
     const what = `${m.action} ${m.file ?? ""} ${m.detail ?? ""}`.trim();
-    if (m.action === "recorded_manual_edit") out.push(`G9: recovery ${what}`);
+    const edited = m.report_id !== undefined && editsOf(started, m.report_id).length > 0;
+    if (m.action === "recorded_manual_edit" && !edited) out.push(`G9: recovery ${what}`);
     if (m.action === "unrecoverable") out.push(`recovery: ${what}`);
   }
   const verified = await store.verify();
@@ -69,7 +77,12 @@ async function checkRecovered(store: ReportStore, ctx: CrashCheckContext): Promi
     const observed = await readOutline(store, id);
     if (observed !== undefined) present.set(id, observed);
     out.push(...checkOutline(id, observed, ctx));
-    if (observed !== undefined) out.push(...(await checkHistory(store, id, effectsOf(ctx.acked, id))));
+    if (observed !== undefined) {
+      const edits = { made: editsOf(started, id), acked: editsOf(ctx.acked, id) };
+      out.push(
+        ...(await checkHistory(store, id, effectsOf(ctx.acked, id), { ...edits, backend: ctx.backend })),
+      );
+    }
   }
   out.push(...(await checkIndex(store, ctx.backend, present)));
   return out;
@@ -82,8 +95,14 @@ function checkOutline(id: string, observed: Outline | undefined, ctx: CrashCheck
   if (acked.outline === undefined || acked.deleted) allowed.set("absent", "absent");
   else allowed.set(JSON.stringify(acked.outline), `v${acked.outline.outline_version}`);
   const floor = acked.outline?.outline_version ?? 0;
+  // G9: an edit not made durable may be lost, or may be what the crash left (and recovery recorded).
+  for (const edit of editsOf(ctx.acked, id)) {
+    if (!edit.durable && edit.end > acked.outlineEnd)
+      allowed.set(JSON.stringify(edit.outline), "the manual edit");
+  }
   for (const effect of effectsOf(ctx.inFlight, id)) {
     if (effect.kind === "deleted") allowed.set("absent", "absent");
+    else if (effect.kind === "edited") allowed.set(JSON.stringify(effect.outline), "the manual edit");
     else if (effect.outline.outline_version > floor || acked.deleted) {
       allowed.set(JSON.stringify(effect.outline), `v${effect.outline.outline_version}`);
     }
@@ -94,9 +113,13 @@ function checkOutline(id: string, observed: Outline | undefined, ctx: CrashCheck
   return [`G1/G2: report ${id} is ${seen}, expected one of ${[...allowed.values()].join(", ")}`];
 }
 
-/** The newest acknowledged outline (by version) and whether an acknowledged delete came after it. */
-function ackedState(effects: readonly (StoreEffect & { end: number })[]): {
+/**
+ * The newest acknowledged outline (by version; a durable manual edit counts, a volatile one does
+ * not), when it was acknowledged, and whether an acknowledged delete came after it.
+ */
+function ackedState(effects: readonly Timed[]): {
   outline: Outline | undefined;
+  outlineEnd: number;
   deleted: boolean;
 } {
   let outline: Outline | undefined;
@@ -104,18 +127,26 @@ function ackedState(effects: readonly (StoreEffect & { end: number })[]): {
   let deletedAt = -1;
   for (const e of effects) {
     if (e.kind === "deleted") deletedAt = Math.max(deletedAt, e.end);
+    else if (e.kind === "edited" && !e.durable) continue;
     else if (outline === undefined || e.outline.outline_version >= outline.outline_version) {
       outline = e.outline;
       outlineEnd = e.end;
     }
   }
-  return { outline, deleted: deletedAt > outlineEnd };
+  return { outline, outlineEnd, deleted: deletedAt > outlineEnd };
 }
 
-function effectsOf(steps: readonly StepRecord[], id: string): (StoreEffect & { end: number })[] {
+/** A store effect with the crash points of its step's start and acknowledgement. */
+type Timed = StoreEffect & { start: number; end: number };
+
+function effectsOf(steps: readonly StepRecord[], id: string): Timed[] {
   return steps.flatMap((s) =>
-    isStoreEffect(s.effect) && s.effect.reportId === id ? [{ ...s.effect, end: s.end }] : [],
+    isStoreEffect(s.effect) && s.effect.reportId === id ? [{ ...s.effect, start: s.start, end: s.end }] : [],
   );
+}
+
+function editsOf(steps: readonly StepRecord[], id: string): TimedEdit[] {
+  return effectsOf(steps, id).filter((e): e is TimedEdit => e.kind === "edited");
 }
 
 function reportIdsOf(ctx: CrashCheckContext): string[] {

@@ -13,14 +13,25 @@ export type StoreEffect =
       /** The action of the event that records this version (absent: an earlier event recorded it, e.g. a restore). */
       readonly action?: ActionType;
     }
-  | { readonly kind: "deleted"; readonly reportId: string };
+  | { readonly kind: "deleted"; readonly reportId: string }
+  | {
+      /** `outline.json` written behind the library's back (a manual edit, G9). */
+      readonly kind: "edited";
+      readonly reportId: string;
+      /** What the edit wrote, parsed. */
+      readonly outline: Outline;
+      /** The SHA-256 (hex) of the bytes it wrote. */
+      readonly sha256: string;
+      /** Whether the edit was made durable (fsync, rename, directory fsync) before it resolved. */
+      readonly durable: boolean;
+    };
 
 /** True for a {@link StoreEffect} (steps of other kinds are ignored by the store checker). */
 export function isStoreEffect(value: unknown): value is StoreEffect {
   if (typeof value !== "object" || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
   return (
-    (kind === "outline" || kind === "deleted") &&
+    (kind === "outline" || kind === "deleted" || kind === "edited") &&
     typeof (value as { reportId?: unknown }).reportId === "string"
   );
 }
