@@ -27,16 +27,9 @@ const SHARE: Readonly<Record<CrashMode, number>> = { prefix: 0.4, torn: 0.3, reo
  * docs/CRASH-TESTING.md, "The log protocol's workloads".
  */
 const OPEN_BUGS: Readonly<Record<string, { modes: readonly CrashMode[]; says: RegExp }>> = {
-  // A manual edit written in place without fsync is recorded (manual_edit_detected, hard-link
-  // backup, directory fsync) without syncing the edited file's data: after a power loss the
-  // event names an empty or torn backup (G4), and recovery takes the stale outline for another
-  // manual edit, losing the acknowledged update (G2, G9), or fails on it (G1).
-  "manual-edit-in-place": {
-    modes: CRASH_MODES,
-    says: /^(verify: BACKUP_(INVALID|CONTENT_MISMATCH) |G1\/G2: |G9(\/G4)?: |checker threw: .*outline\.json: is not valid JSON)/,
-  },
+  // None open. Fixed: "manual-edit-in-place" (a manual edit written without fsync was recorded
+  // without syncing it first: recovery now syncs the edited file and its folder before the event).
 };
-
 const workloads = protocolWorkloads();
 
 describe("crash explorer on memfs: the log protocol's workloads in every mode", () => {

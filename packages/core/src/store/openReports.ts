@@ -64,6 +64,7 @@ export async function openReports(
     leases,
     mended,
     unsynced: new Map(),
+    deferred: new Set(),
   };
   let indexRebuilt = false;
   try {

@@ -33,14 +33,10 @@ export const indexCompactionWorkload: Workload = {
     await supersede(ctx, ids);
   },
   async run(ctx) {
-    // No kept locks: a lease kept while the other store starts waiting misses its wake-up and, on
-    // the disk's virtual clock (which moves only when told), would never see the waiter by its
-    // idle poll either (see docs/CRASH-TESTING.md). The lease workloads cover kept locks.
+    // Kept locks (the default leases): the two stores hand the index lock to each other.
     const compactions = new IndexReplacements(ctx.backend);
-    const a = await openWorkloadStore(ctx, compactions, { leaseIdleMs: 0 });
-    const b = await openWorkloadStore(ctx, new IndexReplacements(ctx.another(), compactions), {
-      leaseIdleMs: 0,
-    });
+    const a = await openWorkloadStore(ctx, compactions);
+    const b = await openWorkloadStore(ctx, new IndexReplacements(ctx.another(), compactions));
     const ids = (await a.list({ sort: "title" })).map((e) => e.report_id);
     if (ids.length !== COMPACTION_REPORTS) throw new Error("index-compaction: setup incomplete");
     for (const id of ids) await baseline(ctx, a, id);
@@ -48,7 +44,7 @@ export const indexCompactionWorkload: Workload = {
     await Promise.all([updates(a, "a", ids.slice(0, half)), updates(b, "b", ids.slice(half))]);
     if (compactions.count === 0) throw new Error("index-compaction: the index was never compacted");
     await Promise.all([a.close(), b.close()]);
-    const c = await openWorkloadStore(ctx, ctx.backend, { leaseIdleMs: 0 });
+    const c = await openWorkloadStore(ctx, ctx.backend);
     await ctx.step("c rebuilds the index", () => c.rebuildIndex());
     const first = ids[0] ?? "";
     await commitStep(ctx, "c renames after the rebuild", "rename", () => c.rename(first, "Rebuilt"));

@@ -87,9 +87,7 @@ export async function commitLogged(
 
 /**
  * Writes what the log already holds durably: the backup of the outline being replaced (when
- * `backup` is given) and the new `outline.json`, without a flush. A failure is recorded in
- * `ctx.mended`, never thrown, and the report's log is dropped from the cache, so that the next
- * write to it reads the log again and rolls the files forward (reportRecovery.ts).
+ * `backup` is given) and the new `outline.json`, without a flush (see {@link deferOnFailure}).
  */
 async function materialise(
   ctx: StoreContext,
@@ -101,25 +99,45 @@ async function materialise(
   const { id } = report;
   const unsynced = ctx.unsynced.get(id) ?? new Set<string>();
   ctx.unsynced.set(id, unsynced);
-  try {
-    if (backup !== undefined) {
+  // Each file on its own: a backup that cannot be linked does not keep the outline behind.
+  if (backup !== undefined) {
+    await deferOnFailure(ctx, id, backupPath(id, backup), async () => {
       await makeBackup(held, outlinePath(id), backupPath(id, backup), { durable: false });
       report.backups.add(backup);
       unsynced.add(backup);
-    }
-    await atomicReplace(held, outlinePath(id), bytes, {
+    });
+  }
+  await deferOnFailure(ctx, id, outlinePath(id), () =>
+    atomicReplace(held, outlinePath(id), bytes, {
       syncData: false,
       syncDirectory: false,
       cleanup: ctx.backend,
-    });
+    }),
+  );
+}
+
+/**
+ * Runs one step of a materialisation; a failure is recorded in `ctx.mended`, never thrown, and
+ * the report's log is dropped from the cache and the report marked, so that the next write reads
+ * it again and rolls the files forward, backups included (reportRecovery.ts, `repair` depth).
+ */
+async function deferOnFailure(
+  ctx: StoreContext,
+  id: string,
+  file: string,
+  step: () => Promise<void>,
+): Promise<void> {
+  try {
+    await step();
   } catch (err) {
     if (!(err instanceof LivingReportsError)) throw err;
     await ctx.audit.evict(id);
+    ctx.deferred.add(id);
     ctx.mended.push({
       report_id: id,
       action: "materialisation_deferred",
-      file: outlinePath(id),
-      detail: `committed; the files follow at the next write or recovery: ${err.message}`,
+      file,
+      detail: `committed; the file follows at the next write or recovery: ${err.message}`,
     });
   }
 }

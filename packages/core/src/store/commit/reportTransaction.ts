@@ -22,7 +22,8 @@ export async function withReportLock<T>(
   try {
     // A lock kept since this store's last commit: nobody else wrote meanwhile, so the report is
     // not recovered again (the outline's hash is still checked, G9).
-    const depth = deep ? "repair" : leased !== undefined ? "leased" : "fresh";
+    // A report whose files a commit could not write is recovered as repair does (commitLogged.ts).
+    const depth = deep || ctx.deferred.delete(id) ? "repair" : leased !== undefined ? "leased" : "fresh";
     const report = await recoverReport(ctx, id, held, ctx.mended, depth);
     result = await fn(report, held);
   } catch (err) {

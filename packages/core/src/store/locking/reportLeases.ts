@@ -64,7 +64,24 @@ export class ReportLeases {
     } catch {
       healthy = false;
     }
-    if (!healthy || (await held.lock.contended())) {
+    if (!healthy) {
+      await releaseReportLock(held.lock);
+      return;
+    }
+    // Watch this process's queue before looking at the disk: a waiter that queues while the
+    // look is in flight is seen by neither the look nor a watch started after it, and would wait
+    // for the idle poll (forever on a virtual clock that does not move).
+    let queued = false;
+    const early = watch(() => {
+      queued = true;
+    });
+    let contended: boolean;
+    try {
+      contended = await held.lock.contended();
+    } finally {
+      early();
+    }
+    if (queued || contended) {
       await releaseReportLock(held.lock);
       return;
     }

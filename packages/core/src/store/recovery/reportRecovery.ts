@@ -179,6 +179,11 @@ async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Pr
     return;
   }
   const name = backupName(at, await d.backups.list());
+  // The edit's data and name must be durable before an event vouches for them: an edit written
+  // without a flush (and a rename of an earlier commit not yet durable) could otherwise vanish at
+  // a crash while the event and its backup, a link to the same inode, survive empty.
+  await syncFile(ctx, outlinePath(d.id));
+  await ctx.backend.syncDir(reportDir(d.id));
   await makeBackup(d.held, outlinePath(d.id), backupPath(d.id, name));
   d.backups.add(name);
   const observedVersion = observedOutlineVersion(d.bytes);
@@ -200,6 +205,16 @@ async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Pr
     }),
   );
   mended.push({ report_id: d.id, action: "recorded_manual_edit", file: outlinePath(d.id), detail: name });
+}
+
+/** Makes the data of the file at `path` durable (fsync through a read-only handle). */
+async function syncFile(ctx: StoreContext, path: string): Promise<void> {
+  const handle = await ctx.backend.open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The whole log, read again (the outline diverged from a cached log's head: a rare path). */

@@ -44,6 +44,11 @@ export interface StoreContext {
    * so): synced at `close()` (a checkpoint, see commit/checkpoint.ts).
    */
   readonly unsynced: Map<string, Set<string>>;
+  /**
+   * Reports whose files a commit could not write after its commit point (commitLogged.ts): the
+   * next write recovers them as repair does, backups made again from the log included.
+   */
+  readonly deferred: Set<string>;
 }
 
 /**
