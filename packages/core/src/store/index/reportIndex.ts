@@ -160,14 +160,25 @@ export class ReportIndex {
     if (entries.length === 0) return;
     const text = entries.map(encodeIndexEntry).join("");
     // Unknown (-1) counts as missing: the file may be created by this append.
-    if (this.ino === -1) this.mayHaveCreated = true;
-    this.unsynced = true;
+    const mayCreate = this.ino === -1;
+    // Marked before (a failed append leaves bytes too) and again after each write: a compaction
+    // of this store running meanwhile clears the marks once its durable file holds what it read,
+    // and a line it may not have read is appended again under the lock, after it, and marked then.
+    const mark = () => {
+      this.unsynced = true;
+      if (mayCreate) this.mayHaveCreated = true;
+    };
+    mark();
     const outcome =
       this.inodes === false ? "no-inodes" : await appendShared(this.backend, encoder.encode(text));
+    mark();
     if (outcome === "no-inodes") this.inodes = false;
     else this.inodes ??= true;
     if (outcome !== "appended") {
-      await this.withLock((held) => appendLines(held, INDEX_FILE, text, { sync: false }));
+      await this.withLock(async (held) => {
+        await appendLines(held, INDEX_FILE, text, { sync: false });
+        mark();
+      });
     }
     await this.refresh();
     if (this.compactionDue()) {
