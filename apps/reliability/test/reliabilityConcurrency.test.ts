@@ -21,7 +21,9 @@ describe("reliability: concurrent writer processes (node-fs)", () => {
     expect(r.locks.problems).toEqual([]);
     expect(r.locks.doubleHolds).toBe(0);
     expect(r.locks.fifoViolations).toBe(0);
-    expect(r.locks.holds).toBeGreaterThan(r.store.acked);
+    // The log saw the writers' holds. Not one per operation: a report's lock is kept between a
+    // process's commits (leases), and index appends take no lock (docs/LOCKS.md, "Index appends").
+    expect(r.locks.holds).toBeGreaterThan(0);
     expect(r.verify.problems).toEqual([]);
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendLines } from "../src/durable/appendLines.js";
+import { appendLines, writeLinesOnce } from "../src/durable/appendLines.js";
 import { ErrorCode } from "../src/errors/errorCodes.js";
 import { FakeBackend, sys } from "./durableFakeBackend.js";
 
@@ -32,5 +32,19 @@ describe("appendLines", () => {
     await expect(appendLines(fake, "index.jsonl", "x\n")).rejects.toMatchObject({
       code: ErrorCode.READ_ONLY,
     });
+  });
+
+  it("writeLinesOnce writes once; a short write is an error, never finished by a second write", async () => {
+    const fake = new FakeBackend();
+    const handle = await fake.open("index.jsonl", "a");
+    await writeLinesOnce(handle, new TextEncoder().encode('{"a":1}\n'));
+    fake.shortWrites = 3;
+    await expect(writeLinesOnce(handle, new TextEncoder().encode('{"a":2}\n'))).rejects.toMatchObject({
+      code: ErrorCode.STORAGE_FAILURE,
+    });
+    await handle.close();
+    // Another appender's line could have come between two writes: the torn part is left for a rebuild.
+    expect(fake.ops().filter((op) => op === "write index.jsonl")).toHaveLength(2);
+    expect(fake.text("index.jsonl")).toBe('{"a":1}\n{"a');
   });
 });

@@ -1,5 +1,7 @@
 import type { FileHandle, StorageBackend } from "../backend/storageBackend.js";
+import { ErrorCode } from "../errors/errorCodes.js";
 import { fromSystemError } from "../errors/fromSystemError.js";
+import { LivingReportsError } from "../errors/livingReportsError.js";
 import { closeQuietly, writeAll } from "./writeAll.js";
 
 const encoder = new TextEncoder();
@@ -14,9 +16,10 @@ export interface AppendLinesOptions {
  * Appends `text` (whole lines, each ending in `\n`) to a plain JSONL file such as
  * `index.jsonl`, with no framing: `open(path, "a")`, `write` (more only on a short write),
  * `datasync` when `sync`, `close`. The file is created if missing; its directory entry is then
- * durable only once the caller syncs the directory. Concurrent appenders must hold the file's
- * lock: each call is one write, but a crash can tear it, and a reader must treat a partial last
- * line as torn.
+ * durable only once the caller syncs the directory. Appenders that may run at the same time
+ * without holding the file's lock use {@link writeLinesOnce} instead (a second write after a
+ * short one could land behind another appender's line); either way a crash can tear the write,
+ * and a reader must treat a partial last line as torn.
  *
  * @throws LivingReportsError the mapped error (NO_SPACE, FSYNC_FAILED, ...); after a failure the
  *   file may hold part of `text` at its end
@@ -50,5 +53,36 @@ export async function appendLines(
     await handle.close();
   } catch (err) {
     throw fromSystemError(err, path, "close");
+  }
+}
+
+/**
+ * Writes `data` (whole lines) through `handle`, opened `a`, in exactly one `write`, for appenders
+ * that share the file without a lock. One write at the end of the file never interleaves with
+ * another appender's: on a local Linux filesystem an `O_APPEND` write takes the end of the file
+ * and copies its bytes under the inode's lock (two appends never overlap or mix); on memfs a
+ * write is one synchronous step of the one thread; on PostgreSQL it is one `UPDATE … SET data =
+ * data || $bytes` of the inode's row, which concurrent appends take in turn (READ COMMITTED
+ * re-reads the row they waited for). A second write to finish a short one would not be atomic
+ * with the first: another appender's line could land between them, so a short write (which no
+ * backend makes but under fault injection or a full disk) is an error, not a retry. (Network
+ * filesystems do not keep `O_APPEND` atomic across machines: see docs/LOCKS.md, "Index appends".)
+ *
+ * @throws LivingReportsError the mapped write error; STORAGE_FAILURE on a short write (the file
+ *   then ends in part of `data`: a torn line, which the caller must have rebuilt)
+ */
+export async function writeLinesOnce(handle: FileHandle, data: Uint8Array): Promise<void> {
+  let written: number;
+  try {
+    written = await handle.write(data);
+  } catch (err) {
+    throw fromSystemError(err, handle.path, "write");
+  }
+  if (written !== data.byteLength) {
+    throw new LivingReportsError(
+      ErrorCode.STORAGE_FAILURE,
+      `write ${handle.path}: short append (${written} of ${data.byteLength} bytes)`,
+      { path: handle.path },
+    );
   }
 }

@@ -3,6 +3,7 @@ import { describeCommitSequence } from "./commitSequence.js";
 import { describeDurabilityModel } from "./durabilityModel.js";
 import { describeDurablePrimitives } from "./durablePrimitives.js";
 import { describeFaults } from "./faults.js";
+import { describeIndexAppends } from "./indexAppends.js";
 import { describeLegacyStores } from "./legacy.js";
 import { describeLocks } from "./locks.js";
 import { describeModelBased } from "./modelBased.js";
@@ -24,7 +25,7 @@ import type { ConformanceTarget } from "./target.js";
  * Every test gets a fresh root from `target.setup()` and tears it down, pass or fail (see
  * `withRoot`). Areas: backend primitives, durable primitives, syscall budget, durability
  * model (simulated crashes, where the backend has them), locks, the store and the exact durable
- * call sequence of its commits, legacy stores, fault injection (every step of a write failing
+ * call sequence of its commits, index appends racing compactions and rebuilds, legacy stores, fault injection (every step of a write failing
  * with EIO/ENOSPC), and FIFOs where files belong.
  */
 export function runConformanceSuite(target: ConformanceTarget): void {
@@ -36,6 +37,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeStore(target);
   describeCommitSequence(target);
   describeStoreHotPath(target);
+  describeIndexAppends(target);
   describeStoreInputFidelity(target);
   describeLegacyStores(target);
   describeFaults(target);

@@ -10,6 +10,7 @@ import type { ReportLeases } from "../locking/reportLeases.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
 import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
 import { removeIndexTemps } from "./indexTemps.js";
+import { appendShared } from "./sharedAppend.js";
 
 const encoder = new TextEncoder();
 
@@ -21,7 +22,9 @@ const INDEX_LEASE = "\0index";
  * tombstone. {@link refresh} reads only the bytes appended since the last read, so listing is
  * O(new lines); it re-reads the whole file when it shrank or was replaced (compaction, rebuild,
  * another process), detected by the inode and by the last line read no longer being where it was.
- * Appends and compaction hold `index.lock`, so a compaction never loses another writer's append.
+ * Appends take no lock ({@link appendShared}); compactions and rebuilds hold `index.lock`, and an
+ * append that may have raced one is made again under that lock, so a compaction or rebuild
+ * never loses another writer's append (docs/LOCKS.md, "Index appends").
  */
 export class ReportIndex {
   private readonly entries = new Map<string, IndexEntry>();
@@ -40,12 +43,23 @@ export class ReportIndex {
   private mayHaveCreated = false;
   /** Settles when the use of the index lock before the latest one is over (see withLock). */
   private turn: Promise<void> = Promise.resolve();
+  /** Settles when the read of the file before the latest one is over (reads update the view). */
+  private reading: Promise<void> = Promise.resolve();
+  /**
+   * Whether the backend has inode numbers (unknown until the first append): without them an
+   * appender cannot tell that a compaction replaced the file, so every append takes the lock.
+   */
+  private inodes: boolean | undefined;
 
   constructor(
     private readonly backend: StorageBackend,
     private readonly locks: LockManager,
     private readonly lockOptions: LockOptions,
-    /** Where the index lock is kept between uses; without, it is released after each. */
+    /**
+     * Where the index lock is kept between uses on a backend without inode numbers, whose appends
+     * all take it; elsewhere it is released after each use (appenders that find it held append
+     * again under it). Without, it is always released after each use.
+     */
     private readonly leases?: ReportLeases,
   ) {}
 
@@ -95,6 +109,20 @@ export class ReportIndex {
 
   /** Reads what was appended since the last read (the whole file if it was replaced). Never writes. */
   async refresh(): Promise<void> {
+    await this.serially(() => this.readNew());
+  }
+
+  /**
+   * Runs `read` after the reads of the file already under way: each consumes from the offset the
+   * one before it left, so two at once would consume the same bytes twice.
+   */
+  private async serially(read: () => Promise<void>): Promise<void> {
+    const run = this.reading.then(read);
+    this.reading = run.catch(() => undefined);
+    await run;
+  }
+
+  private async readNew(): Promise<void> {
     let size: number;
     let ino: number;
     try {
@@ -120,19 +148,52 @@ export class ReportIndex {
   }
 
   /**
-   * Appends entries under the index lock (no fsync: recovery rebuilds the index after an unclean
-   * shutdown), then compacts when dead lines exceed 2× the live ones + 100.
+   * Appends entries (no fsync: recovery rebuilds the index after an unclean shutdown) without the
+   * index lock ({@link appendShared}), again under it when a compaction or rebuild may have
+   * raced the append (or always, on a backend without inode numbers); then compacts when dead
+   * lines exceed 2× the live ones + 100. A report's lines must reach the file in commit order: the
+   * caller holds what orders its commits (the report's lock) until this resolves.
+   *
+   * @throws LivingReportsError a storage or lock error (the file may end in a torn line)
    */
   async append(entries: readonly IndexEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.withLock(async (held) => {
-      // Unknown (-1) counts as missing: the file may be created by this append.
-      if (this.ino === -1) this.mayHaveCreated = true;
+    const text = entries.map(encodeIndexEntry).join("");
+    // Unknown (-1) counts as missing: the file may be created by this append.
+    const mayCreate = this.ino === -1;
+    // Marked before (a failed append leaves bytes too) and again after each write: a compaction
+    // of this store running meanwhile clears the marks once its durable file holds what it read,
+    // and a line it may not have read is appended again under the lock, after it, and marked then.
+    const mark = () => {
       this.unsynced = true;
-      await appendLines(held, INDEX_FILE, entries.map(encodeIndexEntry).join(""), { sync: false });
-      await this.refresh();
-      if (this.deadLines > 2 * this.entries.size + 100) await this.writeWhole(held, this.all());
-    });
+      if (mayCreate) this.mayHaveCreated = true;
+    };
+    mark();
+    const outcome =
+      this.inodes === false ? "no-inodes" : await appendShared(this.backend, encoder.encode(text));
+    mark();
+    if (outcome === "no-inodes") this.inodes = false;
+    else this.inodes ??= true;
+    if (outcome !== "appended") {
+      await this.withLock(async (held) => {
+        await appendLines(held, INDEX_FILE, text, { sync: false });
+        mark();
+      });
+    }
+    await this.refresh();
+    if (this.compactionDue()) {
+      await this.withLock(async (held) => {
+        // Everything appended until the lock was taken is read now; what is appended later is
+        // appended again under the lock, after this compaction (see appendShared).
+        await this.refresh();
+        if (this.compactionDue()) await this.writeWhole(held, this.all());
+      });
+    }
+  }
+
+  /** Whether dead lines dominate (more than 2× the live ones + 100). */
+  private compactionDue(): boolean {
+    return this.deadLines > 2 * this.entries.size + 100;
   }
 
   /**
@@ -196,13 +257,15 @@ export class ReportIndex {
     // The replacement is durable (file and entry): nothing appended before it needs a sync.
     this.unsynced = false;
     this.mayHaveCreated = false;
-    await this.readAll();
+    await this.serially(() => this.readAll());
   }
 
   /**
    * Runs `fn` under the index lock, writing through the view that checks it. The store's uses of
-   * the index take turns here; with leases the lock is kept between them while nobody else waits
-   * (see ReportLeases), so a writer's commits do not take and remove the index lock each.
+   * the index lock take turns here. On a backend without inode numbers, where every append takes
+   * the lock, it is kept between uses while nobody else waits (see ReportLeases), so a writer's
+   * commits do not take and remove it each; elsewhere a kept lock would send every appender of
+   * the store to the lock, so it is released at once.
    */
   private async withLock<T>(fn: (held: StorageBackend) => Promise<T>): Promise<T> {
     const previous = this.turn;
@@ -222,7 +285,7 @@ export class ReportIndex {
         await held.lock.release();
         throw err;
       }
-      if (this.leases === undefined) await held.lock.release();
+      if (this.leases === undefined || this.inodes !== false) await held.lock.release();
       else await this.leases.keep(INDEX_LEASE, held, (onWaiter) => held.lock.onWaiter(onWaiter));
       return result;
     } finally {

@@ -1,0 +1,107 @@
+import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
+import { writeLinesOnce } from "../../durable/appendLines.js";
+import { closeQuietly } from "../../durable/writeAll.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { fromSystemError } from "../../errors/fromSystemError.js";
+import { isLivingReportsError } from "../../errors/livingReportsError.js";
+import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
+
+/** How an append without the index lock ended (see {@link appendShared}). */
+export type SharedAppendOutcome =
+  /** The lines are in the current `index.jsonl`, where every later compaction or rebuild keeps them. */
+  | "appended"
+  /**
+   * A compaction or rebuild may have missed them (it held the index lock, or replaced the file):
+   * the caller appends them again under the index lock. The file may hold them already: a
+   * duplicate line is harmless (the last line per report wins, and a report's lines are ordered
+   * by its lock, which the caller holds until its append is done).
+   */
+  | "again-under-lock"
+  /** The backend has no inode numbers (`ino` 0): nothing was written; append under the lock. */
+  | "no-inodes";
+
+/**
+ * Appends index lines without taking `index.lock`, so writers of different reports, in any
+ * process, do not take turns per commit (docs/LOCKS.md, "Index appends"). Only compactions and
+ * rebuilds, which replace `index.jsonl` whole, take the index lock; an appender makes sure after
+ * its write that none of them can lose its lines:
+ *
+ * 1. `open(index.jsonl, "a")` and `fstat` it: inode F (a backend without inode numbers stops
+ *    here, `no-inodes`);
+ * 2. one write of the lines ({@link writeLinesOnce}: never interleaved with another appender's);
+ * 3. `stat(index.lock)`: held (by anyone) → `again-under-lock`;
+ * 4. `stat(index.jsonl)`: another inode (or none) → `again-under-lock`; F → `appended`.
+ *
+ * Why `appended` is safe: at step 4 the file is F, so any replacement of F renames over it later
+ * than step 4. The replacer took `index.lock` before it read anything (a compaction reads F, a
+ * rebuild the outlines), and held it until after its rename. The lock was free at step 3, which
+ * is after step 2 and before step 4, so the replacer took it after step 3, after the lines were
+ * written: its read finds them (a rebuild finds the outline committed before the lines, which
+ * holds their entry or a newer one). Checking the inode first and the lock second would not do:
+ * a compaction that read before the write could rename and release between the two checks. The
+ * handle stays open across step 4, so F's inode number cannot be reused by another file meanwhile
+ * (memfs and PostgreSQL never reuse them at all). Every other interleaving ends in
+ * `again-under-lock`: the caller waits for the compaction or rebuild to finish and appends again.
+ *
+ * @returns the outcome
+ * @throws LivingReportsError a mapped storage error; after a failed write the file may end in
+ *   part of the lines (a torn line: the caller rebuilds the index)
+ */
+export async function appendShared(backend: StorageBackend, data: Uint8Array): Promise<SharedAppendOutcome> {
+  let handle: FileHandle;
+  try {
+    handle = await backend.open(INDEX_FILE, "a");
+  } catch (err) {
+    throw fromSystemError(err, INDEX_FILE, "open");
+  }
+  let outcome: SharedAppendOutcome;
+  try {
+    outcome = await writeAndCheck(handle, backend, data);
+  } catch (err) {
+    await closeQuietly(handle);
+    throw err;
+  }
+  try {
+    await handle.close();
+  } catch (err) {
+    throw fromSystemError(err, INDEX_FILE, "close");
+  }
+  return outcome;
+}
+
+async function writeAndCheck(
+  handle: FileHandle,
+  backend: StorageBackend,
+  data: Uint8Array,
+): Promise<SharedAppendOutcome> {
+  let ino: number;
+  try {
+    ({ ino } = await handle.stat());
+  } catch (err) {
+    // Nothing is written yet, so the append under the lock can take over: PostgreSQL drops an
+    // inode with its last name even while it is open (a compaction renamed over the file between
+    // our open and this fstat), and any lasting failure is reported by that append itself.
+    if (isLivingReportsError(err)) return "again-under-lock";
+    throw err;
+  }
+  if (ino === 0) return "no-inodes";
+  await writeLinesOnce(handle, data);
+  // Step 3 before step 4 (see appendShared): the lock first, then the file's identity.
+  if (await exists(backend, INDEX_LOCK)) return "again-under-lock";
+  const now = await statOrUndefined(backend, INDEX_FILE);
+  return now !== undefined && now === ino ? "appended" : "again-under-lock";
+}
+
+async function exists(backend: StorageBackend, path: string): Promise<boolean> {
+  return (await statOrUndefined(backend, path)) !== undefined;
+}
+
+/** The inode number at `path`, or undefined when nothing is there. */
+async function statOrUndefined(backend: StorageBackend, path: string): Promise<number | undefined> {
+  try {
+    return (await backend.stat(path)).ino;
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return undefined;
+    throw fromSystemError(err, path, "stat");
+  }
+}
