@@ -1,4 +1,4 @@
-import type { StorageBackend, VerifyReport } from "@living-reports/core";
+import type { FileHandle, OpenMode, StorageBackend, VerifyReport } from "@living-reports/core";
 import { DelegatingBackend, isLivingReportsError, openReports } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { startWriter } from "../processes.js";
@@ -24,7 +24,8 @@ const LOCK = { timeoutMs: 120_000, staleMs: 2_500, refreshMs: 1_000 };
 /**
  * Issue 7.3, a compromised lock: a store's `tag` takes the report lock, then stalls past the
  * stale time — its refreshes held back by the lock manager's `beforeRefresh` hook (no SIGSTOP),
- * the operation itself held at its first backup `link`. A competitor process finds the lock stale,
+ * the operation itself held as it opens the audit log for its append, before its commit point
+ * (the log is the commit point: docs/DESIGN.md). A competitor process finds the lock stale,
  * reclaims it and commits. When the stall ends the stalled operation must fail (LOCK_COMPROMISED)
  * without writing its commit, and the store must verify clean with the competitor's work intact.
  */
@@ -46,7 +47,7 @@ export async function runStall(): Promise<StallResult> {
       root: run.root,
       locks: { hooks: { beforeRefresh: () => (stalled ? stall : undefined) } },
     });
-    const backend = gateFirstLink(inner, async () => {
+    const backend = gateFirstAuditAppend(inner, async () => {
       stalled = true;
       reachedLink();
       await stall;
@@ -92,16 +93,16 @@ export async function runStall(): Promise<StallResult> {
   }
 }
 
-/** `inner`, except that its first `link` (the backup of a commit) awaits `gate` first. */
-function gateFirstLink(inner: StorageBackend, gate: () => Promise<void>): StorageBackend {
+/** `inner`, except that its first opening of an audit log for appending awaits `gate` first. */
+function gateFirstAuditAppend(inner: StorageBackend, gate: () => Promise<void>): StorageBackend {
   let gated = false;
   return new (class extends DelegatingBackend {
-    override async link(from: string, to: string): Promise<void> {
-      if (!gated) {
+    override async open(path: string, mode: OpenMode): Promise<FileHandle> {
+      if (!gated && mode === "a" && path.endsWith("/audit.jsonl")) {
         gated = true;
         await gate();
       }
-      return await super.link(from, to);
+      return await super.open(path, mode);
     }
   })(inner);
 }

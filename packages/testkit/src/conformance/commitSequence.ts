@@ -169,9 +169,12 @@ export function describeCommitSequence(target: ConformanceTarget): void {
                   .join("<id1>")
                   .replace(/outline\.json\.\d{8}T\d{6}_\d{6}\.bak$/, "<backup>")}`,
             );
-          expect(synced.slice(0, 4), formatTrace(recording.trace)).toEqual([
+          // The files' syncs run together (their flushes may share a journal commit): any order.
+          expect([...synced.slice(0, 2)].sort(), formatTrace(recording.trace)).toEqual([
             `sync ${dir}/backups/<backup>`,
             `sync ${dir}/outline.json`,
+          ]);
+          expect(synced.slice(2, 4), formatTrace(recording.trace)).toEqual([
             `syncDir ${dir}/backups`,
             `syncDir ${dir}`,
           ]);
