@@ -45,8 +45,16 @@ export function manualEditWorkload(durable: boolean): Workload {
 
 /** Writes `outline` over the report's `outline.json` behind the library's back, as one step. */
 function editOutline(ctx: WorkloadContext, id: string, outline: Outline, durable: boolean): Promise<void> {
-  const bytes = encoder.encode(`${JSON.stringify(outline, null, 2)}\n`);
-  const effect: StoreEffect = { kind: "edited", reportId: id, outline, sha256: sha256Hex(bytes), durable };
+  const text = `${JSON.stringify(outline, null, 2)}\n`;
+  const bytes = encoder.encode(text);
+  const effect: StoreEffect = {
+    kind: "edited",
+    reportId: id,
+    outline,
+    sha256: sha256Hex(bytes),
+    text,
+    durable,
+  };
   return ctx.step(
     durable ? "manual edit, durable" : "manual edit, in place",
     () =>

@@ -22,6 +22,8 @@ export type StoreEffect =
       readonly outline: Outline;
       /** The SHA-256 (hex) of the bytes it wrote. */
       readonly sha256: string;
+      /** The bytes it wrote, as text. */
+      readonly text: string;
       /** Whether the edit was made durable (fsync, rename, directory fsync) before it resolved. */
       readonly durable: boolean;
     };
