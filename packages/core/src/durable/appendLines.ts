@@ -30,13 +30,7 @@ export async function appendLines(
   text: string,
   options: AppendLinesOptions = {},
 ): Promise<void> {
-  let handle: FileHandle;
-  try {
-    handle = await backend.open(path, "a");
-  } catch (err) {
-    throw fromSystemError(err, path, "open");
-  }
-  try {
+  await withAppendHandle(backend, path, async (handle) => {
     await writeAll(handle, encoder.encode(text));
     if (options.sync === true) {
       try {
@@ -45,6 +39,29 @@ export async function appendLines(
         throw fromSystemError(err, path, "fdatasync");
       }
     }
+  });
+}
+
+/**
+ * Runs `use` on `path` opened for appending (created if missing) and closes it: quietly after
+ * `use` failed (its error is the one that counts), else reporting a failed close.
+ *
+ * @throws LivingReportsError the open's or the close's mapped error, or what `use` throws
+ */
+export async function withAppendHandle<T>(
+  backend: StorageBackend,
+  path: string,
+  use: (handle: FileHandle) => Promise<T>,
+): Promise<T> {
+  let handle: FileHandle;
+  try {
+    handle = await backend.open(path, "a");
+  } catch (err) {
+    throw fromSystemError(err, path, "open");
+  }
+  let result: T;
+  try {
+    result = await use(handle);
   } catch (err) {
     await closeQuietly(handle);
     throw err;
@@ -54,6 +71,7 @@ export async function appendLines(
   } catch (err) {
     throw fromSystemError(err, path, "close");
   }
+  return result;
 }
 
 /**

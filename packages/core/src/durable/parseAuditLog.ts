@@ -199,6 +199,15 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
           "; the record is kept, repair rewrites the line",
       );
     }
+    const line: AuditLine = {
+      line: lineNo,
+      kind,
+      record: checked.record,
+      raw: checked.raw,
+      offset,
+      length,
+      hash: checked.hash,
+    };
     if (
       // Only in a healthy log: after damage, a line off the chain is more damage (reordered).
       problems.length === 0 &&
@@ -212,15 +221,7 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
     ) {
       // Fenced out: skipped, the chain stays at its head (an exact copy of a line is not this).
       fencedHashes.add(checked.hash);
-      fenced.push({
-        line: lineNo,
-        kind,
-        record: checked.record,
-        raw: checked.raw,
-        offset,
-        length,
-        hash: checked.hash,
-      });
+      fenced.push(line);
       offset = end + 1;
       continue;
     }
@@ -234,15 +235,7 @@ function* parseSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, Aud
     } else if (framedSeen) {
       problem(lineNo, "an unframed record after framed lines (the library never writes one)");
     }
-    lines.push({
-      line: lineNo,
-      kind,
-      record: checked.record,
-      raw: checked.raw,
-      offset,
-      length,
-      hash: checked.hash,
-    });
+    lines.push(line);
     chain = checked.hash;
     chained.add(chain);
     chainKnown = true;

@@ -1,7 +1,6 @@
-import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
-import { ErrorCode } from "../../errors/errorCodes.js";
-import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
+import { LivingReportsError } from "../../errors/livingReportsError.js";
 import type { StoreContext } from "../shared/context.js";
+import { syncFileAt } from "../shared/files.js";
 import { backupPath, backupsDir, outlinePath, reportDir } from "../shared/layout.js";
 
 /** How many files are synced at once: their flushes can share journal commits. */
@@ -42,25 +41,9 @@ export async function checkpointReport(ctx: StoreContext, id: string): Promise<v
   const files = [...backups].map((name) => backupPath(id, name));
   files.push(outlinePath(id));
   for (let i = 0; i < files.length; i += PARALLEL_SYNCS) {
-    await Promise.all(files.slice(i, i + PARALLEL_SYNCS).map((path) => syncFile(backend, path)));
+    await Promise.all(files.slice(i, i + PARALLEL_SYNCS).map((path) => syncFileAt(backend, path)));
   }
   await backend.syncDir(backupsDir(id));
   await backend.syncDir(reportDir(id));
   ctx.unsynced.delete(id);
-}
-
-/** Syncs one file's data; a file gone since (a pruned backup) has nothing left to sync. */
-async function syncFile(backend: StorageBackend, path: string): Promise<void> {
-  let handle: FileHandle;
-  try {
-    handle = await backend.open(path, "r");
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return;
-    throw err;
-  }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

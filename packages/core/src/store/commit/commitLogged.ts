@@ -1,7 +1,6 @@
 import { atomicReplace, backupNameAfter, makeBackup } from "../../durable/index.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
 import type { Outline } from "../../schema/index.js";
-import { eventRecord } from "../audit/auditEvents.js";
 import { indexEntryFor } from "../index/indexLines.js";
 import { indexCommitted } from "../index/indexUpkeep.js";
 import type { HeldReportLock } from "../locking/reportLock.js";
@@ -10,7 +9,7 @@ import type { StoreContext } from "../shared/context.js";
 import { pathExists } from "../shared/files.js";
 import { backupPath, outlinePath } from "../shared/layout.js";
 import { backUpCurrent, pruneAfterCommit } from "./commitBackups.js";
-import type { ReadyChange } from "./readyChange.js";
+import { changeRecord, type ReadyChange } from "./readyChange.js";
 import { discardBackup, type MadeBackup } from "./uncommit.js";
 
 /**
@@ -42,7 +41,7 @@ export async function commitLogged(
   ready: ReadyChange,
 ): Promise<Outline> {
   const { id } = report;
-  const { change, next, bytes, sha, at, options } = ready;
+  const { next, bytes, sha, at, options } = ready;
   const previousInLog = report.tail.sha === report.sha && report.tail.logged?.sha === report.sha;
   let made: MadeBackup | undefined;
   let backup: string;
@@ -52,24 +51,7 @@ export async function commitLogged(
     backup = made.name;
   }
   try {
-    await ctx.audit.append(
-      id,
-      report.log,
-      eventRecord({
-        reportId: id,
-        action: change.action,
-        actor: options.actor ?? ctx.options.actor,
-        at,
-        payload: {
-          ...change.payload(backup),
-          backup_filename: backup,
-          outline_version: next.outline_version,
-        },
-        outlineSha256: sha,
-        outline: next,
-        requestId: options.requestId,
-      }),
-    );
+    await ctx.audit.append(id, report.log, changeRecord(ctx, id, ready, backup, true));
   } catch (err) {
     if (made !== undefined) {
       made.appendTried = true;

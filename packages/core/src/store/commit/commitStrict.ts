@@ -1,6 +1,5 @@
 import { atomicReplace } from "../../durable/index.js";
 import type { Outline } from "../../schema/index.js";
-import { eventRecord } from "../audit/auditEvents.js";
 import { indexEntryFor } from "../index/indexLines.js";
 import { indexCommitted } from "../index/indexUpkeep.js";
 import type { HeldReportLock } from "../locking/reportLock.js";
@@ -8,7 +7,7 @@ import type { RecoveredReport } from "../recovery/reportRecovery.js";
 import type { StoreContext } from "../shared/context.js";
 import { outlinePath } from "../shared/layout.js";
 import { backUpCurrent, pruneAfterCommit } from "./commitBackups.js";
-import type { ReadyChange } from "./readyChange.js";
+import { changeRecord, type ReadyChange } from "./readyChange.js";
 import { rollBackUpdate } from "./uncommit.js";
 
 /**
@@ -35,29 +34,13 @@ export async function commitStrict(
   ready: ReadyChange,
 ): Promise<Outline> {
   const { id } = report;
-  const { change, next, bytes, sha, at, options } = ready;
+  const { next, bytes, sha, at, options } = ready;
   const made = await backUpCurrent(ctx, report, held, at);
   const backup = made.name;
   try {
     await atomicReplace(held, outlinePath(id), bytes);
     made.appendTried = true;
-    await ctx.audit.append(
-      id,
-      report.log,
-      eventRecord({
-        reportId: id,
-        action: change.action,
-        actor: options.actor ?? ctx.options.actor,
-        at,
-        payload: {
-          ...change.payload(backup),
-          backup_filename: backup,
-          outline_version: next.outline_version,
-        },
-        outlineSha256: sha,
-        requestId: options.requestId,
-      }),
-    );
+    await ctx.audit.append(id, report.log, changeRecord(ctx, id, ready, backup, false));
   } catch (err) {
     // Not committed (no durable event), so readers must see the previous outline again and
     // the backup goes; the failed log is dropped by withReportLock and reopened (torn tail

@@ -1,6 +1,5 @@
 import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
-import { writeLinesOnce } from "../../durable/appendLines.js";
-import { closeQuietly } from "../../durable/writeAll.js";
+import { withAppendHandle, writeLinesOnce } from "../../durable/appendLines.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { fromSystemError } from "../../errors/fromSystemError.js";
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
@@ -48,25 +47,7 @@ export type SharedAppendOutcome =
  *   part of the lines (a torn line: the caller rebuilds the index)
  */
 export async function appendShared(backend: StorageBackend, data: Uint8Array): Promise<SharedAppendOutcome> {
-  let handle: FileHandle;
-  try {
-    handle = await backend.open(INDEX_FILE, "a");
-  } catch (err) {
-    throw fromSystemError(err, INDEX_FILE, "open");
-  }
-  let outcome: SharedAppendOutcome;
-  try {
-    outcome = await writeAndCheck(handle, backend, data);
-  } catch (err) {
-    await closeQuietly(handle);
-    throw err;
-  }
-  try {
-    await handle.close();
-  } catch (err) {
-    throw fromSystemError(err, INDEX_FILE, "close");
-  }
-  return outcome;
+  return await withAppendHandle(backend, INDEX_FILE, (handle) => writeAndCheck(handle, backend, data));
 }
 
 async function writeAndCheck(

@@ -1,12 +1,10 @@
-import type { StorageBackend } from "../../backend/storageBackend.js";
 import { newestCommittedSha, parseAuditLog } from "../../durable/index.js";
-import { ErrorCode } from "../../errors/errorCodes.js";
-import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { assertReportId, type Outline, parseOutlineBytes } from "../../schema/index.js";
 import { sha256Hex } from "../../util/hash.js";
 import { committedTail } from "../audit/auditEvents.js";
 import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import type { StoreContext } from "../shared/context.js";
+import { readFileOrNull } from "../shared/files.js";
 import { notFound } from "../shared/inputChecks.js";
 import { auditPath, outlinePath } from "../shared/layout.js";
 import { unrecoveredCrash } from "./unrecoveredCrash.js";
@@ -24,14 +22,14 @@ export async function readOutline(ctx: StoreContext, id: string): Promise<Outlin
   assertReportId(id);
   const { backend } = ctx;
   const limits = ctx.options.limits;
-  const file = await readOrNull(backend, outlinePath(id));
+  const file = await readFileOrNull(backend, outlinePath(id));
   if (file !== null) {
     const committed = await newestCommittedSha(backend, auditPath(id));
     if (committed === null || committed === sha256Hex(file)) {
       return parseOutlineBytes(file, limits, outlinePath(id));
     }
   }
-  const log = await readOrNull(backend, auditPath(id));
+  const log = await readFileOrNull(backend, auditPath(id));
   const read = log === null ? undefined : parseAuditLog(log);
   // A damaged log is not second-guessed here: the file is what there is (verify reports the log).
   if (read !== undefined && read.problems.length === 0) {
@@ -46,13 +44,4 @@ export async function readOutline(ctx: StoreContext, id: string): Promise<Outlin
   }
   if (file === null) throw notFound(id);
   return parseOutlineBytes(file, limits, outlinePath(id));
-}
-
-async function readOrNull(backend: StorageBackend, path: string): Promise<Uint8Array | null> {
-  try {
-    return await backend.readFile(path);
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return null;
-    throw err;
-  }
 }

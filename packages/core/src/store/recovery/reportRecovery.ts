@@ -16,7 +16,7 @@ import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import { BackupNames } from "../backups/backupNames.js";
 import type { HeldReportLock } from "../locking/reportLock.js";
 import type { StoreContext } from "../shared/context.js";
-import { ensureDirectory } from "../shared/files.js";
+import { ensureDirectory, readFileOrNull, syncFileAt } from "../shared/files.js";
 import { notFound } from "../shared/inputChecks.js";
 import { auditPath, backupPath, backupsDir, outlinePath, reportDir } from "../shared/layout.js";
 import type { Mended } from "../shared/types.js";
@@ -101,7 +101,7 @@ export async function recoverReport(
     await completeCutDelete(ctx, id, held, last, mended);
     throw notFound(id);
   }
-  const file = await readOutlineOrNull(ctx, id);
+  const file = await readFileOrNull(ctx.backend, outlinePath(id));
   const backups = new BackupNames(backend, backupsDir(id));
   if (tail.last === undefined) {
     if (file === null) throw notFound(id);
@@ -182,7 +182,7 @@ async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Pr
   // The edit's data and name must be durable before an event vouches for them: an edit written
   // without a flush (and a rename of an earlier commit not yet durable) could otherwise vanish at
   // a crash while the event and its backup, a link to the same inode, survive empty.
-  await syncFile(ctx, outlinePath(d.id));
+  await syncFileAt(ctx.backend, outlinePath(d.id));
   await ctx.backend.syncDir(reportDir(d.id));
   await makeBackup(d.held, outlinePath(d.id), backupPath(d.id, name));
   d.backups.add(name);
@@ -207,33 +207,9 @@ async function reconcile(ctx: StoreContext, d: Divergence, mended: Mended[]): Pr
   mended.push({ report_id: d.id, action: "recorded_manual_edit", file: outlinePath(d.id), detail: name });
 }
 
-/** Makes the data of the file at `path` durable (fsync through a read-only handle). */
-async function syncFile(ctx: StoreContext, path: string): Promise<void> {
-  const handle = await ctx.backend.open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** The whole log, read again (the outline diverged from a cached log's head: a rare path). */
 async function readLog(ctx: StoreContext, id: string): Promise<AuditReadResult> {
-  try {
-    return parseAuditLog(await ctx.backend.readFile(auditPath(id)));
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return parseAuditLog(new Uint8Array(0));
-    throw err;
-  }
-}
-
-async function readOutlineOrNull(ctx: StoreContext, id: string): Promise<Uint8Array | null> {
-  try {
-    return await ctx.backend.readFile(outlinePath(id));
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return null;
-    throw err;
-  }
+  return parseAuditLog((await readFileOrNull(ctx.backend, auditPath(id))) ?? new Uint8Array(0));
 }
 
 /** The tail as the cache now holds it (recovery may have appended). */

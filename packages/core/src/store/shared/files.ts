@@ -60,3 +60,39 @@ export async function removeTree(backend: StorageBackend, path: string): Promise
   for (const name of await backend.readdir(path)) await removeTree(backend, `${path}/${name}`);
   await backend.rmdir(path);
 }
+
+/**
+ * The bytes of the file at `path`, or null when it does not exist.
+ *
+ * @throws LivingReportsError a storage error other than NOT_FOUND
+ */
+export async function readFileOrNull(backend: StorageBackend, path: string): Promise<Uint8Array | null> {
+  try {
+    return await backend.readFile(path);
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return null;
+    throw err;
+  }
+}
+
+/**
+ * Makes the data of the file at `path` durable (fsync through a read-only handle). A file that
+ * is gone has nothing to sync: false then (a caller that needs it finds out at its next step).
+ *
+ * @throws LivingReportsError the open's (other than NOT_FOUND), the sync's or the close's error
+ */
+export async function syncFileAt(backend: StorageBackend, path: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<StorageBackend["open"]>>;
+  try {
+    handle = await backend.open(path, "r");
+  } catch (err) {
+    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return false;
+    throw err;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
