@@ -59,3 +59,31 @@ export function valueDepth(value: unknown, limit: number): number {
   }
   return max;
 }
+
+/**
+ * Whether two JSON values are equal as JSON texts with sorted keys would be (the order of object
+ * keys does not matter; a key whose value is `undefined` counts as absent, as in
+ * `JSON.stringify`), without building those texts: it stops at the first difference, allocates
+ * nothing, and takes the same object as equal at once. Recursive: meant for values whose depth
+ * is bounded already (a validated outline). Never throws.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key in x) {
+    if (!Object.hasOwn(x, key) || x[key] === undefined) continue;
+    defined++;
+    if (!Object.hasOwn(y, key) || !jsonEqual(x[key], y[key])) return false;
+  }
+  for (const key in y) if (Object.hasOwn(y, key) && y[key] !== undefined) defined--;
+  return defined === 0;
+}

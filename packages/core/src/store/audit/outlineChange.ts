@@ -1,4 +1,5 @@
 import type { Outline } from "../../schema/index.js";
+import { jsonEqual } from "../../util/json.js";
 import { statusOf, tagsOf } from "../index/indexLines.js";
 
 /** The actions a committed change of one outline is recorded as. */
@@ -8,15 +9,6 @@ export type ChangeAction = "rename" | "tag_update" | "status_change" | "archive"
 export interface DescribedChange {
   action: ChangeAction;
   payload: Record<string, unknown>;
-}
-
-/** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
 
 /** `rename` payload keys (Python's). */
@@ -80,12 +72,11 @@ function changedFields(before: Outline, after: Outline): string[] {
   const out: string[] = [];
   for (const key of keys) {
     if (ignored.has(key)) continue;
-    if (canonicalJson(field(before, key)) !== canonicalJson(field(after, key))) out.push(key);
+    if (!jsonEqual(field(before, key), field(after, key))) out.push(key);
   }
   const metaKeys = new Set([...Object.keys(before.metadata), ...Object.keys(after.metadata)]);
   for (const key of metaKeys) {
-    if (canonicalJson(before.metadata[key]) !== canonicalJson(after.metadata[key]))
-      out.push(`metadata.${key}`);
+    if (!jsonEqual(before.metadata[key], after.metadata[key])) out.push(`metadata.${key}`);
   }
   return out;
 }
@@ -99,7 +90,7 @@ function diffById<T>(
   after: readonly T[],
   idOf: (item: T) => string,
 ): { added: string[]; modified: string[]; removed: string[] } {
-  const old = new Map(before.map((item) => [idOf(item), canonicalJson(item)]));
+  const old = new Map(before.map((item) => [idOf(item), item]));
   const now = new Set(after.map(idOf));
   const added: string[] = [];
   const modified: string[] = [];
@@ -107,7 +98,7 @@ function diffById<T>(
     const id = idOf(item);
     const previous = old.get(id);
     if (previous === undefined) added.push(id);
-    else if (previous !== canonicalJson(item)) modified.push(id);
+    else if (!jsonEqual(previous, item)) modified.push(id);
   }
   const removed = [...old.keys()].filter((id) => !now.has(id));
   return { added, modified, removed };

@@ -10,7 +10,7 @@ import type { ReportLeases } from "../locking/reportLeases.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
 import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
 import { removeIndexTemps } from "./indexTemps.js";
-import { appendShared } from "./sharedAppend.js";
+import { appendShared, type SharedAppend } from "./sharedAppend.js";
 
 const encoder = new TextEncoder();
 
@@ -29,6 +29,8 @@ const INDEX_LEASE = "\0index";
 export class ReportIndex {
   private readonly entries = new Map<string, IndexEntry>();
   private offset = 0;
+  /** Bumped whenever {@link offset} or {@link ino} changes: tells an appender whether anyone read meanwhile. */
+  private generation = 0;
   private lines = 0;
   private ino = -1;
   /** The last complete line consumed (with its `\n`): must still end the consumed prefix. */
@@ -169,18 +171,32 @@ export class ReportIndex {
       if (mayCreate) this.mayHaveCreated = true;
     };
     mark();
-    const outcome =
-      this.inodes === false ? "no-inodes" : await appendShared(this.backend, encoder.encode(text));
+    const data = encoder.encode(text);
+    const before = { offset: this.offset, ino: this.ino, generation: this.generation };
+    const shared: SharedAppend =
+      this.inodes === false ? { outcome: "no-inodes" } : await appendShared(this.backend, data);
     mark();
-    if (outcome === "no-inodes") this.inodes = false;
+    if (shared.outcome === "no-inodes") this.inodes = false;
     else this.inodes ??= true;
-    if (outcome !== "appended") {
+    if (shared.outcome !== "appended") {
       await this.withLock(async (held) => {
         await appendLines(held, INDEX_FILE, text, { sync: false });
         mark();
       });
+      await this.refresh();
+    } else {
+      await this.serially(async () => {
+        // The view has not moved since before the write, and the file (the same one it read up to
+        // `offset`) ended after the write exactly `data` later: those bytes are these lines, since
+        // an append lands at or past `offset`. Take them as written instead of reading them back.
+        const unmoved = this.generation === before.generation && before.ino !== -1;
+        if (unmoved && shared.ino === before.ino && shared.size === before.offset + data.length) {
+          this.consume(data);
+        } else {
+          await this.readNew();
+        }
+      });
     }
-    await this.refresh();
     if (this.compactionDue()) {
       await this.withLock(async (held) => {
         // Everything appended until the lock was taken is read now; what is appended later is
@@ -294,6 +310,7 @@ export class ReportIndex {
   }
 
   private reset(): void {
+    this.generation++;
     this.entries.clear();
     this.offset = 0;
     this.lines = 0;
@@ -330,6 +347,7 @@ export class ReportIndex {
   private consume(bytes: Uint8Array): void {
     const chunk = parseIndexChunk(bytes, this.lines + 1);
     if (chunk.consumed === 0) return;
+    this.generation++;
     for (const entry of chunk.entries) this.entries.set(entry.report_id, entry);
     this.badLines.push(...chunk.problems);
     this.lines += chunk.lines;

@@ -1,4 +1,4 @@
-import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
+import type { FileHandle, FileStat, StorageBackend } from "../../backend/storageBackend.js";
 import { withAppendHandle, writeLinesOnce } from "../../durable/appendLines.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { fromSystemError } from "../../errors/fromSystemError.js";
@@ -6,6 +6,18 @@ import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
 
 /** How an append without the index lock ended (see {@link appendShared}). */
+export interface SharedAppend {
+  outcome: SharedAppendOutcome;
+  /**
+   * When `appended`: the file's inode and size checked at step 4, after the write. If the size is
+   * where the appender knew the file to end plus the lines' length, the lines are all that was
+   * appended since, and it need not read them back.
+   */
+  ino?: number;
+  size?: number;
+}
+
+/** The outcomes of {@link appendShared}. */
 export type SharedAppendOutcome =
   /** The lines are in the current `index.jsonl`, where every later compaction or rebuild keeps them. */
   | "appended"
@@ -42,11 +54,11 @@ export type SharedAppendOutcome =
  * (memfs and PostgreSQL never reuse them at all). Every other interleaving ends in
  * `again-under-lock`: the caller waits for the compaction or rebuild to finish and appends again.
  *
- * @returns the outcome
+ * @returns the outcome, with the file's inode and size after the write when `appended`
  * @throws LivingReportsError a mapped storage error; after a failed write the file may end in
  *   part of the lines (a torn line: the caller rebuilds the index)
  */
-export async function appendShared(backend: StorageBackend, data: Uint8Array): Promise<SharedAppendOutcome> {
+export async function appendShared(backend: StorageBackend, data: Uint8Array): Promise<SharedAppend> {
   return await withAppendHandle(backend, INDEX_FILE, (handle) => writeAndCheck(handle, backend, data));
 }
 
@@ -54,7 +66,7 @@ async function writeAndCheck(
   handle: FileHandle,
   backend: StorageBackend,
   data: Uint8Array,
-): Promise<SharedAppendOutcome> {
+): Promise<SharedAppend> {
   let ino: number;
   try {
     ({ ino } = await handle.stat());
@@ -62,25 +74,23 @@ async function writeAndCheck(
     // Nothing is written yet, so the append under the lock can take over: PostgreSQL drops an
     // inode with its last name even while it is open (a compaction renamed over the file between
     // our open and this fstat), and any lasting failure is reported by that append itself.
-    if (isLivingReportsError(err)) return "again-under-lock";
+    if (isLivingReportsError(err)) return { outcome: "again-under-lock" };
     throw err;
   }
-  if (ino === 0) return "no-inodes";
+  if (ino === 0) return { outcome: "no-inodes" };
   await writeLinesOnce(handle, data);
   // Step 3 before step 4 (see appendShared): the lock first, then the file's identity.
-  if (await exists(backend, INDEX_LOCK)) return "again-under-lock";
+  if ((await statOrUndefined(backend, INDEX_LOCK)) !== undefined) return { outcome: "again-under-lock" };
   const now = await statOrUndefined(backend, INDEX_FILE);
-  return now !== undefined && now === ino ? "appended" : "again-under-lock";
+  return now !== undefined && now.ino === ino
+    ? { outcome: "appended", ino, size: now.size }
+    : { outcome: "again-under-lock" };
 }
 
-async function exists(backend: StorageBackend, path: string): Promise<boolean> {
-  return (await statOrUndefined(backend, path)) !== undefined;
-}
-
-/** The inode number at `path`, or undefined when nothing is there. */
-async function statOrUndefined(backend: StorageBackend, path: string): Promise<number | undefined> {
+/** The stat of `path`, or undefined when nothing is there. */
+async function statOrUndefined(backend: StorageBackend, path: string): Promise<FileStat | undefined> {
   try {
-    return (await backend.stat(path)).ino;
+    return await backend.stat(path);
   } catch (err) {
     if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return undefined;
     throw fromSystemError(err, path, "stat");
