@@ -37,7 +37,8 @@ export function fromSystemError(err: unknown, path: string, op: string): LivingR
     : syscode !== undefined
       ? (SYSTEM_CODES[syscode] ?? ErrorCode.STORAGE_FAILURE)
       : ErrorCode.STORAGE_FAILURE;
-  const message = typeof err === "object" && err !== null ? (err as { message?: unknown }).message : undefined;
+  const message =
+    typeof err === "object" && err !== null ? (err as { message?: unknown }).message : undefined;
   const reason = typeof message === "string" ? message : String(err);
   const options: { cause: unknown; path: string; syscall?: string } = { cause: err, path };
   if (syscode !== undefined) options.syscall = syscode;
