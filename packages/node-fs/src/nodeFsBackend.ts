@@ -9,6 +9,7 @@ import {
   fromSystemError,
   LivingReportsError,
   type LockPrimitive,
+  normalizePath,
   type OpenMode,
   type StorageBackend,
   systemClock,
@@ -203,17 +204,29 @@ class NodeFs implements NodeFsBackend {
   }
 
   async stat(path: string): Promise<FileStat> {
-    const p = this.confinement.resolve(path, "stat");
+    const st = await this.statIfExists(path);
+    if (st === undefined) throw fromSystemError(missingEntry(path), normalizePath(path), "stat");
+    return st;
+  }
+
+  async statIfExists(path: string): Promise<FileStat | undefined> {
+    let p: ResolvedPath;
+    try {
+      p = this.confinement.resolve(path, "stat");
+    } catch (err) {
+      // A directory on the way is missing (checked before the lstat): nothing there either.
+      if (err instanceof LivingReportsError && err.code === ErrorCode.NOT_FOUND) return undefined;
+      throw err;
+    }
     let st: fs.Stats | undefined;
     try {
       // A missing file is the common answer on the hot path (a free backup name, a lock not
-      // held): not asking Node to build a system error for it halves the cost of the call.
+      // held): not asking Node to build a system error for it makes the call several times cheaper.
       st = fs.lstatSync(p.abs, { throwIfNoEntry: false });
     } catch (err) {
       throw fromSystemError(err, p.rel, "stat");
     }
-    if (st === undefined) throw fromSystemError(missingEntry(p.abs), p.rel, "stat");
-    return toFileStat(st);
+    return st === undefined ? undefined : toFileStat(st);
   }
 
   async utimes(path: string, mtimeMs: number): Promise<void> {

@@ -102,6 +102,16 @@ export interface StorageBackend {
   readdir(path: string): Promise<string[]>;
   /** lstat of a path: NOT_FOUND when absent. */
   stat(path: string): Promise<FileStat>;
+  /**
+   * Optional: {@link stat}, but resolving `undefined` where `stat` rejects with NOT_FOUND (every
+   * other failure rejects the same). For backends where a missing path is cheaper to report
+   * without an error: the store asks about paths that are usually missing on every commit (a
+   * free backup name, a lock or a waiting marker nobody holds). Core's `statIfExists` falls back
+   * to `stat` when a backend does not offer it. Wrappers built on `DelegatingBackend` do not offer
+   * it, on purpose: calls through them take the fallback, so whatever a wrapper does to `stat`
+   * (record it, fault it) applies to these calls too.
+   */
+  statIfExists?(path: string): Promise<FileStat | undefined>;
   /** Sets a path's modification time (locks refresh with it; tests age lock files with it). */
   utimes(path: string, mtimeMs: number): Promise<void>;
   /**

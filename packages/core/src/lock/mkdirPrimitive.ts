@@ -1,6 +1,7 @@
+import { statIfExists } from "../backend/statIfExists.js";
 import type { StorageBackend } from "../backend/storageBackend.js";
 import type { Clock } from "./clock.js";
-import { isAlreadyExists, isNotFound, lockCompromised } from "./lockErrors.js";
+import { isAlreadyExists, lockCompromised } from "./lockErrors.js";
 import {
   type LockPrimitive,
   type LockState,
@@ -88,13 +89,8 @@ function freshness(at: number, state: LockState): number {
 
 /** `stat` of `path` as a {@link LockState}, or `undefined` when nothing is there. */
 export async function inspectPath(backend: StorageBackend, path: string): Promise<LockState | undefined> {
-  try {
-    const st = await backend.stat(path);
-    return { kind: st.kind, ino: st.ino, mtimeMs: st.mtimeMs };
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const st = await statIfExists(backend, path);
+  return st === undefined ? undefined : { kind: st.kind, ino: st.ino, mtimeMs: st.mtimeMs };
 }
 
 async function inspectOrThrow(backend: StorageBackend, path: string): Promise<LockState> {

@@ -1,3 +1,4 @@
+import { statIfExists } from "../../backend/statIfExists.js";
 import type { StorageBackend } from "../../backend/storageBackend.js";
 import {
   type AuditLine,
@@ -6,7 +7,7 @@ import {
   type AuditReadResult,
 } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
-import { isLivingReportsError, LivingReportsError } from "../../errors/livingReportsError.js";
+import { LivingReportsError } from "../../errors/livingReportsError.js";
 import type { Outline } from "../../schema/index.js";
 import { type Fence, LockBoundBackend } from "../locking/lockBoundBackend.js";
 import { auditPath } from "../shared/layout.js";
@@ -227,11 +228,6 @@ export class AuditLogCache {
 }
 
 async function statOrMissing(backend: StorageBackend, path: string): Promise<{ size: number; ino: number }> {
-  try {
-    const { size, ino } = await backend.stat(path);
-    return { size, ino };
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return { size: 0, ino: -1 };
-    throw err;
-  }
+  const st = await statIfExists(backend, path);
+  return st === undefined ? { size: 0, ino: -1 } : { size: st.size, ino: st.ino };
 }

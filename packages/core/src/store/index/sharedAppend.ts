@@ -1,6 +1,6 @@
+import { statIfExists } from "../../backend/statIfExists.js";
 import type { FileHandle, FileStat, StorageBackend } from "../../backend/storageBackend.js";
 import { withAppendHandle, writeLinesOnce } from "../../durable/appendLines.js";
-import { ErrorCode } from "../../errors/errorCodes.js";
 import { fromSystemError } from "../../errors/fromSystemError.js";
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
@@ -90,9 +90,8 @@ async function writeAndCheck(
 /** The stat of `path`, or undefined when nothing is there. */
 async function statOrUndefined(backend: StorageBackend, path: string): Promise<FileStat | undefined> {
   try {
-    return await backend.stat(path);
+    return await statIfExists(backend, path);
   } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return undefined;
     throw fromSystemError(err, path, "stat");
   }
 }

@@ -1,3 +1,4 @@
+import { statIfExists } from "../../backend/statIfExists.js";
 import type { StorageBackend } from "../../backend/storageBackend.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
@@ -8,13 +9,7 @@ import { isLivingReportsError } from "../../errors/livingReportsError.js";
  * @throws LivingReportsError a storage error other than NOT_FOUND
  */
 export async function pathExists(backend: StorageBackend, path: string): Promise<boolean> {
-  try {
-    await backend.stat(path);
-    return true;
-  } catch (err) {
-    if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return false;
-    throw err;
-  }
+  return (await statIfExists(backend, path)) !== undefined;
 }
 
 /**

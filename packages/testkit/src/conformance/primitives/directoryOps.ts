@@ -24,6 +24,27 @@ export function describeDirectoryOps(target: ConformanceTarget): void {
         expect(err.path).toBe("d/missing");
       }));
 
+    it("statIfExists, where offered, answers as stat does and undefined where stat is NOT_FOUND", (ctx) =>
+      withRoot(target, async ({ backend }) => {
+        const statIfExists = backend.statIfExists?.bind(backend);
+        if (statIfExists === undefined) {
+          ctx.skip(); // optional: core falls back to stat
+          return;
+        }
+        await backend.mkdir("d");
+        await writeFile(backend, "d/f.txt", "12345");
+        expect(await statIfExists("d/f.txt")).toEqual(await backend.stat("d/f.txt"));
+        expect(await statIfExists("d")).toEqual(await backend.stat("d"));
+        expect(await statIfExists("d/missing")).toBeUndefined();
+        expect(await statIfExists("missing/f.txt")).toBeUndefined();
+        // Anything else fails as stat fails: a bad path, a file where a directory should be.
+        await expectError(statIfExists("../x"), ErrorCode.INVALID_PATH);
+        const wrong = await backend.stat("d/f.txt/x").catch((e: unknown) => e);
+        await expect(statIfExists("d/f.txt/x")).rejects.toMatchObject({
+          code: (wrong as { code: string }).code,
+        });
+      }));
+
     it("rename moves a file and replaces an existing target", () =>
       withRoot(target, async ({ backend }) => {
         await backend.mkdir("d");
