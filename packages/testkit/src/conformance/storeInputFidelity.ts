@@ -33,6 +33,45 @@ export function describeStoreInputFidelity(target: ConformanceTarget): void {
         expect(await store.list()).toHaveLength(1);
       }));
 
+    it("an outline the store returned, changed by its caller afterwards, changes nothing it commits next", () =>
+      withStore(target, async (store) => {
+        const first = await store.create({ title: "Mine", tags: ["a"] });
+        const section = { section_id: "00000000-0000-4000-8000-000000000001", title: "S", order: 0 };
+        const created = await store.update({
+          ...first,
+          sections: [{ ...section, insight_ids: [], content_format: "markdown", metadata: {} }],
+        });
+        const committed = await store.get(created.report_id);
+        // Every level a caller can reach: the sections, one section, metadata and its tags.
+        const scribble = (o: typeof created) => {
+          o.sections[0]!.title = "scribbled";
+          o.sections.push({ ...o.sections[0]!, section_id: "00000000-0000-4000-8000-000000000002" });
+          (o.metadata.tags as string[]).push("scribbled");
+          o.metadata.scribbled = true;
+        };
+        scribble(created);
+        const renamed = await store.rename(created.report_id, "Renamed");
+        expect(renamed).toEqual({
+          ...committed,
+          title: "Renamed",
+          outline_version: committed.outline_version + 1,
+          updated_at: renamed.updated_at,
+        });
+        scribble(renamed);
+        const tagged = await store.tag(created.report_id, { add: ["b"] });
+        expect(tagged.sections.map((s) => s.title)).toEqual(["S"]);
+        expect(tagged.metadata).toEqual({ tags: ["a", "b"] });
+        const updated = await store.update({ ...tagged, title: "Updated" });
+        scribble(tagged);
+        scribble(updated);
+        const read = await store.get(created.report_id);
+        expect(read.sections.map((s) => s.title)).toEqual(["S"]);
+        expect(read.metadata).toEqual({ tags: ["a", "b"] });
+        const again = await store.rename(created.report_id, "Again");
+        expect(again.sections.map((s) => s.title)).toEqual(["S"]);
+        expect(again.metadata).toEqual({ tags: ["a", "b"] });
+      }));
+
     it("keeps a metadata `__proto__` key exactly, across a reopen", () =>
       withStore(target, async (store, root) => {
         const a = await store.create({ title: "Keep" });

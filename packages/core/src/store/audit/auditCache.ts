@@ -128,12 +128,14 @@ export class AuditLogCache {
   }
 
   /**
-   * Remembers `outline` (a copy) as what this store just committed to report `id`, its bytes
-   * hashing to `sha`: the next write's recovery, finding the same bytes, need not parse them again.
+   * Remembers `outline` as what this store just committed to report `id`, its bytes hashing to
+   * `sha`: the next write's recovery, finding the same bytes, need not parse them again. The cache
+   * keeps `outline` itself, not a copy: pass an object no caller of the store holds (one parsed
+   * from the log or the file, or a copy), since the next commit builds on it.
    */
   rememberOutline(id: string, sha: string, outline: Outline): void {
     const entry = this.entries.get(id);
-    if (entry !== undefined) entry.outline = { sha, outline: structuredClone(outline) };
+    if (entry !== undefined) entry.outline = { sha, outline };
   }
 
   /**

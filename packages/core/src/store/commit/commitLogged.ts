@@ -1,4 +1,4 @@
-import { atomicReplace, backupNameAfter, makeBackup } from "../../durable/index.js";
+import { type AuditLine, atomicReplace, backupNameAfter, makeBackup } from "../../durable/index.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
 import type { Outline } from "../../schema/index.js";
 import { indexEntryFor } from "../index/indexLines.js";
@@ -44,6 +44,7 @@ export async function commitLogged(
   const { next, bytes, sha, at, options } = ready;
   const previousInLog = report.tail.sha === report.sha && report.tail.logged?.sha === report.sha;
   let made: MadeBackup | undefined;
+  let line: AuditLine;
   let backup: string;
   if (previousInLog) backup = await freeBackupName(ctx, report, at);
   else {
@@ -51,7 +52,7 @@ export async function commitLogged(
     backup = made.name;
   }
   try {
-    await ctx.audit.append(id, report.log, changeRecord(ctx, id, ready, backup, true));
+    line = await ctx.audit.append(id, report.log, changeRecord(ctx, id, ready, backup, true));
   } catch (err) {
     if (made !== undefined) {
       made.appendTried = true;
@@ -60,7 +61,8 @@ export async function commitLogged(
     throw err;
   }
   // Committed: nothing after this point may fail the operation (a retry would apply it twice).
-  ctx.audit.rememberOutline(id, sha, next);
+  // The record's outline, parsed back from the line, is the cache's own copy (`next` is the caller's).
+  ctx.audit.rememberOutline(id, sha, line.record.outline as Outline);
   await materialise(ctx, report, held, previousInLog ? backup : undefined, bytes);
   await indexCommitted(ctx, [indexEntryFor(next)]);
   await pruneAfterCommit(ctx, report, held, sha, options);

@@ -62,7 +62,7 @@ export async function commitNewReport(
       return await rollBackCreate(ctx, id, held, err);
     }
     // Committed: an index failure must not fail it (see indexCommitted).
-    ctx.audit.rememberOutline(id, sha256Hex(bytes), outline);
+    ctx.audit.rememberOutline(id, sha256Hex(bytes), structuredClone(outline));
     await indexCommitted(ctx, [indexEntryFor(outline)]);
   } catch (err) {
     try {

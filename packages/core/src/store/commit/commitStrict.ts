@@ -48,7 +48,7 @@ export async function commitStrict(
     return await rollBackUpdate(ctx, id, held, report.bytes, made, err);
   }
   // Committed: nothing after this point may fail the operation (a retry would apply it twice).
-  ctx.audit.rememberOutline(id, sha, next);
+  ctx.audit.rememberOutline(id, sha, structuredClone(next));
   await indexCommitted(ctx, [indexEntryFor(next)]);
   await pruneAfterCommit(ctx, report, held, sha, options);
   return next;
