@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { runCli } from "./cliProcess.js";
+import { forReport, runCli } from "./cliProcess.js";
 import {
   type FaultCase,
   judgeWrite,
@@ -11,7 +11,7 @@ import {
   typedError,
   updateFile,
 } from "./faultCase.js";
-import { forReport, withStoreDir } from "./storeDir.js";
+import { withStoreDir } from "./storeDir.js";
 
 const COMMANDS: readonly (readonly string[])[] = [
   ["show", "ID"],

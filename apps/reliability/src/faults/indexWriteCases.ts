@@ -5,9 +5,9 @@ import * as nodePath from "node:path";
 import { isLivingReportsError, openReports } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import { injectFaults } from "@living-reports/testkit";
-import { runCli } from "./cliProcess.js";
+import { forReport, runCli } from "./cliProcess.js";
 import { type FaultCase, judgeWrite, logicalState, repairThenVerify, type StepResult } from "./faultCase.js";
-import { forReport, withStoreDir } from "./storeDir.js";
+import { withStoreDir } from "./storeDir.js";
 
 /**
  * The index cannot be appended to after the outline and its event are committed (EACCES on every

@@ -1,6 +1,7 @@
 /** Real-fault cases of the library API without the CLI: odd input, a `close()` that fails. */
 import { isLivingReportsError, openReports } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
+import { startNode } from "./cliProcess.js";
 import type { FaultCase, StepResult } from "./faultCase.js";
 import { withStoreDir } from "./storeDir.js";
 
@@ -61,29 +62,7 @@ export function closeFailsEROFS(): FaultCase {
     run: () =>
       withStoreDir(async (root, id) => {
         const script = new URL("../workers/closeFails.mjs", import.meta.url);
-        const { spawn } = await import("node:child_process");
-        const child = spawn(process.execPath, [script.pathname, root, id], {
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => {
-          stdout += d.toString();
-        });
-        child.stderr.on("data", (d: Buffer) => {
-          stderr += d.toString();
-        });
-        const t0 = Date.now();
-        const limit = 20_000;
-        const code = await new Promise<number | null>((resolve) => {
-          const timer = setTimeout(() => child.kill("SIGKILL"), limit);
-          child.on("close", (c) => {
-            clearTimeout(timer);
-            resolve(c);
-          });
-        });
-        const ms = Date.now() - t0;
-        const hung = ms >= limit;
+        const { code, stdout, stderr, ms, hung } = await startNode([script.pathname, root, id], 20_000).done;
         return [
           {
             step: "close() with the session lock's removal failing EROFS",

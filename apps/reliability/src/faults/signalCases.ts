@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { createLockManager } from "@living-reports/core";
 import { nodeFsBackend } from "@living-reports/node-fs";
-import { runCli, startCli } from "./cliProcess.js";
+import { forReport, runCli, startCli } from "./cliProcess.js";
 import { type FaultCase, repairThenVerify, type StepResult } from "./faultCase.js";
-import { forReport, withStoreDir } from "./storeDir.js";
+import { withStoreDir } from "./storeDir.js";
 
 /**
  * SIGINT and SIGTERM while a command waits for a lock held elsewhere: it must exit 130/143 at once,

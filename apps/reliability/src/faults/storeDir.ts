@@ -16,8 +16,3 @@ export async function withStoreDir<T>(fn: (root: string, id: string) => Promise<
     fs.rmSync(base, { recursive: true, force: true });
   }
 }
-
-/** A command line for the store's report: each `ID` in `argv` replaced by `id`. */
-export function forReport(argv: readonly string[], id: string): string[] {
-  return argv.map((a) => (a === "ID" ? id : a));
-}
