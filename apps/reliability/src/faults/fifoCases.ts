@@ -62,7 +62,8 @@ export function fifoEverywhere(): FaultCase {
             steps.push({
               step: `${place}: ${args[0]}`,
               verdict: out.hung ? "hang" : fine ? "finished" : "wrong",
-              detail: `exit ${out.code} in ${out.ms} ms ${typed ?? ""}`,
+              // Without a typed error, what the command said instead (a crash's stack, a warning).
+              detail: `exit ${out.code} in ${out.ms} ms ${typed ?? out.stderr.trim().split("\n")[0] ?? ""}`,
             });
           });
         }
