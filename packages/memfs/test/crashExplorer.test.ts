@@ -12,6 +12,7 @@ import {
 } from "@living-reports/testkit";
 import { describe, expect, it } from "vitest";
 import { memfsDisks as disks } from "../src/index.js";
+import { crashRunsByMode } from "./crashRunsByMode.js";
 
 /**
  * The CI crash run on memfs (issue 4): a budget of 100,000 distinct crash states of the standard
@@ -20,7 +21,6 @@ import { memfsDisks as disks } from "../src/index.js";
  * a quick local run (e.g. `LR_CRASH_STATES=2000 npx vitest run test/crashExplorer.test.ts`).
  */
 const TOTAL = Number(process.env.LR_CRASH_STATES ?? 100_000);
-const SHARE: Readonly<Record<CrashMode, number>> = { prefix: 0.4, torn: 0.3, reorder: 0.2, drop: 0.1 };
 /**
  * Rounds (recordings of a workload) per run at most: a workload whose rounds keep finding a
  * trickle of new states (the index workload in torn mode finds a few per round) stops here, with
@@ -34,33 +34,16 @@ const workloads = standardWorkloads();
 let explored = 0;
 
 describe("crash explorer on memfs: standard workloads", () => {
-  for (const mode of Object.keys(SHARE) as CrashMode[]) {
-    const perWorkload = Math.max(1, Math.floor((TOTAL * SHARE[mode]) / workloads.length));
-    for (const { workload, checker } of workloads) {
-      it(`${workload.name}, ${mode}: ${perWorkload} crash states, no violation`, {
-        timeout: 900_000,
-      }, async () => {
-        const result = await exploreCrashes(workload, checker, {
-          disks,
-          mode,
-          seed: 1,
-          states: perWorkload,
-          maxRounds: MAX_ROUNDS,
-        });
-        explored += result.states;
-        console.log(
-          `crash explorer memfs ${workload.name} ${mode}: ${result.states} distinct states ` +
-            `(${result.stoppedBy}, ${result.rounds} rounds), ${result.violations} violations, ` +
-            `${Math.round((result.states / result.elapsedMs) * 1000)} states/s`,
-        );
-        expect(result.failures[0], JSON.stringify(result.failures[0], null, 2)).toBeUndefined();
-        // The whole share, unless the workload ran out of new states first (or of rounds).
-        if (result.stoppedBy === "budget") expect(result.states).toBe(perWorkload);
-        else expect(["exhausted", "idle", "maxRounds"]).toContain(result.stoppedBy);
-        expect(result.checks).toBe(result.states);
-      });
-    }
-  }
+  // Each mode's share (MODE_SHARE) split over the workloads, at least 1 state each.
+  crashRunsByMode({
+    workloads,
+    total: TOTAL,
+    floor: 1,
+    maxRounds: MAX_ROUNDS,
+    onResult: (result) => {
+      explored += result.states;
+    },
+  });
 
   it("reports the distinct states explored", () => {
     console.log(`crash explorer memfs: ${explored} distinct crash states in total`);

@@ -1,4 +1,4 @@
-import { CRASH_MODES, type CrashMode, parseAuditLog } from "@living-reports/core";
+import { type CrashMode, parseAuditLog } from "@living-reports/core";
 import {
   emptyCensus,
   exploreCrashes,
@@ -8,6 +8,7 @@ import {
 } from "@living-reports/testkit";
 import { describe, expect, it } from "vitest";
 import { memfsDisks as disks } from "../src/index.js";
+import { crashRunsByMode } from "./crashRunsByMode.js";
 
 /**
  * The CI crash run of the log protocol's workloads (issue 11): each in every crash mode, no
@@ -18,7 +19,6 @@ import { memfsDisks as disks } from "../src/index.js";
  */
 const TOTAL = Number(process.env.LR_CRASH_STATES ?? 100_000);
 const PROTOCOL_TOTAL = Math.max(40, Math.floor(TOTAL * 0.06));
-const SHARE: Readonly<Record<CrashMode, number>> = { prefix: 0.4, torn: 0.3, reorder: 0.2, drop: 0.1 };
 
 /**
  * Core bugs these workloads found that are still open: the modes that show them and what their
@@ -33,39 +33,16 @@ const OPEN_BUGS: Readonly<Record<string, { modes: readonly CrashMode[]; says: Re
 const workloads = protocolWorkloads();
 
 describe("crash explorer on memfs: the log protocol's workloads in every mode", () => {
-  for (const mode of CRASH_MODES) {
-    const perWorkload = Math.max(10, Math.floor((PROTOCOL_TOTAL * SHARE[mode]) / workloads.length));
-    for (const { workload, checker } of workloads) {
-      const bug = OPEN_BUGS[workload.name];
-      const open = bug?.modes.includes(mode) === true;
-      it(`${workload.name}, ${mode}: ${perWorkload} crash states, ${open ? "the open core bug shows" : "no violation"}`, {
-        timeout: 900_000,
-      }, async () => {
-        // An open bug needs only its first violating state.
-        const result = await exploreCrashes(workload, checker, {
-          disks,
-          mode,
-          seed: 1,
-          states: perWorkload,
-          ...(open ? { stopAfter: 1 } : {}),
-        });
-        console.log(
-          `crash explorer memfs ${workload.name} ${mode}: ${result.states} distinct states ` +
-            `(${result.stoppedBy}, ${result.rounds} rounds), ${result.violations} violations, ` +
-            `${Math.round(result.elapsedMs)} ms`,
-        );
-        if (open && bug !== undefined) {
-          const first = result.failures[0]?.violations ?? [];
-          expect(first.length).toBeGreaterThan(0);
-          for (const line of first) expect(line).toMatch(bug.says);
-          return;
-        }
-        expect(result.failures[0], JSON.stringify(result.failures[0], null, 2)).toBeUndefined();
-        if (result.stoppedBy === "budget") expect(result.states).toBe(perWorkload);
-        else expect(["exhausted", "idle"]).toContain(result.stoppedBy);
-      });
-    }
-  }
+  // Each mode's share (MODE_SHARE) split over the workloads, at least 10 states each.
+  crashRunsByMode({
+    workloads,
+    total: PROTOCOL_TOTAL,
+    floor: 10,
+    openBug: (name, mode) => {
+      const bug = OPEN_BUGS[name];
+      return bug?.modes.includes(mode) === true ? bug.says : undefined;
+    },
+  });
 });
 
 describe("crash explorer on memfs: crashes between an update's flush and its files", () => {

@@ -49,5 +49,6 @@ export type {
 } from "./explorer/workload.js";
 export { type MutantResult, type MutantRunOptions, runMutant } from "./mutants/runMutants.js";
 export { type Mutant, standardMutants } from "./mutants/standardMutants.js";
+export { protocolWorkloads } from "./workloads/protocolWorkloads.js";
 export { type CheckedWorkload, standardWorkloads } from "./workloads/standardWorkloads.js";
 export { describeError, storeChecker } from "./workloads/storeChecker.js";

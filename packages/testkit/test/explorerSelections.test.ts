@@ -143,6 +143,8 @@ describe("parseCrashcheckArgs", () => {
 describe("planLanes", () => {
   const job = (workload: number, states: number): CrashcheckJob => ({
     workload,
+    name: `w${workload}`,
+    set: "standard",
     states,
     mode: "prefix",
     seed: 0,

@@ -20,7 +20,7 @@ export const CASE_LOCK_TIMEOUT_MS = 2_000;
  */
 export const HANG_LIMIT_MS = CASE_LOCK_TIMEOUT_MS + 10_000 + 8_000;
 
-/** A running CLI command: signal it, or wait for its end. */
+/** A running process (a CLI command, a worker script): signal it, or wait for its end. */
 export interface RunningCli {
   readonly pid: number | undefined;
   signal(sig: NodeJS.Signals): void;
@@ -37,12 +37,16 @@ export function startCli(
   lockTimeoutMs = CASE_LOCK_TIMEOUT_MS,
   hangLimitMs = HANG_LIMIT_MS,
 ): RunningCli {
+  return startNode([CLI_BIN, "--root", root, "--lock-timeout", String(lockTimeoutMs), ...args], hangLimitMs);
+}
+
+/**
+ * Starts `node argv…` (this Node) with its output collected; still running after `hangLimitMs`,
+ * it is killed with SIGKILL and its outcome says `hung`.
+ */
+export function startNode(argv: readonly string[], hangLimitMs = HANG_LIMIT_MS): RunningCli {
   const t0 = Date.now();
-  const child = spawn(
-    process.execPath,
-    [CLI_BIN, "--root", root, "--lock-timeout", String(lockTimeoutMs), ...args],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => {
@@ -68,4 +72,9 @@ export function startCli(
 /** Runs one CLI command to its end (or the hang limit). */
 export function runCli(root: string, args: readonly string[]): Promise<CliOutcome> {
   return startCli(root, args).done;
+}
+
+/** A command line for the store's report: each `ID` in `argv` replaced by `id`. */
+export function forReport(argv: readonly string[], id: string): string[] {
+  return argv.map((a) => (a === "ID" ? id : a));
 }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { runCli, startCli } from "./cliProcess.js";
+import { forReport, runCli, startCli } from "./cliProcess.js";
 import {
   type FaultCase,
   judgeWrite,
@@ -107,10 +107,7 @@ export function readOnlyRemount(): FaultCase {
         fsys.remountReadOnly();
         const before = logicalState(root);
         for (const argv of READS) {
-          const out = await runCli(
-            root,
-            argv.map((a) => (a === "ID" ? id : a)),
-          );
+          const out = await runCli(root, forReport(argv, id));
           steps.push({
             step: argv[0] ?? "",
             verdict: out.hung ? "hang" : out.code === 0 ? "ok" : "wrong",
@@ -118,10 +115,7 @@ export function readOnlyRemount(): FaultCase {
           });
         }
         for (const argv of [...WRITES, update]) {
-          const out = await runCli(
-            root,
-            argv.map((a) => (a === "ID" ? id : a)),
-          );
+          const out = await runCli(root, forReport(argv, id));
           const judged = judgeWrite(before, logicalState(root), out);
           // "repair" on a clean store may succeed without a change: it has nothing to write.
           const verdict =

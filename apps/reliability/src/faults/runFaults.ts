@@ -1,17 +1,10 @@
 import { enospcSweep, readOnlyRemount, readOnlyWhileWaiting } from "./diskFaultCases.js";
 import { type FaultCase, isGood, type StepResult } from "./faultCase.js";
-import {
-  closeFailsEROFS,
-  fifoEverywhere,
-  hugeTornAuditTail,
-  indexFifo,
-  indexImmutable,
-  indexTempLeftover,
-  indexUnwritable,
-  libraryInput,
-  signals,
-  symlinkedLayout,
-} from "./layoutCases.js";
+import { fifoEverywhere, indexFifo } from "./fifoCases.js";
+import { indexImmutable, indexUnwritable } from "./indexWriteCases.js";
+import { hugeTornAuditTail, indexTempLeftover, symlinkedLayout } from "./leftoverCases.js";
+import { closeFailsEROFS, libraryInput } from "./libraryCases.js";
+import { signals } from "./signalCases.js";
 import { realFaultsUnavailable } from "./tmpfsMount.js";
 
 /** Every real-fault case, in the order the runner takes them. */

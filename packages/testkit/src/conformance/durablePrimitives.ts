@@ -12,6 +12,7 @@ import {
   type StorageBackend,
 } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
+import { auditRecord } from "./support/auditRecord.js";
 import { text, utf8 } from "./support/bytes.js";
 import { expectError } from "./support/expectError.js";
 import { makeDir, writeFile } from "./support/files.js";
@@ -20,15 +21,9 @@ import { titleOf, withRoot } from "./withRoot.js";
 
 const LOG = "r/audit.jsonl";
 
+/** Each record carries non-ASCII text, so that appends and reads are checked on multi-byte UTF-8. */
 function record(n: number): Record<string, unknown> {
-  return {
-    action_id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
-    report_id: "11111111-1111-4111-8111-111111111111",
-    ts: "2026-03-01T10:12:10+00:00",
-    actor: "agent",
-    action_type: "evolve",
-    payload: { n, note: "métrique ±62% — ✓" },
-  };
+  return auditRecord(n, { n, note: "métrique ±62% — ✓" });
 }
 
 /** Names in `dir` that are temp files a writer left behind. */

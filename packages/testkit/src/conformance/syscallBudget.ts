@@ -11,6 +11,7 @@ import { formatTrace } from "../trace/formatTrace.js";
 import { recordTrace } from "../trace/recordTrace.js";
 import { summarizeTrace } from "../trace/summarizeTrace.js";
 import type { TraceEvent, TraceOp } from "../trace/traceEvent.js";
+import { auditRecord } from "./support/auditRecord.js";
 import { text, utf8 } from "./support/bytes.js";
 import { makeDir, writeFile } from "./support/files.js";
 import type { ConformanceTarget } from "./target.js";
@@ -22,17 +23,6 @@ const LOOKING: ReadonlySet<TraceOp> = new Set(["read", "readFile", "readdir", "s
 /** The calls of a trace that change or sync something (or close a handle), in order. */
 function acting(trace: readonly TraceEvent[]): TraceEvent[] {
   return trace.filter((event) => !LOOKING.has(event.op));
-}
-
-function auditRecord(n: number): Record<string, unknown> {
-  return {
-    action_id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
-    report_id: "11111111-1111-4111-8111-111111111111",
-    ts: "2024-01-02T03:04:05.000000+00:00",
-    actor: "agent",
-    action_type: "evolve",
-    payload: { n },
-  };
 }
 
 /**

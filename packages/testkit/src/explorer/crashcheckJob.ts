@@ -1,5 +1,6 @@
 import { type CrashMode, ErrorCode, LivingReportsError } from "@living-reports/core";
-import { type CheckedWorkload, standardWorkloads } from "../workloads/standardWorkloads.js";
+import type { CheckedWorkload } from "../workloads/standardWorkloads.js";
+import { type WorkloadSet, workloadSet } from "../workloads/workloadSets.js";
 import type { DiskModel, Materializer } from "./crashableDisk.js";
 import { type ExploreResult, exploreCrashes } from "./exploreCrashes.js";
 
@@ -10,6 +11,10 @@ import { type ExploreResult, exploreCrashes } from "./exploreCrashes.js";
 export interface CrashcheckJob {
   /** Index of the workload in the run's workload list. */
   readonly workload: number;
+  /** The workload's name: a worker whose list holds another workload at that index refuses the job. */
+  readonly name: string;
+  /** The set the run's list was built from, for a worker given no list of its own. */
+  readonly set: WorkloadSet;
   readonly states: number;
   readonly mode: CrashMode;
   readonly seed: number;
@@ -20,7 +25,7 @@ export interface CrashcheckJob {
 export interface CrashcheckJobIo {
   readonly disks: DiskModel<unknown>;
   readonly materializeNodeFs?: Materializer;
-  /** The workloads (default the standard ones); a worker must use the same list as the caller. */
+  /** The workloads (default: the job's `set`); a worker must use the same list as the caller. */
   readonly workloads?: readonly CheckedWorkload[];
 }
 
@@ -28,14 +33,20 @@ export interface CrashcheckJobIo {
  * Explores one job. Jobs share nothing but their description: a job's result depends only on
  * it (and on the names its workload draws at random), wherever it runs.
  *
- * @throws LivingReportsError INVALID_INPUT for a workload index out of range; whatever
- *   {@link exploreCrashes} throws
+ * @throws LivingReportsError INVALID_INPUT for a workload index out of range, or one whose
+ *   workload is not named `job.name`; whatever {@link exploreCrashes} throws
  */
 export async function runCrashcheckJob(job: CrashcheckJob, io: CrashcheckJobIo): Promise<ExploreResult> {
-  const workloads = io.workloads ?? standardWorkloads();
+  const workloads = io.workloads ?? workloadSet(job.set);
   const checked = workloads[job.workload];
   if (checked === undefined) {
     throw new LivingReportsError(ErrorCode.INVALID_INPUT, `no workload #${job.workload}`);
+  }
+  if (checked.workload.name !== job.name) {
+    throw new LivingReportsError(
+      ErrorCode.INVALID_INPUT,
+      `workload #${job.workload} is ${checked.workload.name}, not ${job.name}: not the caller's list`,
+    );
   }
   return await exploreCrashes(checked.workload, checked.checker, {
     disks: io.disks,

@@ -1,7 +1,8 @@
 import { CRASH_MODES, type CrashMode, ErrorCode, LivingReportsError } from "@living-reports/core";
 import { type MutantResult, runMutant } from "../mutants/runMutants.js";
 import { standardMutants } from "../mutants/standardMutants.js";
-import { type CheckedWorkload, standardWorkloads } from "../workloads/standardWorkloads.js";
+import type { CheckedWorkload } from "../workloads/standardWorkloads.js";
+import { isWorkloadSet, WORKLOAD_SETS, type WorkloadSet, workloadSet } from "../workloads/workloadSets.js";
 import type { DiskModel, Materializer } from "./crashableDisk.js";
 import { type CrashcheckJob, runCrashcheckJob } from "./crashcheckJob.js";
 import type { CrashFailure } from "./crashFailure.js";
@@ -17,6 +18,13 @@ export interface CrashcheckOptions {
   readonly seed?: number;
   readonly mode?: CrashMode;
   readonly backend?: "memfs" | "node-fs";
+  /**
+   * Which workloads to explore (default `all`): `standard` (create, evolve, evolve-strict,
+   * concurrent-audit, index), `protocol` (the log protocol's: leases lost, manual edits in a
+   * lease, index compaction) or `all`, the standard ones then the protocol's. Not with
+   * `mutants`, nor with `CrashcheckIo.workloads`.
+   */
+  readonly workloads?: WorkloadSet;
   /** Run the mutants instead of the standard workloads (each in its own mode unless `mode` is given). */
   readonly mutants?: boolean;
   /** Print one JSON document instead of text. */
@@ -32,7 +40,7 @@ export interface CrashcheckIo {
   /** Copies a crash state into a temporary node-fs root; required for `backend: "node-fs"`. */
   readonly materializeNodeFs?: Materializer;
   readonly stdout: (text: string) => void;
-  /** The workloads to run (default {@link standardWorkloads}). */
+  /** The workloads to run, instead of a set named by `CrashcheckOptions.workloads`. */
   readonly workloads?: readonly CheckedWorkload[];
   /**
    * Runs the jobs (one per workload) on `workers` threads, e.g. worker threads each running
@@ -75,11 +83,12 @@ export interface CrashcheckReport {
 }
 
 /**
- * Runs the crash explorer on the standard workloads (the total `states` split evenly) or, with
- * `mutants`, on every mutant, and prints the result. Exit code 0 when there is no violation
- * (every mutant caught), 1 otherwise.
+ * Runs the crash explorer on a set of workloads (`options.workloads`, default all of them; the
+ * total `states` split evenly) or, with `mutants`, on every mutant, and prints the result. Exit
+ * code 0 when there is no violation (every mutant caught), 1 otherwise.
  *
- * @throws LivingReportsError INVALID_INPUT for bad options or a node-fs run without a materializer
+ * @throws LivingReportsError INVALID_INPUT for bad options (a workload set with `mutants` or
+ *   with `io.workloads`) or a node-fs run without a materializer
  */
 export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo): Promise<number> {
   const mode = options.mode ?? "prefix";
@@ -93,18 +102,27 @@ export async function runCrashcheck(options: CrashcheckOptions, io: CrashcheckIo
   if (backend === "node-fs" && io.materializeNodeFs === undefined) {
     throw invalid("the node-fs backend needs a materializer");
   }
+  const set = options.workloads ?? "all";
+  if (!isWorkloadSet(set))
+    throw invalid(`--workloads must be one of ${WORKLOAD_SETS.join(", ")}, got ${set}`);
+  if (options.workloads !== undefined && options.mutants === true)
+    throw invalid("--workloads does not apply to --mutants (each mutant has its own workload)");
+  if (options.workloads !== undefined && io.workloads !== undefined)
+    throw invalid("the workloads are given twice: as a set and as a list");
   if (options.mutants === true)
     return await mutantsReport(
       io,
       { states, seed, ...(options.mode === undefined ? {} : { mode }) },
       options.json === true,
     );
-  const workloads = io.workloads ?? standardWorkloads();
+  const workloads = io.workloads ?? workloadSet(set);
   const started = performance.now();
   const rows: CrashcheckReport["workloads"] = [];
   const failures: CrashcheckReport["failures"] = [];
-  const jobs: CrashcheckJob[] = workloads.map((_, i) => ({
+  const jobs: CrashcheckJob[] = workloads.map((w, i) => ({
     workload: i,
+    name: w.workload.name,
+    set,
     states: Math.floor(states / workloads.length) + (i < states % workloads.length ? 1 : 0),
     mode,
     seed,
@@ -170,9 +188,10 @@ async function mutantsReport(
 
 function formatReport(report: CrashcheckReport): string {
   const lines = [`crashcheck: ${report.backend}, mode ${report.mode}, seed ${report.seed}`];
+  const width = Math.max(18, ...report.workloads.map((w) => w.name.length));
   for (const w of report.workloads)
     lines.push(
-      `  ${w.name.padEnd(18)} ${w.states} states${w.exhausted ? " (all of them)" : ""}, ` +
+      `  ${w.name.padEnd(width)} ${w.states} states${w.exhausted ? " (all of them)" : ""}, ` +
         `${w.violations} violations, ${w.rounds} rounds`,
     );
   lines.push(
@@ -197,7 +216,8 @@ function formatReport(report: CrashcheckReport): string {
 
 /**
  * Parses the `crashcheck` arguments: `--json`, `--mutants`, `--states N`, `--seed S`,
- * `--mode M`, `--backend memfs|node-fs`, `--workers N` (also `--flag=value`).
+ * `--mode M`, `--backend memfs|node-fs`, `--workloads standard|protocol|all`, `--workers N`
+ * (also `--flag=value`).
  *
  * @throws LivingReportsError INVALID_INPUT for an unknown flag or a bad value
  */
@@ -223,6 +243,11 @@ export function parseCrashcheckArgs(argv: readonly string[]): CrashcheckOptions 
       const v = value();
       if (v !== "memfs" && v !== "node-fs") throw invalid(`--backend must be memfs or node-fs, got ${v}`);
       out.backend = v;
+    } else if (flag === "--workloads") {
+      const v = value();
+      if (!isWorkloadSet(v))
+        throw invalid(`--workloads must be one of ${WORKLOAD_SETS.join(", ")}, got ${v}`);
+      out.workloads = v;
     } else throw invalid(`unknown argument ${JSON.stringify(flag)}`);
   }
   return out;

@@ -2,6 +2,7 @@ import { AuditLog, ErrorCode, parseAuditLog, type StorageBackend } from "@living
 import { describe, expect, it } from "vitest";
 import type { FaultOp } from "../../faults/faultRule.js";
 import { FaultyBackend } from "../../faults/faultyBackend.js";
+import { auditRecord as record } from "../support/auditRecord.js";
 import { expectError } from "../support/expectError.js";
 import { makeDir } from "../support/files.js";
 import type { ConformanceTarget } from "../target.js";
@@ -10,17 +11,6 @@ import { expectedCode, expectInjected, STEP_ERRNOS } from "./faultExpectations.j
 
 const DIR = "r";
 const LOG = "r/audit.jsonl";
-
-function record(n: number): Record<string, unknown> {
-  return {
-    action_id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
-    report_id: "11111111-1111-4111-8111-111111111111",
-    ts: "2026-03-01T10:12:10+00:00",
-    actor: "agent",
-    action_type: "evolve",
-    payload: { n },
-  };
-}
 
 /** The records in the log on disk, after checking every line is valid and chained. */
 async function recordsOnDisk(backend: StorageBackend): Promise<Record<string, unknown>[]> {
