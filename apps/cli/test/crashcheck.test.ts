@@ -72,6 +72,19 @@ describe("crashcheck", () => {
     expect(doc.failures.length > 0).toBe(doc.violations > 0);
   });
 
+  it("runs the log protocol's workloads too by default, and only the set --workloads names", async () => {
+    const names = async (args: string[]) =>
+      (await runCli(["--json", "crashcheck", "--states", "22", ...args]))
+        .json<CrashcheckDoc>()
+        .workloads.map((w) => w.name);
+    const protocol = await names(["--workloads", "protocol"]);
+    expect(protocol).toEqual(expect.arrayContaining(["lease-handed-over", "index-compaction"]));
+    const standard = await names(["--workloads", "standard"]);
+    expect(standard).toEqual(expect.arrayContaining(["create", "evolve"]));
+    expect(standard.filter((n) => protocol.includes(n))).toEqual([]);
+    expect(await names([])).toEqual([...standard, ...protocol]);
+  });
+
   it("catches every mutant with --mutants", async () => {
     const r = await runCli(["--json", "crashcheck", "--mutants", "--states", "100"]);
     const { mutants } = r.json<MutantsDoc>();
@@ -100,6 +113,7 @@ describe("crashcheck", () => {
     [["--backend", "tape"], /--backend must be one of memfs, node-fs/],
     [["--states", "-1"], /--states/],
     [["--seed", "x"], /--seed/],
+    [["--workloads", "some"], /--workloads must be one of standard, protocol, all/],
     [["extra"], /argument/],
   ])("rejects bad options %j with exit 2", async (args, message) => {
     const r = await runCli(["crashcheck", ...args]);

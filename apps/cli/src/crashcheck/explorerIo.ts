@@ -1,7 +1,6 @@
 import { memfsDisks } from "@living-reports/memfs";
 import { nodeFsBackend } from "@living-reports/node-fs";
 import {
-  type CheckedWorkload,
   type CrashcheckIo,
   type CrashcheckJob,
   type CrashcheckJobIo,
@@ -20,26 +19,21 @@ export const EXPLORE_THROUGH_HOOK = 2;
 
 /**
  * What `runCrashcheck` needs to run in the CLI: the memfs disk model, the node-fs materializer
- * (each crash state copied into a temporary directory, removed after its check), `workloads`
- * explored one by one with `bar` showing the states done so far, and `stdout` for the report.
+ * (each crash state copied into a temporary directory, removed after its check), the jobs' workloads
+ * (the set the options name) explored one by one with `bar` showing the states done so far, and
+ * `stdout` for the report.
  */
-export function explorerIo(
-  workloads: readonly CheckedWorkload[],
-  stdout: (text: string) => void,
-  bar: ProgressBar,
-): CrashcheckIo {
+export function explorerIo(stdout: (text: string) => void, bar: ProgressBar): CrashcheckIo {
   const jobIo: CrashcheckJobIo = {
     disks: memfsDisks,
     materializeNodeFs: directoryMaterializer((root) => nodeFsBackend({ root })),
-    workloads,
   };
   const explore = async (jobs: readonly CrashcheckJob[]): Promise<ExploreResult[]> => {
     const total = jobs.reduce((n, job) => n + job.states, 0);
     let done = 0;
     const results: ExploreResult[] = [];
     for (const job of jobs) {
-      const name = workloads[job.workload]?.workload.name ?? `#${job.workload}`;
-      bar.update({ phase: `crashcheck ${name}`, done, total });
+      bar.update({ phase: `crashcheck ${job.name}`, done, total });
       results.push(await runCrashcheckJob(job, jobIo));
       done += job.states;
     }
