@@ -73,6 +73,19 @@ export function validateOutline(value: unknown, limits: OutlineLimits = {}, path
 }
 
 /**
+ * {@link validateOutline} but for the size: depth, then the strict schema. For a caller that
+ * serialises the outline later and checks its size then ({@link encodeCheckedOutline}), so that
+ * an update is not serialised twice. Internal to core.
+ *
+ * @throws LivingReportsError TOO_DEEP | INVALID_OUTLINE, carrying `path` if given
+ */
+export function validateOutlineShape(value: unknown, limits: OutlineLimits = {}, path?: string): Outline {
+  const { maxDepth } = withDefaults(limits);
+  if (valueDepth(value, maxDepth) > maxDepth) throw tooDeep(maxDepth, path);
+  return checkSchema(value, path);
+}
+
+/**
  * {@link validateOutline}, also giving the bytes {@link serializeOutline} writes for it (computed
  * once, for the size check). Internal to core: the store commits exactly these bytes.
  *

@@ -191,7 +191,7 @@ export class ReportIndex {
         // an append lands at or past `offset`. Take them as written instead of reading them back.
         const unmoved = this.generation === before.generation && before.ino !== -1;
         if (unmoved && shared.ino === before.ino && shared.size === before.offset + data.length) {
-          this.consume(data);
+          this.consumeOwn(entries, data);
         } else {
           await this.readNew();
         }
@@ -342,6 +342,16 @@ export class ReportIndex {
       return;
     }
     this.consume(bytes);
+  }
+
+  /** {@link consume} of lines this view just wrote itself: `data` encodes exactly `entries`. */
+  private consumeOwn(entries: readonly IndexEntry[], data: Uint8Array): void {
+    this.generation++;
+    for (const entry of entries) this.entries.set(entry.report_id, entry);
+    this.lines += entries.length;
+    this.offset += data.length;
+    const lastStart = data.subarray(0, data.length - 1).lastIndexOf(0x0a) + 1;
+    this.seam = data.slice(lastStart);
   }
 
   private consume(bytes: Uint8Array): void {

@@ -1,7 +1,8 @@
 import { parseAuditLogYielding } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
-import { type Outline, parseOutlineBytes, validateOutline } from "../../schema/index.js";
+import { type Outline, parseOutlineBytes } from "../../schema/index.js";
+import { validateOutlineShape } from "../../schema/outlineCodec.js";
 import { evolvePayload, renamePayload, tagPayload } from "../audit/outlineChange.js";
 import { commitChange } from "../commit/commitChange.js";
 import { statusOf, tagsOf } from "../index/indexLines.js";
@@ -20,7 +21,8 @@ export async function updateReport(
   input: unknown,
   options: MutationOptions & { force?: boolean },
 ): Promise<Outline> {
-  const given = validateOutline(input, ctx.options.limits);
+  // Its size is checked once serialised with the store's fields, under the lock (commitChange).
+  const given = validateOutlineShape(input, ctx.options.limits);
   const id = given.report_id;
   const expectedVersion =
     options.force === true ? undefined : (options.expectedVersion ?? given.outline_version);
