@@ -218,7 +218,15 @@ export function* copyFileOp(ctx: FsContext, src: PathLike, dest: PathLike, mode 
     yield* checkCopyTarget(to.rel, (mode & 1) !== 0, site);
     throw nodeError("EISDIR", site, (err as Error).cause);
   }
-  const handle = yield* open(to.rel, (mode & 1) !== 0 ? "wx" : "w", site);
+  const exclusive = (mode & 1) !== 0;
+  let handle: AnyHandle;
+  try {
+    handle = yield* open(to.rel, exclusive ? "wx" : "w", site);
+  } catch (err) {
+    // O_CREAT|O_EXCL fails EEXIST on anything existing, a directory too (as in openFd).
+    if (hasCode(err, "EISDIR") && exclusive) throw nodeError("EEXIST", site, (err as Error).cause);
+    throw err;
+  }
   try {
     let done = 0;
     while (done < data.length) {
