@@ -16,7 +16,7 @@ import {
 import type pg from "pg";
 import { type Commit, Database, READ } from "./database.js";
 import { DatabaseClock } from "./databaseClock.js";
-import { type StatRow, toFileStat } from "./fileStat.js";
+import { type PathStatRow, pathStat } from "./fileStat.js";
 import { InodeWriters } from "./inodeWriters.js";
 import { checkSchemaName, ensureSchema, quoteIdent } from "./migrate.js";
 import { fromPgError } from "./pgErrors.js";
@@ -164,18 +164,24 @@ class PgBackend implements PostgresBackend {
   async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("open", ErrorCode.WRONG_KIND, "EISDIR");
-    const rows = await this.run<{ ino: string }>(
+    const before = this.db.activity;
+    const rows = await this.run<{ ino: string; size: string; mtime_ms: number }>(
       "open",
       [dirname(p), basename(p), mode],
       "open",
       p,
       mode === "r" || mode === "r+" ? READ : names(dirname(p)),
     );
-    const ino = rows[0]?.ino;
-    if (ino === undefined)
+    const row = rows[0];
+    if (row === undefined)
       throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, `open ${p}: no inode`, { path: p });
-    const n = Number(ino);
-    return new PgFileHandle(this.db, p, n, mode, this.writers.join(n), () => this.writers.leave(n));
+    const n = Number(row.ino);
+    // What open found, for an fstat right after it (see PgFileHandle): when nothing else ran.
+    const opened = {
+      stat: { kind: "file" as const, size: Number(row.size), mtimeMs: Number(row.mtime_ms), ino: n },
+      at: before + 2,
+    };
+    return new PgFileHandle(this.db, p, n, mode, this.writers.join(n), () => this.writers.leave(n), opened);
   }
 
   async readFile(path: string): Promise<Uint8Array> {
@@ -244,12 +250,12 @@ class PgBackend implements PostgresBackend {
 
   async stat(path: string): Promise<FileStat> {
     const p = normalizePath(path);
-    await this.writers.sendAll();
-    const rows = await this.run<StatRow>("stat", [p], "stat", p, READ);
-    const row = rows[0];
-    if (row === undefined)
-      throw new LivingReportsError(ErrorCode.NOT_FOUND, `stat ${p}: ENOENT`, { path: p });
-    return toFileStat(row);
+    // This process's buffered writes go first (a read through the page cache sees them): in the
+    // same statement as the stat when they are one file's.
+    const row =
+      (await this.writers.sendAllThenStat(p)) ??
+      (await this.run<PathStatRow>("stat", [p], "stat", p, READ))[0];
+    return pathStat(row, p);
   }
 
   async utimes(path: string, mtimeMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The functions of version 2 behind the lease lock primitive (pgLockPrimitive.ts): take, renew,
+ * The functions of version 3 behind the lease lock primitive (pgLockPrimitive.ts): take, renew,
  * reclaim and release a lease in one statement each. Taking, renewing and reclaiming commit
  * synchronously (a lease a holder trusts must survive a crash of the server); a release
  * asynchronously (one lost in a crash leaves a lease that lapses: a delay, never a double hold).
