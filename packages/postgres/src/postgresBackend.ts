@@ -22,6 +22,7 @@ import { checkSchemaName, ensureSchema, quoteIdent } from "./migrate.js";
 import { fromPgError } from "./pgErrors.js";
 import { PgFileHandle } from "./pgFileHandle.js";
 import { pgLockPrimitive } from "./pgLockPrimitive.js";
+import { ReleaseWaker, type ReleaseWatch } from "./releaseWaker.js";
 import { describeConnection } from "./storageId.js";
 
 /** The options of {@link postgresBackend}. */
@@ -46,6 +47,11 @@ export interface PostgresBackend extends StorageBackend {
   readonly schema: string;
   /** The clock locks are judged by: the database server's time. */
   readonly clock: Clock;
+  /**
+   * Subscribes to the release (or reclaim) of the lease at `path`: a hint that a waiter may try
+   * again now (see ReleaseWaker, releaseWaker.ts); the lock primitive uses it.
+   */
+  watchRelease(path: string): ReleaseWatch;
   /** The raw lock primitive on this store (see {@link pgLockPrimitive}). */
   lockPrimitive(on: StorageBackend): LockPrimitive;
   /**
@@ -121,6 +127,7 @@ class PgBackend implements PostgresBackend {
   readonly clock: DatabaseClock;
   private readonly db: Database;
   private readonly writers = new InodeWriters();
+  private readonly waker: ReleaseWaker;
   private starting: Promise<void> | undefined;
 
   constructor(
@@ -129,6 +136,7 @@ class PgBackend implements PostgresBackend {
     private readonly create: boolean,
   ) {
     this.db = new Database(config, quoteIdent(schema));
+    this.waker = new ReleaseWaker(config, `${quoteIdent(schema)}:`);
     this.storageId = `postgres:${describeConnection(config)}#${schema}`;
     this.clock = new DatabaseClock(async () => {
       try {
@@ -158,6 +166,7 @@ class PgBackend implements PostgresBackend {
 
   async end(): Promise<void> {
     this.clock.stop();
+    await this.waker.end();
     await this.db.end();
   }
 
@@ -339,6 +348,11 @@ class PgBackend implements PostgresBackend {
   async releaseIf(path: string, ino: number): Promise<void> {
     const p = normalizePath(path);
     await this.run("release_if", [dirname(p), basename(p), ino], "release", p, { kind: "async" });
+  }
+
+  /** Subscribes to the release of the lease at `path` (a hint: see {@link ReleaseWaker}). */
+  watchRelease(path: string): ReleaseWatch {
+    return this.waker.watch(normalizePath(path));
   }
 
   onRestart(listener: () => void): () => void {
