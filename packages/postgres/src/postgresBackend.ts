@@ -47,6 +47,8 @@ export interface PostgresBackend extends StorageBackend {
   readonly schema: string;
   /** The clock locks are judged by: the database server's time. */
   readonly clock: Clock;
+  /** `stat`, resolving `undefined` where it rejects NOT_FOUND (one statement, no error). */
+  statIfExists(path: string): Promise<FileStat | undefined>;
   /**
    * Subscribes to the release (or reclaim) of the lease at `path`: a hint that a waiter may try
    * again now (see ReleaseWaker, releaseWaker.ts); the lock primitive uses it.
@@ -259,11 +261,17 @@ class PgBackend implements PostgresBackend {
 
   async stat(path: string): Promise<FileStat> {
     const p = normalizePath(path);
-    // This process's buffered writes go first (a read through the page cache sees them): in the
-    // same statement as the stat when they are one file's.
-    const row =
-      (await this.writers.sendAllThenStat(p)) ??
-      (await this.run<PathStatRow>("stat", [p], "stat", p, READ))[0];
+    return pathStat(await this.statRow(p), p);
+  }
+
+  /**
+   * {@link stat}, resolving `undefined` where it rejects NOT_FOUND (the optional `statIfExists`
+   * of the backend interface): the same one statement, without an error for an absent name.
+   */
+  async statIfExists(path: string): Promise<FileStat | undefined> {
+    const p = normalizePath(path);
+    const row = await this.statRow(p);
+    if (row === undefined || row.err === "LRNOT") return undefined;
     return pathStat(row, p);
   }
 
@@ -365,6 +373,17 @@ class PgBackend implements PostgresBackend {
 
   clockError(): number {
     return this.clock.error;
+  }
+
+  /**
+   * The `stat` row of `p` (normalised). This process's buffered writes go first (a read through
+   * the page cache sees them): in the same statement as the stat when they are one file's.
+   */
+  private async statRow(p: string): Promise<PathStatRow | undefined> {
+    return (
+      (await this.writers.sendAllThenStat(p)) ??
+      (await this.run<PathStatRow>("stat", [p], "stat", p, READ))[0]
+    );
   }
 
   private async run<R extends pg.QueryResultRow>(
