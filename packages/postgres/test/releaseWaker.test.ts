@@ -7,22 +7,22 @@ import { adminPool, freshSchema, POSTGRES_URL, reportSkipped } from "./pgTarget.
 
 const LOCK = "r/.lock";
 
-/** The server processes LISTENing for releases (the listening connections of the backends). */
-async function listeners(): Promise<number[]> {
+/** The server processes of `app` LISTENing for releases (its backends' listening connections). */
+async function listeners(app: string): Promise<number[]> {
   const rows = await adminPool().query<{ pid: number }>(
-    "SELECT pid FROM pg_stat_activity WHERE query = $1 AND application_name = 'living-reports'",
-    [`LISTEN ${RELEASE_CHANNEL}`],
+    "SELECT pid FROM pg_stat_activity WHERE query = $1 AND application_name = $2",
+    [`LISTEN ${RELEASE_CHANNEL}`, app],
   );
   return rows.rows.map((r) => r.pid);
 }
 
-/** Waits (up to 5 s) until `backend` has a listening connection, started by a first watch. */
-async function listening(backend: PostgresBackend): Promise<void> {
+/** Waits (up to 5 s) until `backend` (application name `app`) listens, started by a first watch. */
+async function listening(backend: PostgresBackend, app: string): Promise<void> {
   backend.watchRelease(LOCK).cancel();
-  for (let i = 0; i < 500 && (await listeners()).length === 0; i++) {
+  for (let i = 0; i < 500 && (await listeners(app)).length === 0; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  expect((await listeners()).length).toBeGreaterThan(0);
+  expect((await listeners(app)).length).toBeGreaterThan(0);
 }
 
 // A waiting lock taker hears of a release by NOTIFY (releaseWaker.ts); the lease row stays the truth.
@@ -30,8 +30,14 @@ reportSkipped("release waker");
 describe.runIf(POSTGRES_URL !== undefined)("postgres: release notifications", () => {
   const backends: PostgresBackend[] = [];
   let schema: string | undefined;
-  const open = () => {
-    const b = postgresBackend({ url: POSTGRES_URL ?? "", schema: schema ?? "" });
+  // Each backend under its own application name, so that the test finds (and ends) its own
+  // listening connection, not another test file's running alongside.
+  const open = (app = "living-reports") => {
+    const b = postgresBackend({
+      url: POSTGRES_URL ?? "",
+      schema: schema ?? "",
+      pool: { application_name: app },
+    });
     backends.push(b);
     return b;
   };
@@ -62,11 +68,12 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres: release notifications", ()
 
   it("a missed notification costs only time: with its listener gone, a waiter still gets the lock by polling", async () => {
     schema = freshSchema();
-    const [holder, waiter] = [open(), open()];
+    const app = `lr-waker-${schema}`;
+    const [holder, waiter] = [open(), open(app)];
     await holder.mkdir("r");
-    await listening(waiter);
+    await listening(waiter, app);
     await adminPool().query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid", [
-      await listeners(),
+      await listeners(app),
     ]);
     const watch = waiter.watchRelease(LOCK);
     const hold = createLockManager(holder, { clock: holder.clock, primitive: holder.lockPrimitive(holder) });
