@@ -40,6 +40,8 @@ export class Database {
   private readonly seen = new Set<string>();
   private latest: string | undefined;
   private readonly restartListeners = new Set<() => void>();
+  /** Statements started plus statements ended through this instance (see {@link activity}). */
+  private moves = 0;
 
   constructor(
     config: pg.PoolConfig,
@@ -54,6 +56,16 @@ export class Database {
     this.pool.on("connect", (client) => {
       client.on("error", () => undefined);
     });
+  }
+
+  /**
+   * A count that moves (by one) whenever a statement of this instance starts and whenever one
+   * ends. A caller that read it as `n` just before its own statement and reads `n + 2` after it
+   * knows that no other statement of this instance ran meanwhile, so that nothing this process
+   * learned or changed through the database since is missing from what its statement returned.
+   */
+  get activity(): number {
+    return this.moves;
   }
 
   /**
@@ -83,6 +95,21 @@ export class Database {
         path: failed.path,
       });
     }
+    this.moves++;
+    try {
+      return await this.run<R>(fn, args, failed, commit, alsoRetry);
+    } finally {
+      this.moves++;
+    }
+  }
+
+  private async run<R extends pg.QueryResultRow>(
+    fn: string,
+    args: unknown[],
+    failed: FailedCall,
+    commit: Commit,
+    alsoRetry: string | undefined,
+  ): Promise<R[]> {
     const params = args.map((_, i) => `$${i + 1}`).join(", ");
     const query = { name: `lr_${fn}`, text: `SELECT * FROM ${this.schema}.${fn}(${params})`, values: args };
     const client = await this.connect(failed);

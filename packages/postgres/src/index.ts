@@ -12,4 +12,5 @@ export {
   type PostgresBackendOptions,
   postgresBackend,
 } from "./postgresBackend.js";
+export { RELEASE_CHANNEL, type ReleaseWatch } from "./releaseWaker.js";
 export { SCHEMA_VERSION } from "./sql/schemaSql.js";

@@ -1,3 +1,5 @@
+import type { PathStatRow } from "./fileStat.js";
+
 /**
  * What the open handles of one backend instance on one inode share: which of them holds buffered
  * writes (at most one at a time), and the chain of statements that send them, so that writes made
@@ -19,6 +21,11 @@ export interface BufferingHandle {
   takeBuffered(): BufferedRun[];
   /** Sends its buffered writes now (committed asynchronously); a failure is its next sync's. */
   sendBuffered(): Promise<void>;
+  /**
+   * Sends its buffered writes and stats `path` in the same statement (one round trip); a failure
+   * is its next sync's, and is thrown.
+   */
+  sendBufferedThenStat(path: string): Promise<PathStatRow | undefined>;
 }
 
 /** A run of buffered bytes: written at `at`, or appended when `at` is -1. */
@@ -55,6 +62,32 @@ export class InodeWriters {
         sending.push(shared.buffering.sendBuffered().catch(() => undefined));
     }
     await Promise.all(sending);
+  }
+
+  /**
+   * What a stat of `path` that follows {@link sendAll} would return, in one statement with the
+   * sending when one inode has buffered writes (the common case: core's index append checks the
+   * index lock right after its write); `undefined` when the caller must stat on its own: nothing
+   * or several inodes were buffered (then sent first), or the combined statement failed (the
+   * failure is left to the writing handle's next sync, as {@link sendAll} leaves it).
+   */
+  async sendAllThenStat(path: string): Promise<PathStatRow | undefined> {
+    let only: BufferingHandle | undefined;
+    let count = 0;
+    for (const shared of this.byIno.values()) {
+      if (shared.buffering === undefined) continue;
+      only = shared.buffering;
+      count++;
+    }
+    if (count !== 1 || only === undefined) {
+      await this.sendAll();
+      return undefined;
+    }
+    try {
+      return await only.sendBufferedThenStat(path);
+    } catch {
+      return undefined;
+    }
   }
 
   /** One handle on `ino` closed; the state goes with the last. */

@@ -9,6 +9,15 @@ const PRIVATE_STATES: Readonly<Record<string, [ErrorCode, string]>> = {
   LRPRM: [ErrorCode.PERMISSION_DENIED, "EPERM"],
 };
 
+/**
+ * The error a schema function would have raised with private SQLSTATE `state` (`LRNOT`, ...), for
+ * the functions that return it in a column instead (a stat of an absent name is an answer).
+ */
+export function fromPrivateState(state: string, call: FailedCall): LivingReportsError {
+  const message = state === "LRKND" ? "not a directory" : "no such file or directory";
+  return fromPgError(Object.assign(new Error(message), { code: state }), call);
+}
+
 /** Socket errors of a connection that could not be made: nothing was sent. */
 const UNREACHABLE = new Set([
   "ECONNREFUSED",

@@ -6,11 +6,28 @@ import {
   type OpenMode,
 } from "@living-reports/core";
 import { type Commit, type Database, READ } from "./database.js";
-import { type StatRow, toFileStat } from "./fileStat.js";
+import { type PathStatRow, type StatRow, toFileStat } from "./fileStat.js";
 import type { BufferedRun, BufferingHandle, SharedInode } from "./inodeWriters.js";
 
 /** Buffered bytes past which a handle writes them out without waiting for a sync or close. */
 const MAX_BUFFERED = 1 << 20;
+
+/** What a statement sending buffered writes returned. */
+interface Sent {
+  /** The file after the writes (`undefined`: the inode is gone). */
+  readonly stat?: FileStat;
+  /** With a stat by path in the same statement: its row. */
+  readonly path?: PathStatRow;
+}
+
+/**
+ * The file's state as the handle's last statement returned it, and the database activity count
+ * (Database.activity) at which it still stands for an fstat.
+ */
+export interface Answered {
+  readonly stat: FileStat;
+  readonly at: number;
+}
 
 /**
  * An open file of the postgres backend: the inode it was opened on, its own offset, and the writes
@@ -27,6 +44,15 @@ const MAX_BUFFERED = 1 << 20;
  * after the commit); like Linux's writeback errors, the next `sync`/`datasync` on this handle then
  * fails with FSYNC_FAILED instead of reporting a success it cannot promise.
  *
+ * `stat` asks the database (one statement), except right after a statement of this handle that
+ * returned the file's state (its `open`, or a sending of its writes: a `sync` or `datasync`, a
+ * full buffer) when no other statement of this backend instance ran in between: the fstat is
+ * answered from that statement, as if it had run at that statement's commit. Nothing this process
+ * changed or learned through the database since is missing from it; a change another app server
+ * commits in between is ordered after the fstat, as a concurrent change may be. (Core's audit
+ * fence reads the size its append left, and the index append the inode it opened: each one
+ * statement fewer per update.)
+ *
  * An inode whose last name was removed while this handle was open is gone from the database:
  * writes and syncs to it are no-ops (what they write is unreachable, as on a disk), reads fail
  * with STORAGE_FAILURE.
@@ -37,6 +63,8 @@ export class PgFileHandle implements FileHandle, BufferingHandle {
   private writeFailure: unknown;
   private chunks: BufferedRun[] = [];
   private buffered = 0;
+  /** See {@link Answered}; consumed by the next `stat`. */
+  private answered: Answered | undefined;
 
   constructor(
     private readonly db: Database,
@@ -47,10 +75,18 @@ export class PgFileHandle implements FileHandle, BufferingHandle {
     private readonly shared: SharedInode,
     /** Called once, at close, to let go of {@link shared}. */
     private readonly release: () => void,
-  ) {}
+    /** What `open` returned, for an fstat right after it. */
+    opened?: Answered,
+  ) {
+    this.answered = opened;
+  }
 
-  sendBuffered(): Promise<void> {
-    return this.send(false, "write");
+  async sendBuffered(): Promise<void> {
+    await this.send(false, "write");
+  }
+
+  async sendBufferedThenStat(path: string): Promise<PathStatRow | undefined> {
+    return (await this.send(false, "write", path))?.path;
   }
 
   /** Hands over this handle's buffered writes (to whichever handle sends them). */
@@ -122,7 +158,16 @@ export class PgFileHandle implements FileHandle, BufferingHandle {
 
   async stat(): Promise<FileStat> {
     this.checkOpen("stat");
-    await this.send(false, "stat");
+    const sent = await this.send(false, "stat");
+    if (sent !== undefined) {
+      // The statement that sent the buffered writes ran within this call: its answer is current.
+      this.answered = undefined;
+      if (sent.stat === undefined) throw this.vanished("stat");
+      return sent.stat;
+    }
+    const answered = this.answered;
+    this.answered = undefined;
+    if (answered !== undefined && answered.at === this.db.activity) return answered.stat;
     const rows = await this.db.call<StatRow>("fstat", [this.ino], this.call("stat"), READ);
     const row = rows[0];
     if (row === undefined) throw this.vanished("stat");
@@ -132,6 +177,7 @@ export class PgFileHandle implements FileHandle, BufferingHandle {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.answered = undefined;
     try {
       if (this.shared.buffering === this) await this.send(false, "close");
     } finally {
@@ -176,23 +222,46 @@ export class PgFileHandle implements FileHandle, BufferingHandle {
    * Sends the writes buffered on this inode (by this handle or another) in one statement, after
    * any statement already sending to it: with a synchronous commit when `sync` (always, even with
    * nothing buffered: it is the handle's durability point), otherwise only when something is
-   * buffered. A failure is remembered for the next sync of the handle whose writes failed (and of
-   * this one), and thrown.
+   * buffered; with `statPath` (not with `sync`), a stat of that path in the same statement.
+   * Resolves to what the statement returned, `undefined` when none ran. A failure is remembered
+   * for the next sync of the handle whose writes failed (and of this one), and thrown.
    */
-  private send(sync: boolean, op: string): Promise<void> {
+  private send(sync: boolean, op: string, statPath?: string): Promise<Sent | undefined> {
     const owner = this.shared.buffering;
     const chunks = owner === undefined ? [] : owner.takeBuffered();
-    const run = this.shared.tail.then(async () => {
-      if (chunks.length === 0 && !sync) return;
+    const run = this.shared.tail.then(async (): Promise<Sent | undefined> => {
+      if (chunks.length === 0 && !sync) return undefined;
       const at = chunks.map((c) => c.at);
       const data = chunks.map((c) => (c.parts.length === 1 ? c.parts[0] : Buffer.concat(c.parts, c.length)));
       try {
-        await this.db.call(
+        if (statPath !== undefined && !sync) {
+          const rows = await this.db.call<PathStatRow & { written: boolean }>(
+            "write_then_stat",
+            [this.ino, at, data, statPath],
+            this.call(op),
+            this.written("async"),
+          );
+          const row = rows[0];
+          return row === undefined ? {} : { path: row };
+        }
+        const before = this.db.activity;
+        const rows = await this.db.call<{ size: string | number; mtime_ms: number }>(
           "write_chunks",
           [this.ino, at, data, sync],
           this.call(sync ? "fsync" : op),
           this.written(sync ? "sync" : "async"),
         );
+        const row = rows[0];
+        if (row === undefined) return {};
+        const stat: FileStat = {
+          kind: "file",
+          size: Number(row.size),
+          mtimeMs: Number(row.mtime_ms),
+          ino: this.ino,
+        };
+        // Two moves of the count (this statement's start and end): nothing else ran meanwhile.
+        this.answered = { stat, at: before + 2 };
+        return { stat };
       } catch (err) {
         // A failed sync reports its own writes' failure; anyone else's waits for their next sync.
         if (owner instanceof PgFileHandle && !(sync && owner === this)) owner.writeFailure = err;

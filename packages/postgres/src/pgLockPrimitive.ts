@@ -11,9 +11,18 @@ import {
   type StorageBackend,
   sameLockInstance,
 } from "@living-reports/core";
+import type { ReleaseWatch } from "./releaseWaker.js";
 
 /** How long what a failed attempt saw stands in for an inspect (ms of local monotonic time). */
 const SEEN_FRESH_MS = 20;
+/**
+ * How long an attempt that follows a failed one waits for the lease's release to be notified
+ * before it reports failure (core's waiter then pauses on its own, 1 to 25 ms): core's longest
+ * pause between two tries, so a waiter that hears nothing looks at the lock at most half as often.
+ */
+const WAKE_WAIT_MS = 25;
+/** A failed attempt this recent (ms) makes the next one on the path wait for a release. */
+const WAITING_MS = 1_000;
 
 /** What the lock primitive needs from the backend it locks on. */
 export interface LeaseStore {
@@ -27,6 +36,8 @@ export interface LeaseStore {
   confirmStamp(path: string, ino: number, mtimeMs: number): Promise<boolean>;
   leaseTake(path: string): Promise<{ taken: boolean; state: LockState }>;
   leaseRenew(path: string, ino: number, was: number, mtimeMs: number): Promise<"ok" | "replaced">;
+  /** Subscribes to the release of the lease at `path` (a hint, see releaseWaker.ts). */
+  watchRelease(path: string): ReleaseWatch;
   /** See Database.onRestart: `listener` is called when unsynced changes may have been lost. */
   onRestart(listener: () => void): () => void;
 }
@@ -53,6 +64,11 @@ export interface LeaseStore {
  * injector, a tracer) they go through `on`'s `mkdir`, `stat` and `utimes`, so the wrapper sees
  * them, and a last statement makes them durable.
  *
+ * A waiter learns of a release within milliseconds: an attempt that follows a failed one on the
+ * same path subscribes to the path's release notification before it tries (releaseWaker.ts), and
+ * when the lease is still held waits up to {@link WAKE_WAIT_MS} for the release, then tries once
+ * more. The notification is a hint; the lease row, judged by the database's time, decides.
+ *
  * A lease whose backend finds that the server restarted from a crash while it had unsynced changes
  * (Database.onRestart) is given up at once: reported lost to the lock manager, its row removed.
  */
@@ -61,19 +77,34 @@ export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrim
   // What a failed attempt found at each path, for the inspect the lock manager makes right after
   // it (acquireOnDisk.ts): the same answer one round trip earlier, as fresh as any read.
   const seenAtTake = new Map<string, { state: LockState; at: number }>();
+  // When each path's last attempt failed (local monotonic ms): the next one waits for a release.
+  const failedAt = new Map<string, number>();
   return {
     async tryAcquire(path, context) {
       // The lease's time must be the server's: the clock is measured before the first lease.
       await store.ready();
-      const at = store.clock.now() - store.clockError();
+      let at = store.clock.now() - store.clockError();
       let state: LockState | undefined;
       if (direct) {
-        const take = await store.leaseTake(path);
-        if (!take.taken) {
-          seenAtTake.set(path, { state: take.state, at: performance.now() });
-          return undefined;
+        const last = failedAt.get(path);
+        const watch =
+          last !== undefined && performance.now() - last < WAITING_MS ? store.watchRelease(path) : undefined;
+        try {
+          let take = await store.leaseTake(path);
+          if (!take.taken && watch !== undefined && (await watch.wait(WAKE_WAIT_MS))) {
+            at = store.clock.now() - store.clockError();
+            take = await store.leaseTake(path);
+          }
+          if (!take.taken) {
+            failedAt.set(path, performance.now());
+            seenAtTake.set(path, { state: take.state, at: performance.now() });
+            return undefined;
+          }
+          failedAt.delete(path);
+          state = take.state;
+        } finally {
+          watch?.cancel();
         }
-        state = take.state;
       } else {
         try {
           await on.mkdir(path);

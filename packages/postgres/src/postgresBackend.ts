@@ -16,12 +16,13 @@ import {
 import type pg from "pg";
 import { type Commit, Database, READ } from "./database.js";
 import { DatabaseClock } from "./databaseClock.js";
-import { type StatRow, toFileStat } from "./fileStat.js";
+import { type PathStatRow, pathStat } from "./fileStat.js";
 import { InodeWriters } from "./inodeWriters.js";
 import { checkSchemaName, ensureSchema, quoteIdent } from "./migrate.js";
 import { fromPgError } from "./pgErrors.js";
 import { PgFileHandle } from "./pgFileHandle.js";
 import { pgLockPrimitive } from "./pgLockPrimitive.js";
+import { ReleaseWaker, type ReleaseWatch } from "./releaseWaker.js";
 import { describeConnection } from "./storageId.js";
 
 /** The options of {@link postgresBackend}. */
@@ -46,6 +47,13 @@ export interface PostgresBackend extends StorageBackend {
   readonly schema: string;
   /** The clock locks are judged by: the database server's time. */
   readonly clock: Clock;
+  /** `stat`, resolving `undefined` where it rejects NOT_FOUND (one statement, no error). */
+  statIfExists(path: string): Promise<FileStat | undefined>;
+  /**
+   * Subscribes to the release (or reclaim) of the lease at `path`: a hint that a waiter may try
+   * again now (see ReleaseWaker, releaseWaker.ts); the lock primitive uses it.
+   */
+  watchRelease(path: string): ReleaseWatch;
   /** The raw lock primitive on this store (see {@link pgLockPrimitive}). */
   lockPrimitive(on: StorageBackend): LockPrimitive;
   /**
@@ -121,6 +129,7 @@ class PgBackend implements PostgresBackend {
   readonly clock: DatabaseClock;
   private readonly db: Database;
   private readonly writers = new InodeWriters();
+  private readonly waker: ReleaseWaker;
   private starting: Promise<void> | undefined;
 
   constructor(
@@ -129,6 +138,7 @@ class PgBackend implements PostgresBackend {
     private readonly create: boolean,
   ) {
     this.db = new Database(config, quoteIdent(schema));
+    this.waker = new ReleaseWaker(config, `${quoteIdent(schema)}:`);
     this.storageId = `postgres:${describeConnection(config)}#${schema}`;
     this.clock = new DatabaseClock(async () => {
       try {
@@ -158,24 +168,31 @@ class PgBackend implements PostgresBackend {
 
   async end(): Promise<void> {
     this.clock.stop();
+    await this.waker.end();
     await this.db.end();
   }
 
   async open(path: string, mode: OpenMode): Promise<FileHandle> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("open", ErrorCode.WRONG_KIND, "EISDIR");
-    const rows = await this.run<{ ino: string }>(
+    const before = this.db.activity;
+    const rows = await this.run<{ ino: string; size: string; mtime_ms: number }>(
       "open",
       [dirname(p), basename(p), mode],
       "open",
       p,
       mode === "r" || mode === "r+" ? READ : names(dirname(p)),
     );
-    const ino = rows[0]?.ino;
-    if (ino === undefined)
+    const row = rows[0];
+    if (row === undefined)
       throw new LivingReportsError(ErrorCode.STORAGE_FAILURE, `open ${p}: no inode`, { path: p });
-    const n = Number(ino);
-    return new PgFileHandle(this.db, p, n, mode, this.writers.join(n), () => this.writers.leave(n));
+    const n = Number(row.ino);
+    // What open found, for an fstat right after it (see PgFileHandle): when nothing else ran.
+    const opened = {
+      stat: { kind: "file" as const, size: Number(row.size), mtimeMs: Number(row.mtime_ms), ino: n },
+      at: before + 2,
+    };
+    return new PgFileHandle(this.db, p, n, mode, this.writers.join(n), () => this.writers.leave(n), opened);
   }
 
   async readFile(path: string): Promise<Uint8Array> {
@@ -244,12 +261,18 @@ class PgBackend implements PostgresBackend {
 
   async stat(path: string): Promise<FileStat> {
     const p = normalizePath(path);
-    await this.writers.sendAll();
-    const rows = await this.run<StatRow>("stat", [p], "stat", p, READ);
-    const row = rows[0];
-    if (row === undefined)
-      throw new LivingReportsError(ErrorCode.NOT_FOUND, `stat ${p}: ENOENT`, { path: p });
-    return toFileStat(row);
+    return pathStat(await this.statRow(p), p);
+  }
+
+  /**
+   * {@link stat}, resolving `undefined` where it rejects NOT_FOUND (the optional `statIfExists`
+   * of the backend interface): the same one statement, without an error for an absent name.
+   */
+  async statIfExists(path: string): Promise<FileStat | undefined> {
+    const p = normalizePath(path);
+    const row = await this.statRow(p);
+    if (row === undefined || row.err === "LRNOT") return undefined;
+    return pathStat(row, p);
   }
 
   async utimes(path: string, mtimeMs: number): Promise<void> {
@@ -335,6 +358,11 @@ class PgBackend implements PostgresBackend {
     await this.run("release_if", [dirname(p), basename(p), ino], "release", p, { kind: "async" });
   }
 
+  /** Subscribes to the release of the lease at `path` (a hint: see {@link ReleaseWaker}). */
+  watchRelease(path: string): ReleaseWatch {
+    return this.waker.watch(normalizePath(path));
+  }
+
   onRestart(listener: () => void): () => void {
     return this.db.onRestart(listener);
   }
@@ -345,6 +373,17 @@ class PgBackend implements PostgresBackend {
 
   clockError(): number {
     return this.clock.error;
+  }
+
+  /**
+   * The `stat` row of `p` (normalised). This process's buffered writes go first (a read through
+   * the page cache sees them): in the same statement as the stat when they are one file's.
+   */
+  private async statRow(p: string): Promise<PathStatRow | undefined> {
+    return (
+      (await this.writers.sendAllThenStat(p)) ??
+      (await this.run<PathStatRow>("stat", [p], "stat", p, READ))[0]
+    );
   }
 
   private async run<R extends pg.QueryResultRow>(

@@ -1,5 +1,5 @@
 /**
- * The functions of version 2 that look up paths and read and write files (see schemaSql.ts for
+ * The functions of version 3 that look up paths and read and write files (see schemaSql.ts for
  * the tables and the durability of each). `s` is the schema's quoted identifier.
  */
 export function fileFunctionsDdl(s: string): string {
@@ -14,6 +14,23 @@ BEGIN
     SELECT e.ino, i.kind INTO o_ino, o_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
       WHERE e.parent = o_ino AND e.name = seg;
     IF NOT FOUND THEN PERFORM ${s}.fail('LRNOT', 'no such file or directory'); END IF;
+  END LOOP;
+END $$;
+
+-- As lookup, but a missing entry or a file in the middle of the path is told in o_err ('LRNOT',
+-- 'LRKND') instead of raised: a stat of an absent name (a lock, a waiting marker) is an answer,
+-- not an error, and a statement that wrote first must not be rolled back by it.
+CREATE FUNCTION ${s}.find(p_path text, OUT o_ino bigint, OUT o_kind text, OUT o_err text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE seg text;
+BEGIN
+  o_ino := 1; o_kind := 'directory';
+  IF p_path = '' THEN RETURN; END IF;
+  FOREACH seg IN ARRAY string_to_array(p_path, '/') LOOP
+    IF o_kind <> 'directory' THEN o_err := 'LRKND'; RETURN; END IF;
+    SELECT e.ino, i.kind INTO o_ino, o_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
+      WHERE e.parent = o_ino AND e.name = seg;
+    IF NOT FOUND THEN o_err := 'LRNOT'; RETURN; END IF;
   END LOOP;
 END $$;
 
@@ -44,12 +61,32 @@ CREATE FUNCTION ${s}.fold(p_ino bigint) RETURNS void LANGUAGE sql AS $$
     WHERE ino = p_ino AND EXISTS (SELECT 1 FROM gone)
 $$;
 
-CREATE FUNCTION ${s}.stat(p_path text) RETURNS TABLE (kind text, size bigint, mtime_ms float8, ino bigint)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE v_ino bigint;
+-- One row: the inode at p_path, or err ('LRNOT', 'LRKND') with the rest NULL. STABLE: the lookup
+-- and the read see one snapshot.
+CREATE FUNCTION ${s}.stat(p_path text)
+RETURNS TABLE (err text, kind text, size bigint, mtime_ms float8, ino bigint) LANGUAGE plpgsql STABLE AS $$
+DECLARE v_ino bigint; v_err text;
 BEGIN
-  SELECT o_ino INTO v_ino FROM ${s}.lookup(p_path);
-  RETURN QUERY SELECT i.kind, i.size, i.mtime_ms, i.ino FROM ${s}.inodes i WHERE i.ino = v_ino;
+  SELECT o_ino, o_err INTO v_ino, v_err FROM ${s}.find(p_path);
+  IF v_err IS NULL THEN
+    RETURN QUERY SELECT NULL::text, i.kind, i.size, i.mtime_ms, i.ino FROM ${s}.inodes i WHERE i.ino = v_ino;
+    IF FOUND THEN RETURN; END IF;
+    v_err := 'LRNOT';
+  END IF;
+  RETURN QUERY SELECT v_err, NULL::text, NULL::bigint, NULL::float8, NULL::bigint;
+END $$;
+
+-- A handle's buffered writes sent (as write_chunks without p_sync: committed asynchronously), then
+-- the stat of p_path, in one statement: a stat by path that must see this process's buffered
+-- writes first (core's index append checks the index lock right after its write). The write's
+-- outcome is returned too (written: false when the inode is gone); the stat is stat's row.
+CREATE FUNCTION ${s}.write_then_stat(p_ino bigint, p_at bigint[], p_data bytea[], p_path text)
+RETURNS TABLE (written boolean, err text, kind text, size bigint, mtime_ms float8, ino bigint)
+LANGUAGE plpgsql AS $$
+DECLARE v_written boolean;
+BEGIN
+  SELECT count(*) > 0 INTO v_written FROM ${s}.write_chunks(p_ino, p_at, p_data, false);
+  RETURN QUERY SELECT v_written, st.err, st.kind, st.size, st.mtime_ms, st.ino FROM ${s}.stat(p_path) st;
 END $$;
 
 CREATE FUNCTION ${s}.read_file(p_path text) RETURNS bytea LANGUAGE plpgsql STABLE AS $$
@@ -90,9 +127,12 @@ BEGIN
   IF NOT FOUND THEN PERFORM ${s}.fail('40001', 'the inode changed'); END IF;
 END $$;
 
-CREATE FUNCTION ${s}.open(p_parent text, p_name text, p_mode text) RETURNS TABLE (ino bigint, size bigint)
+-- The inode opened (created for w, wx and a when absent), with its size and mtime as of this
+-- statement: the handle answers an fstat right after it from them (pgFileHandle.ts).
+CREATE FUNCTION ${s}.open(p_parent text, p_name text, p_mode text)
+RETURNS TABLE (ino bigint, size bigint, mtime_ms float8)
 LANGUAGE plpgsql AS $$
-DECLARE v_parent bigint; v_ino bigint; v_kind text;
+DECLARE v_parent bigint; v_ino bigint; v_kind text; v_mtime float8;
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   SELECT o_ino, o_kind INTO v_parent, v_kind FROM ${s}.lookup(p_parent);
@@ -107,7 +147,7 @@ BEGIN
         DELETE FROM ${s}.extents x WHERE x.ino = v_ino;
         UPDATE ${s}.inodes SET data = '\\x', size = 0, mtime_ms = ${s}.now_ms() WHERE inodes.ino = v_ino;
       END IF;
-      RETURN QUERY SELECT i.ino, i.size FROM ${s}.inodes i WHERE i.ino = v_ino;
+      RETURN QUERY SELECT i.ino, i.size, i.mtime_ms FROM ${s}.inodes i WHERE i.ino = v_ino;
       IF NOT FOUND THEN PERFORM ${s}.fail('40001', 'the inode changed'); END IF;
       RETURN;
     END IF;
@@ -116,8 +156,9 @@ BEGIN
     v_ino := nextval('${s}.ino_seq');
     INSERT INTO ${s}.entries AS e VALUES (v_parent, p_name, v_ino) ON CONFLICT DO NOTHING;
     IF FOUND THEN
-      INSERT INTO ${s}.inodes (ino, kind, mtime_ms, nlink) VALUES (v_ino, 'file', ${s}.now_ms(), 1);
-      RETURN QUERY SELECT v_ino, 0::bigint;
+      INSERT INTO ${s}.inodes (ino, kind, mtime_ms, nlink) VALUES (v_ino, 'file', ${s}.now_ms(), 1)
+        RETURNING inodes.mtime_ms INTO v_mtime;
+      RETURN QUERY SELECT v_ino, 0::bigint, v_mtime;
       RETURN;
     END IF;
     IF p_mode = 'wx' THEN PERFORM ${s}.fail('LREXI', 'file exists'); END IF;
@@ -148,15 +189,17 @@ END $$;
 -- A handle's buffered writes, in order, in one transaction: p_at[i] is the position of p_data[i],
 -- or -1 to append. An append (or a write at the end) adds an extent; any other write folds the
 -- extents into the data first. With p_sync, a synchronous commit (the handle's sync: it always
--- writes, so it flushes the log past every earlier commit); without, an asynchronous one. False
--- when the inode is gone (its last name was removed while the handle was open).
+-- writes, so it flushes the log past every earlier commit); without, an asynchronous one. The
+-- file's size and mtime after the writes, as of this commit (the handle answers an fstat right
+-- after it from them: the audit log's fence reads the size its append left); no row when the
+-- inode is gone (its last name was removed while the handle was open).
 CREATE FUNCTION ${s}.write_chunks(p_ino bigint, p_at bigint[], p_data bytea[], p_sync boolean)
-RETURNS boolean LANGUAGE plpgsql AS $$
+RETURNS TABLE (size bigint, mtime_ms float8) LANGUAGE plpgsql AS $$
 DECLARE v_size bigint; v_at bigint; v_len int; n int := coalesce(array_length(p_data, 1), 0);
 BEGIN
   IF NOT p_sync THEN PERFORM set_config('synchronous_commit', 'off', true); END IF;
-  SELECT size INTO v_size FROM ${s}.inodes WHERE ino = p_ino FOR UPDATE;
-  IF NOT FOUND THEN RETURN false; END IF;
+  SELECT i.size INTO v_size FROM ${s}.inodes i WHERE i.ino = p_ino FOR UPDATE;
+  IF NOT FOUND THEN RETURN; END IF;
   FOR k IN 1..n LOOP
     v_at := CASE WHEN p_at[k] < 0 THEN v_size ELSE p_at[k] END;
     v_len := octet_length(p_data[k]);
@@ -166,15 +209,15 @@ BEGIN
       v_size := v_size + v_len;
     ELSE
       PERFORM ${s}.fold(p_ino);
-      UPDATE ${s}.inodes SET data = CASE
-          WHEN v_at > octet_length(data) THEN data || decode(repeat('00', (v_at - octet_length(data))::int), 'hex') || p_data[k]
-          ELSE overlay(data PLACING p_data[k] FROM (v_at + 1)::int FOR v_len) END
-        WHERE ino = p_ino RETURNING octet_length(data) INTO v_size;
+      UPDATE ${s}.inodes i SET data = CASE
+          WHEN v_at > octet_length(i.data) THEN i.data || decode(repeat('00', (v_at - octet_length(i.data))::int), 'hex') || p_data[k]
+          ELSE overlay(i.data PLACING p_data[k] FROM (v_at + 1)::int FOR v_len) END
+        WHERE i.ino = p_ino RETURNING octet_length(i.data) INTO v_size;
     END IF;
   END LOOP;
-  UPDATE ${s}.inodes SET size = v_size, mtime_ms = CASE WHEN n > 0 THEN ${s}.now_ms() ELSE mtime_ms END
-    WHERE ino = p_ino;
-  RETURN true;
+  RETURN QUERY UPDATE ${s}.inodes i SET size = v_size,
+      mtime_ms = CASE WHEN n > 0 THEN ${s}.now_ms() ELSE i.mtime_ms END
+    WHERE i.ino = p_ino RETURNING i.size, i.mtime_ms;
 END $$;
 
 CREATE FUNCTION ${s}.ftruncate(p_ino bigint, p_len bigint) RETURNS void LANGUAGE plpgsql AS $$

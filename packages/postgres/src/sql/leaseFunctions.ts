@@ -1,8 +1,10 @@
 /**
- * The functions of version 2 behind the lease lock primitive (pgLockPrimitive.ts): take, renew,
+ * The functions of version 3 behind the lease lock primitive (pgLockPrimitive.ts): take, renew,
  * reclaim and release a lease in one statement each. Taking, renewing and reclaiming commit
  * synchronously (a lease a holder trusts must survive a crash of the server); a release
  * asynchronously (one lost in a crash leaves a lease that lapses: a delay, never a double hold).
+ * A release or reclaim notifies on channel `living_reports_release` (payload `<schema>:<path>`), so
+ * that a waiter learns of it at once (releaseWaker.ts); the notification is only a hint.
  * `s` is the schema's quoted identifier.
  */
 export function leaseFunctionsDdl(s: string): string {
@@ -56,6 +58,7 @@ END $$;
 
 -- The reclaim's compare-and-delete: removes the name only while it is still the instance the
 -- caller inspected (same inode, same mtime); otherwise LRNOT (that instance is gone).
+-- It and release_if notify the waiters (releaseWaker.ts: a hint, delivered at the commit).
 CREATE FUNCTION ${s}.remove_if(p_parent text, p_name text, p_ino bigint, p_mtime float8) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE v_parent bigint; v_kind text;
@@ -65,6 +68,8 @@ BEGIN
     WHERE e.parent = v_parent AND e.name = p_name AND e.ino = p_ino AND i.mtime_ms = p_mtime FOR UPDATE OF i;
   IF NOT FOUND THEN PERFORM ${s}.fail('LRNOT', 'the lock instance is gone'); END IF;
   PERFORM ${s}.drop_entry(v_parent, p_name, p_ino, v_kind);
+  PERFORM pg_notify('living_reports_release', '${s}:' ||
+    CASE WHEN p_parent = '' THEN p_name ELSE p_parent || '/' || p_name END);
 END $$;
 
 -- A lease's release: removes the lock only while it is still the holder's instance (its inode).
@@ -78,6 +83,8 @@ BEGIN
     WHERE e.parent = v_parent AND e.name = p_name AND e.ino = p_ino FOR UPDATE OF i;
   IF NOT FOUND THEN PERFORM ${s}.fail('LRNOT', 'the lock is no longer this holder''s'); END IF;
   PERFORM ${s}.drop_entry(v_parent, p_name, p_ino, v_kind);
+  PERFORM pg_notify('living_reports_release', '${s}:' ||
+    CASE WHEN p_parent = '' THEN p_name ELSE p_parent || '/' || p_name END);
 END $$;
 `;
 }

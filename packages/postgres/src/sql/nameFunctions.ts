@@ -1,5 +1,5 @@
 /**
- * The functions of version 2 that change names: mkdir, rmdir, unlink, link and rename, each
+ * The functions of version 3 that change names: mkdir, rmdir, unlink, link and rename, each
  * committed asynchronously (durable at the next synchronous commit: see schemaSql.ts). `s` is the
  * schema's quoted identifier.
  */

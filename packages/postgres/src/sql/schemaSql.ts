@@ -3,7 +3,8 @@ import { leaseFunctionsDdl } from "./leaseFunctions.js";
 import { nameFunctionsDdl } from "./nameFunctions.js";
 
 /**
- * The schema of one store (version 2): inodes, their appended extents and directory entries, as on
+ * The schema of one store (version 3; version 2 had the same tables, and functions that answered
+ * fewer things per statement; version 1 had no extents or sizes): inodes, their appended extents and directory entries, as on
  * a disk, plus the functions that implement each backend primitive server-side, so that every
  * primitive is one round trip and one transaction.
  *
@@ -37,7 +38,7 @@ import { nameFunctionsDdl } from "./nameFunctions.js";
  * every earlier asynchronous one durable). A handle's `sync` (its buffered writes and a
  * synchronous commit, one statement), `syncDir` and the lease functions commit synchronously.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The DDL that creates version {@link SCHEMA_VERSION} in schema `s` (a quoted identifier). */
 export function schemaDdl(s: string): string {
@@ -65,7 +66,8 @@ ${functionsDdl(s)}`;
 
 /**
  * The DDL that brings a store of version `from` to {@link SCHEMA_VERSION}, in the caller's
- * transaction: the new tables and columns, then every function dropped and created anew.
+ * transaction: the new tables and columns (from 1), then every function dropped and created anew
+ * (from 1 and 2: version 3 changed only functions).
  */
 export function migrationDdl(s: string, from: number): string {
   const steps: string[] = [];
