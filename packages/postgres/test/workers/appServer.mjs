@@ -57,6 +57,9 @@ async function increment(/** @type {string} */ op) {
     }
     lock.assertHeld();
     await backend.rename(tmp, "counter/value");
+    // A rename is atomic when it resolves, durable once its directory is synced (the backend
+    // contract, as on a disk): only then is the increment acknowledged.
+    await backend.syncDir("counter");
     journal({ op, value: value + 1 });
   } finally {
     await lock.release().catch(() => undefined);
