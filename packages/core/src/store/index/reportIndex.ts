@@ -45,6 +45,8 @@ export class ReportIndex {
   private mayHaveCreated = false;
   /** Settles when the use of the index lock before the latest one is over (see withLock). */
   private turn: Promise<void> = Promise.resolve();
+  /** Uses of the index lock by this store under way: holding it, or waiting their turn. */
+  private lockUsers = 0;
   /** Settles when the read of the file before the latest one is over (reads update the view). */
   private reading: Promise<void> = Promise.resolve();
   /**
@@ -153,7 +155,7 @@ export class ReportIndex {
    * Appends entries (no fsync: recovery rebuilds the index after an unclean shutdown) without the
    * index lock ({@link appendShared}), again under it when a compaction or rebuild may have
    * raced the append (or always, on a backend without inode numbers); then compacts when dead
-   * lines exceed 2× the live ones + 100. A report's lines must reach the file in commit order: the
+   * lines exceed 2× the live ones + 100 and nobody holds the index lock. A report's lines must reach the file in commit order: the
    * caller holds what orders its commits (the report's lock) until this resolves.
    *
    * @throws LivingReportsError a storage or lock error (the file may end in a torn line)
@@ -163,9 +165,9 @@ export class ReportIndex {
     const text = entries.map(encodeIndexEntry).join("");
     // Unknown (-1) counts as missing: the file may be created by this append.
     const mayCreate = this.ino === -1;
-    // Marked before (a failed append leaves bytes too) and again after each write: a compaction
-    // of this store running meanwhile clears the marks once its durable file holds what it read,
-    // and a line it may not have read is appended again under the lock, after it, and marked then.
+    // Marked before (a failed append leaves bytes too) and again after each write: a rebuild of
+    // this store running meanwhile clears the marks once its durable file holds what it read, and
+    // a line it may not have read is appended again under the lock, after it, and marked then.
     const mark = () => {
       this.unsynced = true;
       if (mayCreate) this.mayHaveCreated = true;
@@ -197,14 +199,27 @@ export class ReportIndex {
         }
       });
     }
-    if (this.compactionDue()) {
-      await this.withLock(async (held) => {
-        // Everything appended until the lock was taken is read now; what is appended later is
-        // appended again under the lock, after this compaction (see appendShared).
-        await this.refresh();
-        if (this.compactionDue()) await this.writeWhole(held, this.all());
-      });
-    }
+    if (this.compactionDue()) await this.compactUnlessBusy();
+  }
+
+  /**
+   * Compacts `index.jsonl`, unless the index lock is busy: whoever holds it (another writer's
+   * compaction, which found the same dead lines, or a rebuild) leaves the file compact, and
+   * waiting for it would hold this commit up, and with it every appender that finds the lock held
+   * (they append again under it): all the store's writers queued behind one compaction. On a
+   * backend without inode numbers, whose appends take the lock anyway, it waits its turn.
+   * Not synced, like the appends it replaces: the clean close makes it durable ({@link flush})
+   * and recovery rebuilds the index after a crash.
+   */
+  private async compactUnlessBusy(): Promise<void> {
+    const compact = async (held: StorageBackend) => {
+      // Everything appended until the lock was taken is read now; what is appended later is
+      // appended again under the lock, after this compaction (see appendShared).
+      await this.refresh();
+      if (this.compactionDue()) await this.writeWhole(held, this.all(), { durable: false });
+    };
+    if (this.inodes === false) await this.withLock(compact);
+    else await this.withLock(compact, { wait: false });
   }
 
   /** Whether dead lines dominate (more than 2× the live ones + 100). */
@@ -267,12 +282,31 @@ export class ReportIndex {
     this.mayHaveCreated = false;
   }
 
-  private async writeWhole(held: StorageBackend, entries: readonly IndexEntry[]): Promise<void> {
+  /**
+   * Replaces `index.jsonl` with `entries`: durably (a rebuild, which recovery and repair rely on),
+   * or not (a compaction: the file and its name are then left for {@link flush}, as appends are).
+   */
+  private async writeWhole(
+    held: StorageBackend,
+    entries: readonly IndexEntry[],
+    options: { durable: boolean } = { durable: true },
+  ): Promise<void> {
     const sorted = [...entries].sort((a, b) => (a.report_id < b.report_id ? -1 : 1));
-    await atomicReplace(held, INDEX_FILE, encoder.encode(sorted.map(encodeIndexEntry).join("")));
-    // The replacement is durable (file and entry): nothing appended before it needs a sync.
-    this.unsynced = false;
-    this.mayHaveCreated = false;
+    const bytes = encoder.encode(sorted.map(encodeIndexEntry).join(""));
+    if (options.durable) {
+      await atomicReplace(held, INDEX_FILE, bytes);
+      // The replacement is durable (file and entry): nothing appended before it needs a sync.
+      this.unsynced = false;
+      this.mayHaveCreated = false;
+    } else {
+      await atomicReplace(held, INDEX_FILE, bytes, {
+        syncData: false,
+        syncDirectory: false,
+        cleanup: this.backend,
+      });
+      this.unsynced = true;
+      this.mayHaveCreated = true;
+    }
     await this.serially(() => this.readAll());
   }
 
@@ -283,7 +317,18 @@ export class ReportIndex {
    * commits do not take and remove it each; elsewhere a kept lock would send every appender of
    * the store to the lock, so it is released at once.
    */
-  private async withLock<T>(fn: (held: StorageBackend) => Promise<T>): Promise<T> {
+  private async withLock<T>(fn: (held: StorageBackend) => Promise<T>): Promise<T>;
+  /** With `wait: false`: runs `fn` only if the lock is free, here and elsewhere, right now. */
+  private async withLock<T>(
+    fn: (held: StorageBackend) => Promise<T>,
+    options: { wait: false },
+  ): Promise<T | undefined>;
+  private async withLock<T>(
+    fn: (held: StorageBackend) => Promise<T>,
+    options: { wait: boolean } = { wait: true },
+  ): Promise<T | undefined> {
+    if (!options.wait && this.lockUsers > 0) return undefined;
+    this.lockUsers++;
     const previous = this.turn;
     let done = () => {};
     this.turn = new Promise<void>((resolve) => {
@@ -291,9 +336,16 @@ export class ReportIndex {
     });
     await previous;
     try {
-      const held =
-        this.leases?.take(INDEX_LEASE) ??
-        new LockBoundBackend(this.backend, await this.locks.acquire(INDEX_LOCK, this.lockOptions));
+      let held = this.leases?.take(INDEX_LEASE);
+      if (held === undefined) {
+        const lockOptions = options.wait ? this.lockOptions : { ...this.lockOptions, timeoutMs: 0 };
+        try {
+          held = new LockBoundBackend(this.backend, await this.locks.acquire(INDEX_LOCK, lockOptions));
+        } catch (err) {
+          if (!options.wait && isLivingReportsError(err, ErrorCode.LOCK_TIMEOUT)) return undefined;
+          throw err;
+        }
+      }
       let result: T;
       try {
         result = await fn(held);
@@ -305,6 +357,7 @@ export class ReportIndex {
       else await this.leases.keep(INDEX_LEASE, held, (onWaiter) => held.lock.onWaiter(onWaiter));
       return result;
     } finally {
+      this.lockUsers--;
       done();
     }
   }
