@@ -13,7 +13,7 @@ import { titleOf, withRoot } from "./withRoot.js";
  */
 export function describeStoreHotPath(target: ConformanceTarget): void {
   describe(titleOf(target, "store: hot path and leases"), () => {
-    it("an update reads no whole log and lists no growing folder, however many reports are written in turn", () =>
+    it("an update reads no whole log, lists no growing folder and reads back no index line, however many reports are written in turn", () =>
       withRoot(target, async (root) => {
         const recording = recordTrace(root.backend);
         const store = await openReports(recording.backend, { create: true });
@@ -31,8 +31,14 @@ export function describeStoreHotPath(target: ConformanceTarget): void {
             (e) => e.op === "readFile" && e.path.endsWith("/audit.jsonl"),
           );
           const listings = recording.trace.filter((e) => e.op === "readdir" && e.path.endsWith("/backups"));
+          // Nor does it read back the index line it appended (nobody else appended meanwhile).
+          const indexReads = recording.trace.filter(
+            (e) =>
+              e.path === "index.jsonl" && (e.op === "readFile" || (e.op === "open" && e.args.mode === "r")),
+          );
           expect(logReads.map((e) => e.path)).toEqual([]);
           expect(listings.map((e) => e.path)).toEqual([]);
+          expect(indexReads.map((e) => e.op)).toEqual([]);
           expect((await store.verify()).problems).toEqual([]);
         } finally {
           await store.close();
