@@ -96,12 +96,8 @@ export function validateOutlineBytes(
   limits: OutlineLimits = {},
   path?: string,
 ): { outline: Outline; bytes: Uint8Array } {
-  const { maxBytes, maxDepth } = withDefaults(limits);
-  if (valueDepth(value, maxDepth) > maxDepth) throw tooDeep(maxDepth, path);
-  const outline = checkSchema(value, path);
-  const bytes = serializeOutline(outline);
-  if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength, maxBytes, path);
-  return { outline, bytes };
+  const outline = validateOutlineShape(value, limits, path);
+  return { outline, bytes: encodeCheckedOutline(outline, limits, path) };
 }
 
 /**

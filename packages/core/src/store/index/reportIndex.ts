@@ -1,3 +1,4 @@
+import { statIfExists } from "../../backend/statIfExists.js";
 import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
 import { appendLines, atomicReplace } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
@@ -127,16 +128,13 @@ export class ReportIndex {
   }
 
   private async readNew(): Promise<void> {
-    let size: number;
-    let ino: number;
-    try {
-      ({ size, ino } = await this.backend.stat(INDEX_FILE));
-    } catch (err) {
-      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+    const st = await statIfExists(this.backend, INDEX_FILE);
+    if (st === undefined) {
       this.reset();
       this.ino = -1;
       return;
     }
+    const { size, ino } = st;
     if (ino !== this.ino || size < this.offset) {
       await this.readAll();
       return;
@@ -193,7 +191,7 @@ export class ReportIndex {
         // an append lands at or past `offset`. Take them as written instead of reading them back.
         const unmoved = this.generation === before.generation && before.ino !== -1;
         if (unmoved && shared.ino === before.ino && shared.size === before.offset + data.length) {
-          this.consumeOwn(entries, data);
+          this.advance(entries, entries.length, data);
         } else {
           await this.readNew();
         }
@@ -397,25 +395,22 @@ export class ReportIndex {
     this.consume(bytes);
   }
 
-  /** {@link consume} of lines this view just wrote itself: `data` encodes exactly `entries`. */
-  private consumeOwn(entries: readonly IndexEntry[], data: Uint8Array): void {
-    this.generation++;
-    for (const entry of entries) this.entries.set(entry.report_id, entry);
-    this.lines += entries.length;
-    this.offset += data.length;
-    const lastStart = data.subarray(0, data.length - 1).lastIndexOf(0x0a) + 1;
-    this.seam = data.slice(lastStart);
-  }
-
   private consume(bytes: Uint8Array): void {
     const chunk = parseIndexChunk(bytes, this.lines + 1);
     if (chunk.consumed === 0) return;
-    this.generation++;
-    for (const entry of chunk.entries) this.entries.set(entry.report_id, entry);
     this.badLines.push(...chunk.problems);
-    this.lines += chunk.lines;
-    this.offset += chunk.consumed;
-    const body = bytes.subarray(0, chunk.consumed);
+    this.advance(chunk.entries, chunk.lines, bytes.subarray(0, chunk.consumed));
+  }
+
+  /**
+   * Moves the view past `body` (`lines` complete lines, holding `entries`: parsed by
+   * {@link consume}, or the lines an append of this view just wrote), which ends its seam.
+   */
+  private advance(entries: readonly IndexEntry[], lines: number, body: Uint8Array): void {
+    this.generation++;
+    for (const entry of entries) this.entries.set(entry.report_id, entry);
+    this.lines += lines;
+    this.offset += body.length;
     const lastStart = body.subarray(0, body.length - 1).lastIndexOf(0x0a) + 1;
     this.seam = body.slice(lastStart);
   }

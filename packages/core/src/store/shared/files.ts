@@ -1,5 +1,5 @@
 import { statIfExists } from "../../backend/statIfExists.js";
-import type { StorageBackend } from "../../backend/storageBackend.js";
+import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
 
@@ -77,7 +77,7 @@ export async function readFileOrNull(backend: StorageBackend, path: string): Pro
  * @throws LivingReportsError the open's (other than NOT_FOUND), the sync's or the close's error
  */
 export async function syncFileAt(backend: StorageBackend, path: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<StorageBackend["open"]>>;
+  let handle: FileHandle;
   try {
     handle = await backend.open(path, "r");
   } catch (err) {
