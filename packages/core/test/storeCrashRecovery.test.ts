@@ -163,7 +163,8 @@ describe("index upkeep after a committed operation", () => {
     const a = await store.create({ title: "Alpha" });
     let failed = false;
     world.fake.fault = (call) => {
-      if (failed || call.op !== "open:a" || call.path !== "index.jsonl") return undefined;
+      // The append's first call: its write (the store keeps its append handle from the create).
+      if (failed || call.op !== "write" || call.path !== "index.jsonl") return undefined;
       failed = true;
       return Object.assign(new Error("EIO"), { code: "EIO" });
     };

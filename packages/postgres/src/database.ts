@@ -69,6 +69,16 @@ export class Database {
   }
 
   /**
+   * What {@link activity} reads once a statement begun when it read `before` has ended, if no
+   * other statement of this instance started or ended meanwhile: its start and its end each move
+   * the count once (see {@link call}). A caller that finds this value later knows that nothing
+   * ran since its statement either.
+   */
+  activityAfterOne(before: number): number {
+    return before + 2;
+  }
+
+  /**
    * Runs `SELECT * FROM <schema>.<fn>($1, ...)` and returns its rows. A statement rolled back by
    * a serialization failure or a deadlock is run again (it took no effect); nothing else is
    * retried, a lost connection least of all (its commit is in doubt).

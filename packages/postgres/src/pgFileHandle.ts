@@ -259,8 +259,7 @@ export class PgFileHandle implements FileHandle, BufferingHandle {
           mtimeMs: Number(row.mtime_ms),
           ino: this.ino,
         };
-        // Two moves of the count (this statement's start and end): nothing else ran meanwhile.
-        this.answered = { stat, at: before + 2 };
+        this.answered = { stat, at: this.db.activityAfterOne(before) };
         return { stat };
       } catch (err) {
         // A failed sync reports its own writes' failure; anyone else's waits for their next sync.

@@ -50,6 +50,12 @@ export interface PostgresBackend extends StorageBackend {
   /** `stat`, resolving `undefined` where it rejects NOT_FOUND (one statement, no error). */
   statIfExists(path: string): Promise<FileStat | undefined>;
   /**
+   * A new file holding `data` at `path`, replacing the file there, in one statement (the optional
+   * `replaceFile` of the backend interface): visible whole when it resolves, durable at the next
+   * `syncDir` of its directory, like a rename.
+   */
+  replaceFile(path: string, data: Uint8Array): Promise<void>;
+  /**
    * Subscribes to the release (or reclaim) of the lease at `path`: a hint that a waiter may try
    * again now (see ReleaseWaker, releaseWaker.ts); the lock primitive uses it.
    */
@@ -190,7 +196,7 @@ class PgBackend implements PostgresBackend {
     // What open found, for an fstat right after it (see PgFileHandle): when nothing else ran.
     const opened = {
       stat: { kind: "file" as const, size: Number(row.size), mtimeMs: Number(row.mtime_ms), ino: n },
-      at: before + 2,
+      at: this.db.activityAfterOne(before),
     };
     return new PgFileHandle(this.db, p, n, mode, this.writers.join(n), () => this.writers.leave(n), opened);
   }
@@ -226,6 +232,13 @@ class PgBackend implements PostgresBackend {
       names(dirname(f), dirname(t)),
       "23505",
     );
+  }
+
+  async replaceFile(path: string, data: Uint8Array): Promise<void> {
+    const p = normalizePath(path);
+    if (p === "") throw this.rootRefused("rename", ErrorCode.STORAGE_FAILURE, "EBUSY");
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    await this.run("replace_file", [dirname(p), basename(p), bytes], "replace", p, names(dirname(p)));
   }
 
   async link(existing: string, to: string): Promise<void> {

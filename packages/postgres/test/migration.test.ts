@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { dropSchema, type PostgresBackend, postgresBackend, SCHEMA_VERSION } from "../src/index.js";
 import { schemaDdl as schemaV1Ddl } from "./fixtures/schemaV1.js";
 import { schemaDdl as schemaV2Ddl } from "./fixtures/schemaV2/schemaSql.js";
+import { schemaDdl as schemaV3Ddl } from "./fixtures/schemaV3/schemaSql.js";
 import { adminPool, freshSchema, POSTGRES_URL, reportSkipped } from "./pgTarget.js";
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
@@ -106,6 +107,25 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres: schema migration in place"
     await call(schema, "link", "d", "f", "d", "g");
     backend = postgresBackend({ url: POSTGRES_URL ?? "", schema });
     await expectMigratedFiles(backend, schema);
+  });
+
+  it(`a version-3 store is migrated to version ${SCHEMA_VERSION} with its files, links and directories`, async () => {
+    schema = freshSchema();
+    await createOldStore(schema, 3, schemaV3Ddl);
+    await call(schema, "mkdir", "", "d");
+    await call(schema, "mkdir", "d", "sub");
+    const [opened] = await call(schema, "open", "d", "f", "wx");
+    const ino = Number(opened?.ino);
+    await call(schema, "write_chunks", ino, [-1], [Buffer.from("hello")], false);
+    await call(schema, "write_then_stat", ino, [-1], [Buffer.from(" world")], "d/f");
+    await call(schema, "syncdir", "d");
+    await call(schema, "link", "d", "f", "d", "g");
+    backend = postgresBackend({ url: POSTGRES_URL ?? "", schema });
+    await expectMigratedFiles(backend, schema);
+    // What version 4 added: a file replaced in one statement, its other name keeping the old one.
+    await backend.replaceFile("d/f", Buffer.from("replaced"));
+    expect(text(await backend.readFile("d/f"))).toBe("replaced");
+    expect(text(await backend.readFile("d/sub/h"))).toBe("Jello world!");
   });
 
   it("a store of a newer version than this library is refused with UNSUPPORTED_FORMAT and left as it is", async () => {

@@ -70,7 +70,7 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres: the statements of an updat
     if (schema !== undefined) await dropSchema(adminPool(), schema);
   });
 
-  it("an update of one report by one writer costs at most 11.5 statements and 1.25 synchronous commits (core asks for 1 flush), lock traffic apart", async () => {
+  it("an update of one report by one writer costs at most 8.5 statements and 1.25 synchronous commits (core asks for 1 flush), lock traffic apart", async () => {
     schema = freshSchema();
     backend = postgresBackend({ url: POSTGRES_URL ?? "", schema });
     const store = await openReports(backend, { create: true, actor: "agent" });
@@ -89,7 +89,7 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres: the statements of an updat
       console.log(
         `postgres update: ${perUpdate.statements.toFixed(1)} statements, ${perUpdate.synchronous.toFixed(2)} synchronous commits, and ${perUpdate.lockTraffic.toFixed(1)} statements of lock traffic`,
       );
-      expect(perUpdate.statements).toBeLessThanOrEqual(11.5);
+      expect(perUpdate.statements).toBeLessThanOrEqual(8.5);
       expect(perUpdate.synchronous).toBeLessThanOrEqual(1.25);
       expect(perUpdate.synchronous).toBeGreaterThanOrEqual(1);
     } finally {

@@ -112,6 +112,19 @@ export interface StorageBackend {
    * (record it, fault it) applies to these calls too.
    */
   statIfExists?(path: string): Promise<FileStat | undefined>;
+  /**
+   * Optional: replaces (or creates) the file at `path` with a new file holding `data`, in one
+   * step: every reader sees the old file or the new one whole, as after core's `atomicReplace`
+   * without its syncs (a temp file written and renamed over `path`). Neither the data nor the name
+   * is durable before a later `syncDir` of its directory (or any later sync that covers it)
+   * resolves: a crash before may leave the old file or the new one (on a disk, the temp file's way
+   * may even leave the new one torn; callers that skip the syncs accept that). For backends where
+   * the temp file's calls each cost a round trip. Core uses it only where `atomicReplace` is asked
+   * not to sync. Wrappers built on `DelegatingBackend` do not offer it, on purpose (their callers
+   * take the temp file and the rename, so a trace, a fault or a crash explorer sees each step),
+   * except the store's lock-bound view, which checks its lock first as for every write.
+   */
+  replaceFile?(path: string, data: Uint8Array): Promise<void>;
   /** Sets a path's modification time (locks refresh with it; tests age lock files with it). */
   utimes(path: string, mtimeMs: number): Promise<void>;
   /**

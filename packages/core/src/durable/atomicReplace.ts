@@ -36,7 +36,8 @@ const PYTHON_TEMP_NAMES: ReadonlySet<string> = new Set(["outline.tmp", "audit.tm
  * `path`, never a mix. Exactly these backend calls: `open(temp, "wx")`, `write` (more only on a
  * short write), `sync`, `close`, `rename(temp, path)`, `syncDir(dirname(path))` (skipped when
  * `syncDirectory` is false). The temp file is `<path>.tmp-<16 random hex>` in the same
- * directory, unique per write, so concurrent or crashed writers never share one.
+ * directory, unique per write, so concurrent or crashed writers never share one. With both syncs
+ * off, on a backend that offers `replaceFile`, that one call instead (same guarantees).
  *
  * On failure before the rename the temp file is removed (best effort: a leftover is recognised
  * by {@link isTempName} and removed by repair) and `path` is untouched. If only the final
@@ -52,6 +53,11 @@ export async function atomicReplace(
   data: Uint8Array,
   options: AtomicReplaceOptions = {},
 ): Promise<void> {
+  const replace = backend.replaceFile;
+  if (options.syncData === false && options.syncDirectory === false && replace !== undefined) {
+    await step(() => replace.call(backend, path, data), path, "replace");
+    return;
+  }
   const temp = tempPathFor(path);
   let handle: FileHandle;
   try {

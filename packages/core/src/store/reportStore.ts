@@ -181,6 +181,7 @@ export class OpenReportStore implements ReportStore {
       () => this.ctx.leases.releaseAll().catch(() => undefined), // locks.close() below releases what this could not
       () => this.ctx.session.close(),
       () => this.ctx.audit.closeAll(),
+      () => this.ctx.index.closeAppendHandle(),
       () => this.ctx.locks.close(),
     ]);
   }

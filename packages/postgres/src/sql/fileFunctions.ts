@@ -1,5 +1,5 @@
 /**
- * The functions of version 3 that look up paths and read and write files (see schemaSql.ts for
+ * The functions of version 4 that look up paths and read and write files (see schemaSql.ts for
  * the tables and the durability of each). `s` is the schema's quoted identifier.
  */
 export function fileFunctionsDdl(s: string): string {
@@ -48,18 +48,25 @@ BEGIN
   RETURN v_ino;
 END $$;
 
--- A file's bytes: its data followed by its extents (NULL when the inode is gone).
-CREATE FUNCTION ${s}.content(p_ino bigint) RETURNS bytea LANGUAGE sql STABLE AS $$
-  SELECT i.data || coalesce((SELECT string_agg(x.data, '\\x'::bytea ORDER BY x.off) FROM ${s}.extents x
-    WHERE x.ino = p_ino), '\\x') FROM ${s}.inodes i WHERE i.ino = p_ino
-$$;
+-- A file's bytes: its data followed by its extents (NULL when the inode is gone). PL/pgSQL, as
+-- every function called from another: it keeps its statements' plans for the session, where a
+-- LANGUAGE sql function called from PL/pgSQL plans its query again at every call.
+CREATE FUNCTION ${s}.content(p_ino bigint) RETURNS bytea LANGUAGE plpgsql STABLE AS $$
+DECLARE v_data bytea; v_tail bytea;
+BEGIN
+  SELECT i.data INTO v_data FROM ${s}.inodes i WHERE i.ino = p_ino;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  SELECT string_agg(x.data, '\\x'::bytea ORDER BY x.off) INTO v_tail FROM ${s}.extents x WHERE x.ino = p_ino;
+  RETURN v_data || coalesce(v_tail, '\\x');
+END $$;
 
 -- Folds a file's extents into its data, before a write that is not an append.
-CREATE FUNCTION ${s}.fold(p_ino bigint) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION ${s}.fold(p_ino bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   WITH gone AS (DELETE FROM ${s}.extents WHERE ino = p_ino RETURNING off, data)
   UPDATE ${s}.inodes SET data = data || (SELECT string_agg(g.data, '\\x'::bytea ORDER BY g.off) FROM gone g)
-    WHERE ino = p_ino AND EXISTS (SELECT 1 FROM gone)
-$$;
+    WHERE ino = p_ino AND EXISTS (SELECT 1 FROM gone);
+END $$;
 
 -- One row: the inode at p_path, or err ('LRNOT', 'LRKND') with the rest NULL. STABLE: the lookup
 -- and the read see one snapshot.

@@ -1,5 +1,6 @@
 /**
- * The functions of version 3 that change names: mkdir, rmdir, unlink, link and rename, each
+ * The functions of version 4 that change names: mkdir, rmdir, unlink, link, rename and
+ * replace_file, each
  * committed asynchronously (durable at the next synchronous commit: see schemaSql.ts). `s` is the
  * schema's quoted identifier.
  */
@@ -95,6 +96,29 @@ BEGIN
   END IF;
   UPDATE ${s}.entries SET parent = v_to, name = p_to_name
     WHERE parent = v_from AND name = p_from_name AND ino = v_ino;
+  IF NOT FOUND THEN PERFORM ${s}.fail('40001', 'the entry changed'); END IF;
+END $$;
+
+-- A new file holding p_data at (p_parent, p_name), replacing the file there, in one step: what a
+-- temp file, its write and a rename over the name do on a disk (readers see the old file or the
+-- new one). Its data is the inode's own (no extents), so a read of it is one row.
+CREATE FUNCTION ${s}.replace_file(p_parent text, p_name text, p_data bytea) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE v_parent bigint; v_ino bigint; v_old bigint; v_old_kind text;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  v_parent := ${s}.dir_for_entry(p_parent);
+  SELECT e.ino, i.kind INTO v_old, v_old_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
+    WHERE e.parent = v_parent AND e.name = p_name;
+  IF FOUND THEN
+    IF v_old_kind = 'directory' THEN PERFORM ${s}.fail('LRKND', 'is a directory'); END IF;
+    PERFORM ${s}.drop_entry(v_parent, p_name, v_old, v_old_kind);
+  END IF;
+  v_ino := nextval('${s}.ino_seq');
+  INSERT INTO ${s}.inodes (ino, kind, data, mtime_ms, nlink, size)
+    VALUES (v_ino, 'file', p_data, ${s}.now_ms(), 1, octet_length(p_data));
+  -- A name created meanwhile by another statement: nothing happened, run it again.
+  INSERT INTO ${s}.entries VALUES (v_parent, p_name, v_ino) ON CONFLICT DO NOTHING;
   IF NOT FOUND THEN PERFORM ${s}.fail('40001', 'the entry changed'); END IF;
 END $$;
 `;

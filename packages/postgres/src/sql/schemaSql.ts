@@ -3,10 +3,11 @@ import { leaseFunctionsDdl } from "./leaseFunctions.js";
 import { nameFunctionsDdl } from "./nameFunctions.js";
 
 /**
- * The schema of one store (version 3; version 2 had the same tables, and functions that answered
- * fewer things per statement; version 1 had no extents or sizes): inodes, their appended extents and directory entries, as on
- * a disk, plus the functions that implement each backend primitive server-side, so that every
- * primitive is one round trip and one transaction.
+ * The schema of one store (version 4; versions 2 and 3 had the same tables, and functions that
+ * answered fewer things per statement (2) or had no `replace_file` (3); version 1 had no extents
+ * or sizes): inodes, their appended extents and directory entries, as on a disk, plus the
+ * functions that implement each backend primitive server-side, so that every primitive is one
+ * round trip and one transaction.
  *
  * - `inodes(ino, kind, data, mtime_ms, nlink, size)`: a file or a directory. A file with two names
  *   (a hard link) is one inode with `nlink = 2`; its last unlink deletes the inode.
@@ -32,13 +33,13 @@ import { nameFunctionsDdl } from "./nameFunctions.js";
  * entry), LREXI (exists), LRKND (wrong kind), LRNEM (directory not empty), LRPRM (not permitted).
  *
  * Durability, as a disk's page cache and fsync: everything a handle writes, and every change of
- * names (open's create, mkdir, rmdir, unlink, link, rename), commits with
+ * names (open's create, mkdir, rmdir, unlink, link, rename, replace_file), commits with
  * `synchronous_commit = off`: visible to every reader at once, durable once a later synchronous
  * commit flushes the write-ahead log (it is flushed in order, so any synchronous commit makes
  * every earlier asynchronous one durable). A handle's `sync` (its buffered writes and a
  * synchronous commit, one statement), `syncDir` and the lease functions commit synchronously.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The DDL that creates version {@link SCHEMA_VERSION} in schema `s` (a quoted identifier). */
 export function schemaDdl(s: string): string {
@@ -67,7 +68,7 @@ ${functionsDdl(s)}`;
 /**
  * The DDL that brings a store of version `from` to {@link SCHEMA_VERSION}, in the caller's
  * transaction: the new tables and columns (from 1), then every function dropped and created anew
- * (from 1 and 2: version 3 changed only functions).
+ * (from 1, 2 and 3: versions 3 and 4 changed only functions).
  */
 export function migrationDdl(s: string, from: number): string {
   const steps: string[] = [];

@@ -73,13 +73,26 @@ export class AuditLogCache {
   /**
    * Opens (or reuses) report `id`'s log, cutting a torn tail off a clean log; call only under
    * the report's lock.
+   *
+   * `kept`: the lock was kept since this store's own last commit to the report (ReportLeases), so
+   * nobody else appended meanwhile: a cached log is reused without the `stat` that otherwise
+   * checks it. Another writer must take the lock first (the lease is handed over to it and the
+   * next lock is a fresh one); a writer that broke the lock as stale compromised it, and this
+   * store's next append is then refused by the lock check or fenced out by the log (its size
+   * after the write is not what this store left: AuditLog's fence), nothing committed.
+   *
    * @throws LivingReportsError CORRUPT_LOG (with the first damaged `line`, all problems in
    *   `details`) when the log is damaged: nothing is cut or written; or a mapped I/O error
    */
-  async open(id: string): Promise<OpenedLog> {
+  async open(id: string, options: { kept?: boolean } = {}): Promise<OpenedLog> {
     const path = auditPath(id);
-    const stat = await statOrMissing(this.backend, path);
     const cached = this.entries.get(id);
+    if (options.kept === true && cached !== undefined && cached.ino !== -1) {
+      this.entries.delete(id);
+      this.entries.set(id, cached);
+      return { log: cached.log, tail: cached.tail, read: undefined };
+    }
+    const stat = await statOrMissing(this.backend, path);
     if (cached !== undefined) {
       this.entries.delete(id);
       if (stat.size === cached.size && (cached.ino === -1 || cached.ino === stat.ino)) {

@@ -1,6 +1,7 @@
 import { statIfExists } from "../../backend/statIfExists.js";
 import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
 import { appendLines, atomicReplace } from "../../durable/index.js";
+import { closeQuietly } from "../../durable/writeAll.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { fromSystemError } from "../../errors/fromSystemError.js";
 import { isLivingReportsError, type LivingReportsError } from "../../errors/livingReportsError.js";
@@ -11,9 +12,17 @@ import type { ReportLeases } from "../locking/reportLeases.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
 import { encodeIndexEntry, type IndexLineProblem, parseIndexChunk } from "./indexLines.js";
 import { removeIndexTemps } from "./indexTemps.js";
-import { appendShared, type SharedAppend } from "./sharedAppend.js";
+import { appendShared, type KeptAppendHandle, type SharedAppend } from "./sharedAppend.js";
 
 const encoder = new TextEncoder();
+
+/**
+ * How far (bytes of `index.jsonl`) the view may lag behind the file after an append raced by
+ * other appenders before the appender reads up: about 200 lines, one read per ~200 commits of
+ * the store's other writers instead of one per commit (it reads up sooner when the unread lines
+ * could make a compaction due).
+ */
+const MAX_LAG_BYTES = 64 * 1024;
 
 /** The key of the index lock among the store's leases (never a report id: those are UUIDs). */
 const INDEX_LEASE = "\0index";
@@ -50,6 +59,8 @@ export class ReportIndex {
   private lockUsers = 0;
   /** Settles when the read of the file before the latest one is over (reads update the view). */
   private reading: Promise<void> = Promise.resolve();
+  /** The handle the last append left open on `index.jsonl`, for the next (see appendShared). */
+  private kept: KeptAppendHandle | undefined;
   /**
    * Whether the backend has inode numbers (unknown until the first append): without them an
    * appender cannot tell that a compaction replaced the file, so every append takes the lock.
@@ -173,9 +184,16 @@ export class ReportIndex {
     mark();
     const data = encoder.encode(text);
     const before = { offset: this.offset, ino: this.ino, generation: this.generation };
+    // Taken, not shared: concurrent appends of this store each write through their own handle.
+    const kept = this.kept;
+    this.kept = undefined;
     const shared: SharedAppend =
-      this.inodes === false ? { outcome: "no-inodes" } : await appendShared(this.backend, data);
+      this.inodes === false ? { outcome: "no-inodes" } : await appendShared(this.backend, data, kept);
     mark();
+    if (shared.kept !== undefined) {
+      if (this.kept === undefined) this.kept = shared.kept;
+      else await closeQuietly(shared.kept.handle);
+    }
     if (shared.outcome === "no-inodes") this.inodes = false;
     else this.inodes ??= true;
     if (shared.outcome !== "appended") {
@@ -192,9 +210,12 @@ export class ReportIndex {
         const unmoved = this.generation === before.generation && before.ino !== -1;
         if (unmoved && shared.ino === before.ino && shared.size === before.offset + data.length) {
           this.advance(entries, entries.length, data);
-        } else {
+        } else if (this.lagsTooFar(shared)) {
           await this.readNew();
         }
+        // Else other appenders raced this one: their lines and ours are left in the file for the
+        // next refresh (every read refreshes first), so that concurrent writers do not each read
+        // back every other's lines on every commit.
       });
     }
     if (this.compactionDue()) await this.compactUnlessBusy();
@@ -220,9 +241,22 @@ export class ReportIndex {
     else await this.withLock(compact, { wait: false });
   }
 
-  /** Whether dead lines dominate (more than 2× the live ones + 100). */
-  private compactionDue(): boolean {
-    return this.deadLines > 2 * this.entries.size + 100;
+  /**
+   * Whether the view must read up after an append that `shared` describes: the file is not the
+   * one it read (or shrank), more than {@link MAX_LAG_BYTES} of it are unread, or the unread
+   * lines, at the average length of those read, could make a compaction due (so that lagging
+   * never puts one off).
+   */
+  private lagsTooFar(shared: SharedAppend): boolean {
+    if (shared.ino !== this.ino || shared.size === undefined || shared.size < this.offset) return true;
+    const lag = shared.size - this.offset;
+    if (lag > MAX_LAG_BYTES || this.lines === 0) return true;
+    return this.compactionDue(Math.ceil(lag / (this.offset / this.lines)));
+  }
+
+  /** Whether dead lines dominate (more than 2× the live ones + 100), with `unread` more lines taken for dead. */
+  private compactionDue(unread = 0): boolean {
+    return this.deadLines + unread > 2 * this.entries.size + 100;
   }
 
   /**
@@ -247,6 +281,13 @@ export class ReportIndex {
     for (const [id, entry] of before) if (this.pending.get(id) === entry) this.pending.delete(id);
     if (this.pending.size === 0) this.staleCause = undefined;
     return removed;
+  }
+
+  /** Closes the handle kept open for appends (at the store's close). Never throws. */
+  async closeAppendHandle(): Promise<void> {
+    const kept = this.kept;
+    this.kept = undefined;
+    if (kept !== undefined) await closeQuietly(kept.handle);
   }
 
   /**
@@ -289,6 +330,8 @@ export class ReportIndex {
     entries: readonly IndexEntry[],
     options: { durable: boolean } = { durable: true },
   ): Promise<void> {
+    // The kept handle appends to the file this replaces: the next append opens the new one.
+    await this.closeAppendHandle();
     const sorted = [...entries].sort((a, b) => (a.report_id < b.report_id ? -1 : 1));
     const bytes = encoder.encode(sorted.map(encodeIndexEntry).join(""));
     if (options.durable) {

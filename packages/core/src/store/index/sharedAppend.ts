@@ -1,9 +1,19 @@
 import { statIfExists } from "../../backend/statIfExists.js";
 import type { FileHandle, FileStat, StorageBackend } from "../../backend/storageBackend.js";
-import { withAppendHandle, writeLinesOnce } from "../../durable/appendLines.js";
+import { writeLinesOnce } from "../../durable/appendLines.js";
+import { closeQuietly } from "../../durable/writeAll.js";
 import { fromSystemError } from "../../errors/fromSystemError.js";
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import { INDEX_FILE, INDEX_LOCK } from "../shared/layout.js";
+
+/**
+ * A handle on `index.jsonl` opened for appending, with its inode, kept between appends so that
+ * an append that finds the file as it left it needs no `open`, `fstat` and `close` of its own.
+ */
+export interface KeptAppendHandle {
+  readonly handle: FileHandle;
+  readonly ino: number;
+}
 
 /** How an append without the index lock ended (see {@link appendShared}). */
 export interface SharedAppend {
@@ -15,6 +25,8 @@ export interface SharedAppend {
    */
   ino?: number;
   size?: number;
+  /** When `appended`: the handle, still open, for the caller to keep for its next append. */
+  kept?: KeptAppendHandle;
 }
 
 /** The outcomes of {@link appendShared}. */
@@ -54,37 +66,67 @@ export type SharedAppendOutcome =
  * (memfs and PostgreSQL never reuse them at all). Every other interleaving ends in
  * `again-under-lock`: the caller waits for the compaction or rebuild to finish and appends again.
  *
+ * With `kept`, a handle an earlier `appended` returned (steps 1 are done: its inode is F, fixed for
+ * the handle's life, whatever replaced the file since), it writes through that handle. After
+ * `appended` the handle is returned open (`kept`), for the next append; after anything else it is
+ * closed (the file it appends to may no longer be the index).
+ *
  * @returns the outcome, with the file's inode and size after the write when `appended`
- * @throws LivingReportsError a mapped storage error; after a failed write the file may end in
- *   part of the lines (a torn line: the caller rebuilds the index)
+ * @throws LivingReportsError a mapped storage error (the handle is closed); after a failed write
+ *   the file may end in part of the lines (a torn line: the caller rebuilds the index)
  */
-export async function appendShared(backend: StorageBackend, data: Uint8Array): Promise<SharedAppend> {
-  return await withAppendHandle(backend, INDEX_FILE, (handle) => writeAndCheck(handle, backend, data));
-}
-
-async function writeAndCheck(
-  handle: FileHandle,
+export async function appendShared(
   backend: StorageBackend,
   data: Uint8Array,
+  kept?: KeptAppendHandle,
 ): Promise<SharedAppend> {
+  const opened = kept ?? (await openForAppend(backend));
+  if (opened === "again-under-lock" || opened === "no-inodes") return { outcome: opened };
+  const { handle, ino } = opened;
+  let outcome: SharedAppend;
+  try {
+    await writeLinesOnce(handle, data);
+    // Step 3 before step 4 (see appendShared): the lock first, then the file's identity.
+    const now =
+      (await statOrUndefined(backend, INDEX_LOCK)) === undefined
+        ? await statOrUndefined(backend, INDEX_FILE)
+        : undefined;
+    outcome =
+      now !== undefined && now.ino === ino
+        ? { outcome: "appended", ino, size: now.size, kept: opened }
+        : { outcome: "again-under-lock" };
+  } catch (err) {
+    await closeQuietly(handle);
+    throw err;
+  }
+  if (outcome.outcome !== "appended") await closeQuietly(handle);
+  return outcome;
+}
+
+/** Step 1 (see {@link appendShared}): the handle and its inode F, or why the append goes elsewhere. */
+async function openForAppend(
+  backend: StorageBackend,
+): Promise<KeptAppendHandle | "again-under-lock" | "no-inodes"> {
+  let handle: FileHandle;
+  try {
+    handle = await backend.open(INDEX_FILE, "a");
+  } catch (err) {
+    throw fromSystemError(err, INDEX_FILE, "open");
+  }
   let ino: number;
   try {
     ({ ino } = await handle.stat());
   } catch (err) {
+    await closeQuietly(handle);
     // Nothing is written yet, so the append under the lock can take over: PostgreSQL drops an
     // inode with its last name even while it is open (a compaction renamed over the file between
     // our open and this fstat), and any lasting failure is reported by that append itself.
-    if (isLivingReportsError(err)) return { outcome: "again-under-lock" };
+    if (isLivingReportsError(err)) return "again-under-lock";
     throw err;
   }
-  if (ino === 0) return { outcome: "no-inodes" };
-  await writeLinesOnce(handle, data);
-  // Step 3 before step 4 (see appendShared): the lock first, then the file's identity.
-  if ((await statOrUndefined(backend, INDEX_LOCK)) !== undefined) return { outcome: "again-under-lock" };
-  const now = await statOrUndefined(backend, INDEX_FILE);
-  return now !== undefined && now.ino === ino
-    ? { outcome: "appended", ino, size: now.size }
-    : { outcome: "again-under-lock" };
+  if (ino !== 0) return { handle, ino };
+  await closeQuietly(handle);
+  return "no-inodes";
 }
 
 /** The stat of `path`, or undefined when nothing is there. */

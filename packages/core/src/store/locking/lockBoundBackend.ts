@@ -9,7 +9,7 @@ export interface Fence {
 
 /**
  * The backend as seen by code that writes under a lock: every mutating call (opening a file for
- * writing, writing, truncating, rename, link, unlink, mkdir, rmdir, utimes) first checks
+ * writing, writing, truncating, rename, link, unlink, mkdir, rmdir, utimes, replaceFile) first checks
  * `lock.assertHeld()`, so a holder that lost its lock or stalled past its stale time (G7) aborts
  * before its next write, by construction rather than by a check placed before each write.
  * Reads and syncs pass unchecked: a sync only makes durable what was already written.
@@ -18,12 +18,25 @@ export interface Fence {
  * between the check and the call it guards.
  */
 export class LockBoundBackend<L extends Fence = Fence> extends DelegatingBackend {
+  /**
+   * The inner backend's optional `replaceFile`, checked like every write; absent when the inner
+   * backend has none (callers then take the temp file and the rename, each checked).
+   */
+  declare readonly replaceFile?: (path: string, data: Uint8Array) => Promise<void>;
+
   constructor(
     inner: StorageBackend,
     /** The lock every write is checked against. */
     readonly lock: L,
   ) {
     super(inner);
+    const replace = inner.replaceFile;
+    if (replace !== undefined) {
+      this.replaceFile = async (path, data) => {
+        this.lock.assertHeld();
+        await replace.call(inner, path, data);
+      };
+    }
   }
 
   override async open(path: string, mode: OpenMode): Promise<FileHandle> {

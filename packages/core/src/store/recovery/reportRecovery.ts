@@ -87,7 +87,7 @@ export async function recoverReport(
   }
   if (names !== undefined && !names.includes("backups")) await ensureDirectory(held, backupsDir(id));
   // Opening may cut a torn tail: through the log's view, checked against this lock (pinned).
-  const { log, tail, read } = await ctx.audit.open(id);
+  const { log, tail, read } = await ctx.audit.open(id, { kept: leased });
   if (read?.tornTail != null) {
     mended.push({
       report_id: id,

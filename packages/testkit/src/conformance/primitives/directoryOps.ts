@@ -6,7 +6,7 @@ import { writeFile } from "../support/files.js";
 import type { ConformanceTarget } from "../target.js";
 import { titleOf, withRoot } from "../withRoot.js";
 
-/** stat, rename, link, unlink, mkdir, rmdir, readdir, utimes, readFile, syncDir, and two instances. */
+/** stat, statIfExists and replaceFile where offered, rename, link, unlink, mkdir, rmdir, readdir, utimes, readFile, syncDir, and two instances. */
 export function describeDirectoryOps(target: ConformanceTarget): void {
   describe(titleOf(target, "backend primitives: names and directories"), () => {
     it("stat reports kinds and sizes, and NOT_FOUND for a missing path", () =>
@@ -43,6 +43,46 @@ export function describeDirectoryOps(target: ConformanceTarget): void {
         await expect(statIfExists("d/f.txt/x")).rejects.toMatchObject({
           code: (wrong as { code: string }).code,
         });
+      }));
+
+    it("replaceFile, where offered, puts a new file at the name in one step, as a temp file and a rename do", (ctx) =>
+      withRoot(target, async (root) => {
+        const { backend } = root;
+        const replaceFile = backend.replaceFile?.bind(backend);
+        if (replaceFile === undefined) {
+          ctx.skip(); // optional: core writes a temp file and renames it
+          return;
+        }
+        const links = backend.capabilities.hardLinks;
+        await backend.mkdir("d");
+        await replaceFile("d/f.txt", utf8("first"));
+        const before = await backend.stat("d/f.txt");
+        expect(before).toMatchObject({ kind: "file", size: 5 });
+        // A new file: another name of the old one (a backup's hard link) keeps the old content.
+        if (links) await backend.link("d/f.txt", "d/backup");
+        const reader = root.another();
+        const versions = Array.from({ length: 10 }, (_, i) => `version ${i} `.repeat(40));
+        const seen: string[] = [];
+        for (const version of versions) {
+          const reads = Array.from({ length: 3 }, () => reader.readFile("d/f.txt"));
+          await replaceFile("d/f.txt", utf8(version));
+          for (const bytes of await Promise.all(reads)) seen.push(text(bytes));
+        }
+        // Readers see the old file or the new one whole, never none or a mix.
+        for (const content of seen) expect(["first", ...versions]).toContain(content);
+        const after = await backend.stat("d/f.txt");
+        expect(after.size).toBe(utf8(versions.at(-1) ?? "").length);
+        if (before.ino !== 0) expect(after.ino).not.toBe(before.ino);
+        expect(text(await reader.readFile("d/f.txt"))).toBe(versions.at(-1));
+        if (links) expect(text(await backend.readFile("d/backup"))).toBe("first");
+        expect(await backend.readdir("d")).toEqual(links ? ["backup", "f.txt"] : ["f.txt"]);
+        await backend.syncDir("d");
+        // Refused where a rename onto the name would be: a directory, a missing parent, a bad path.
+        await backend.mkdir("d/sub");
+        await expectError(replaceFile("d/sub", utf8("x")), ErrorCode.WRONG_KIND);
+        await expectError(replaceFile("missing/f.txt", utf8("x")), ErrorCode.NOT_FOUND);
+        await expectError(replaceFile("../x", utf8("x")), ErrorCode.INVALID_PATH);
+        expect((await backend.stat("d/sub")).kind).toBe("directory");
       }));
 
     it("rename moves a file and replaces an existing target", () =>
