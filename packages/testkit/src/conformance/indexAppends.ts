@@ -6,6 +6,7 @@ import {
   type StorageBackend,
 } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
+import { formatTrace } from "../trace/formatTrace.js";
 import { recordTrace } from "../trace/recordTrace.js";
 import { text, utf8 } from "./support/bytes.js";
 import { type GatePredicate, Interleaving } from "./support/interleaving.js";
@@ -265,6 +266,39 @@ export function describeIndexAppends(target: ConformanceTarget): void {
         } finally {
           await a.close();
           await b.close();
+        }
+      }));
+
+    it("an update that finds index.lock held after its append waits for it to be let go, without taking it", () =>
+      withRoot(target, async (root) => {
+        const recording = recordTrace(root.backend);
+        const store = await openReports(recording.backend, { create: true });
+        try {
+          const created = await store.create({ title: "waits" });
+          // Another process's compaction or rebuild holds the index lock for a moment.
+          await root.backend.mkdir(INDEX_LOCK);
+          recording.clear();
+          let updated = false;
+          const update = store.update({ ...created, title: "waited" }).then((o) => {
+            updated = true;
+            return o;
+          });
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          expect(updated, "the update returned while the index lock was held").toBe(false);
+          await root.backend.rmdir(INDEX_LOCK);
+          expect((await update).title).toBe("waited");
+          const trace = recording.trace;
+          const lockLooks = trace.filter((e) => e.path === INDEX_LOCK && e.op === "stat");
+          expect(lockLooks.length, formatTrace(trace)).toBeGreaterThan(1);
+          // Never taken (no step 5): one write of the line, and no lock of its own.
+          expect(
+            trace.filter((e) => e.path === INDEX_LOCK && e.op !== "stat"),
+            formatTrace(trace),
+          ).toEqual([]);
+          expect(trace.filter((e) => e.path === INDEX && e.op === "write")).toHaveLength(1);
+          expect((await foldIndex(root.backend)).titles.get(created.report_id)).toBe("waited");
+        } finally {
+          await store.close();
         }
       }));
 

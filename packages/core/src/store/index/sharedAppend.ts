@@ -52,15 +52,20 @@ export type SharedAppendOutcome =
  * 1. `open(index.jsonl, "a")` and `fstat` it: inode F (a backend without inode numbers stops
  *    here, `no-inodes`);
  * 2. one write of the lines ({@link writeLinesOnce}: never interleaved with another appender's);
- * 3. `stat(index.lock)`: held (by anyone) → `again-under-lock`;
+ * 3. `stat(index.lock)` until it is free: held (by anyone), it looks again after a short wait,
+ *    for up to {@link LOCK_WAIT_MS}; still held then → `again-under-lock`;
  * 4. `stat(index.jsonl)`: another inode (or none) → `again-under-lock`; F → `appended`.
  *
  * Why `appended` is safe: at step 4 the file is F, so any replacement of F renames over it later
  * than step 4. The replacer took `index.lock` before it read anything (a compaction reads F, a
- * rebuild the outlines), and held it until after its rename. The lock was free at step 3, which
- * is after step 2 and before step 4, so the replacer took it after step 3, after the lines were
- * written: its read finds them (a rebuild finds the outline committed before the lines, which
- * holds their entry or a newer one). Checking the inode first and the lock second would not do:
+ * rebuild the outlines), and held it until after its rename. The lock was free at step 3's last
+ * look, which is after step 2 and before step 4, so the replacer took it after that look, after
+ * the lines were written: its read finds them (a rebuild finds the outline committed before the
+ * lines, which holds their entry or a newer one). A replacer that held the lock at an earlier
+ * look and has let it go since either replaced F (step 4 sees another inode) or did not.
+ * Waiting at step 3 rather than taking the lock at once matters with many writers: an appender
+ * that takes the lock makes every appender that looks meanwhile take it too, in turn, and that
+ * queue renews itself. Checking the inode first and the lock second would not do:
  * a compaction that read before the write could rename and release between the two checks. The
  * handle stays open across step 4, so F's inode number cannot be reused by another file meanwhile
  * (memfs and PostgreSQL never reuse them at all). Every other interleaving ends in
@@ -87,10 +92,7 @@ export async function appendShared(
   try {
     await writeLinesOnce(handle, data);
     // Step 3 before step 4 (see appendShared): the lock first, then the file's identity.
-    const now =
-      (await statOrUndefined(backend, INDEX_LOCK)) === undefined
-        ? await statOrUndefined(backend, INDEX_FILE)
-        : undefined;
+    const now = (await lockLetGo(backend)) ? await statOrUndefined(backend, INDEX_FILE) : undefined;
     outcome =
       now !== undefined && now.ino === ino
         ? { outcome: "appended", ino, size: now.size, kept: opened }
@@ -127,6 +129,23 @@ async function openForAppend(
   if (ino !== 0) return { handle, ino };
   await closeQuietly(handle);
   return "no-inodes";
+}
+
+/**
+ * How long step 3 of {@link appendShared} waits for a held `index.lock` to be let go (a
+ * compaction or rebuild takes milliseconds) before the caller takes the lock itself, which also
+ * reclaims the lock of a holder that died.
+ */
+const LOCK_WAIT_MS = 500;
+
+/** Step 3: true once `index.lock` is seen free, false when it is still held after {@link LOCK_WAIT_MS}. */
+async function lockLetGo(backend: StorageBackend): Promise<boolean> {
+  const deadline = performance.now() + LOCK_WAIT_MS;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 16)) {
+    if ((await statOrUndefined(backend, INDEX_LOCK)) === undefined) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 /** The stat of `path`, or undefined when nothing is there. */
