@@ -13,7 +13,7 @@ const MAX_RETRIES = 20;
  */
 export interface Commit {
   readonly kind: "read" | "async" | "sync";
-  /** What the statement changes or makes durable: `ino:<n>` for a file's data, `dir:<path>` for names. */
+  /** What the statement changes or makes durable: `ino:<n>` for a file's data. */
   readonly keys?: readonly string[];
 }
 

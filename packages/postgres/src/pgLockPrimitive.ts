@@ -114,7 +114,8 @@ export function pgLockPrimitive(on: StorageBackend, store: LeaseStore): LockPrim
         }
         state = await inspectPath(on, path);
         if (state === undefined) throw lost(path, "the lock vanished right after it was made");
-        // mkdir commits asynchronously; a lease must be durable before its holder trusts it.
+        // The stamp a wrapper may have put on it (utimes) commits asynchronously; a lease must be
+        // durable, and still this instance, before its holder trusts it.
         if (!(await store.confirmStamp(path, state.ino, state.mtimeMs))) {
           throw lost(path, "the lock was replaced right after it was made");
         }

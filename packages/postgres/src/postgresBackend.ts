@@ -51,8 +51,8 @@ export interface PostgresBackend extends StorageBackend {
   statIfExists(path: string): Promise<FileStat | undefined>;
   /**
    * A new file holding `data` at `path`, replacing the file there, in one statement (the optional
-   * `replaceFile` of the backend interface): visible whole when it resolves, durable at the next
-   * `syncDir` of its directory, like a rename.
+   * `replaceFile` of the backend interface): visible whole and durable when it resolves, like a
+   * rename.
    */
   replaceFile(path: string, data: Uint8Array): Promise<void>;
   /**
@@ -75,10 +75,8 @@ export interface PostgresBackend extends StorageBackend {
 /** A synchronous commit that is the durability point of nothing in particular (it covers all before it). */
 const SYNC: Commit = { kind: "sync" };
 
-/** An asynchronous change of the names in directories `dirs`: durable at their `syncDir`. */
-function names(...dirs: string[]): Commit {
-  return { kind: "async", keys: dirs.map((d) => `dir:${d}`) };
-}
+/** A change of names: committed synchronously, durable when it resolves (it covers all before it too). */
+const NAMES: Commit = SYNC;
 
 /** The default schema of a store. */
 export const DEFAULT_SCHEMA = "living_reports";
@@ -89,13 +87,13 @@ export const DEFAULT_SCHEMA = "living_reports";
  * a disk). Many app servers may open the same store: they share the rows, and the locks (leases
  * judged by the database's time).
  *
- * Guarantees, a disk's with its page cache: every path is checked by `normalizePath` before any
- * statement (there are no symlinks at all); each primitive is one statement in one transaction.
- * Data written through a handle is visible to other readers once the handle is closed or synced
- * (pgFileHandle.ts) and durable when `sync`/`datasync` resolves; `rename`, `link`, `unlink`,
- * `mkdir` and `rmdir` are atomic and visible when they resolve, and durable at the next `syncDir`
- * of the directory they changed (or any later synchronous commit: a `sync`, another `syncDir`);
- * `utimes` is visible at once and durable at the next sync. Durable only in this order: the server
+ * Guarantees: every path is checked by `normalizePath` before any statement (there are no
+ * symlinks at all); each primitive is one statement in one transaction. Data written through a
+ * handle is, as a disk's page cache, visible to other readers once the handle is closed or synced
+ * (pgFileHandle.ts) and durable when `sync`/`datasync` resolves; a file's creation, `rename`,
+ * `link`, `unlink`, `mkdir`, `rmdir` and `replaceFile` are atomic, visible and durable when they
+ * resolve (a synchronous commit each; `capabilities.durableNames`), so `syncDir` only checks its
+ * path; `utimes` is visible at once and durable at the next sync. Durable only in this order: the server
  * flushes its log in order, so after a crash of the server what survived is a prefix of what was
  * committed. A sync after a crash that may have lost an unsynced change it covers fails
  * FSYNC_FAILED (database.ts). Failures are {@link LivingReportsError}s (pgErrors.ts): a lost
@@ -129,6 +127,7 @@ class PgBackend implements PostgresBackend {
     name: "postgres",
     hardLinks: true,
     directorySync: true,
+    durableNames: true,
     durability: "real",
   };
   readonly storageId: string;
@@ -187,7 +186,7 @@ class PgBackend implements PostgresBackend {
       [dirname(p), basename(p), mode],
       "open",
       p,
-      mode === "r" || mode === "r+" ? READ : names(dirname(p)),
+      mode === "r" || mode === "r+" ? READ : NAMES,
     );
     const row = rows[0];
     if (row === undefined)
@@ -211,7 +210,8 @@ class PgBackend implements PostgresBackend {
 
   async syncDir(path: string): Promise<void> {
     const p = normalizePath(path);
-    await this.run("syncdir", [p], "syncDir", p, { kind: "sync", keys: [`dir:${p}`] });
+    // Every change of names is durable when it resolves: this only checks the path.
+    await this.run("syncdir", [p], "syncDir", p, READ);
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -224,45 +224,38 @@ class PgBackend implements PostgresBackend {
       });
     }
     // A name taken between the function's lookup and its move (23505) is a race lost: run it again.
-    await this.run(
-      "rename",
-      [dirname(f), basename(f), dirname(t), basename(t)],
-      "rename",
-      f,
-      names(dirname(f), dirname(t)),
-      "23505",
-    );
+    await this.run("rename", [dirname(f), basename(f), dirname(t), basename(t)], "rename", f, NAMES, "23505");
   }
 
   async replaceFile(path: string, data: Uint8Array): Promise<void> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("rename", ErrorCode.STORAGE_FAILURE, "EBUSY");
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await this.run("replace_file", [dirname(p), basename(p), bytes], "replace", p, names(dirname(p)));
+    await this.run("replace_file", [dirname(p), basename(p), bytes], "replace", p, NAMES);
   }
 
   async link(existing: string, to: string): Promise<void> {
     const [e, t] = [normalizePath(existing), normalizePath(to)];
     if (e === "" || t === "") throw this.rootRefused("link", ErrorCode.PERMISSION_DENIED, "EPERM");
-    await this.run("link", [dirname(e), basename(e), dirname(t), basename(t)], "link", t, names(dirname(t)));
+    await this.run("link", [dirname(e), basename(e), dirname(t), basename(t)], "link", t, NAMES);
   }
 
   async unlink(path: string): Promise<void> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("unlink", ErrorCode.WRONG_KIND, "EISDIR");
-    await this.run("remove", [dirname(p), basename(p), "file"], "unlink", p, names(dirname(p)));
+    await this.run("remove", [dirname(p), basename(p), "file"], "unlink", p, NAMES);
   }
 
   async mkdir(path: string): Promise<void> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("mkdir", ErrorCode.ALREADY_EXISTS, "EEXIST");
-    await this.run("mkdir", [dirname(p), basename(p)], "mkdir", p, names(dirname(p)));
+    await this.run("mkdir", [dirname(p), basename(p)], "mkdir", p, NAMES);
   }
 
   async rmdir(path: string): Promise<void> {
     const p = normalizePath(path);
     if (p === "") throw this.rootRefused("rmdir", ErrorCode.STORAGE_FAILURE, "EBUSY");
-    await this.run("remove", [dirname(p), basename(p), "directory"], "rmdir", p, names(dirname(p)));
+    await this.run("remove", [dirname(p), basename(p), "directory"], "rmdir", p, NAMES);
   }
 
   async readdir(path: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 /**
  * The asynchronous commits of one backend instance that no synchronous commit has covered yet, by
- * key (`ino:<n>`, `dir:<path>`) and server incarnation.
+ * key (`ino:<n>`: a file's data) and server incarnation.
  *
  * Why: PostgreSQL flushes its write-ahead log in order, so a synchronous commit makes every
  * asynchronous commit before it durable, but only within one incarnation of the server: a crash

@@ -9,7 +9,7 @@ import {
   startAppServer,
   waitForAcks,
 } from "./appServers.js";
-import { canCrashServer, crashServer, ensureServerUp } from "./databaseServer.js";
+import { canCrashServer, crashServer, crashServerWhileRunning, ensureServerUp } from "./databaseServer.js";
 import { adminPool, freshSchema, POSTGRES_URL, reportSkipped } from "./pgTarget.js";
 
 const URL = POSTGRES_URL ?? "";
@@ -60,6 +60,52 @@ describe.runIf(POSTGRES_URL !== undefined && CAN_CRASH)("postgres: database cras
       await dropSchema(adminPool(), schema);
     }
   }, 600_000);
+
+  it("an immediate shutdown keeps every change of names that resolved, without a syncDir (names are durable at once)", async () => {
+    const schema = freshSchema();
+    const backend = postgresBackend({ url: URL, schema });
+    try {
+      await backend.ready();
+      await backend.mkdir("d");
+      let acked = 0;
+      let stop = false;
+      // Each round: a directory made, a file put in it by a rename, linked, and replaced. No
+      // syncDir and no sync anywhere: only the names' own commits make them durable.
+      const renaming = (async () => {
+        while (!stop) {
+          const n = acked + 1;
+          await backend.mkdir(`d/${n}`);
+          const handle = await backend.open(`d/${n}/f.tmp`, "wx");
+          await handle.close();
+          await backend.rename(`d/${n}/f.tmp`, `d/${n}/f`);
+          await backend.link(`d/${n}/f`, `d/${n}/g`);
+          await backend.replaceFile(`d/${n}/h`, new TextEncoder().encode(String(n)));
+          acked = n;
+        }
+      })().catch(() => undefined);
+      while (acked < 60) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The rounds go on until the server dies under them: the last ones acknowledged are
+      // milliseconds old. (An immediate shutdown is not a power loss: the kernel keeps the log the
+      // server wrote without flushing, so this cannot tell a synchronous commit from an
+      // asynchronous one; durability.test.ts checks which functions commit asynchronously.)
+      try {
+        await crashServerWhileRunning();
+      } finally {
+        stop = true;
+        await renaming;
+        await ensureServerUp(URL);
+      }
+      console.log(`database crash: ${acked} rounds of name changes acknowledged`);
+      for (let n = 1; n <= acked; n++) {
+        expect(await backend.readdir(`d/${n}`)).toEqual(["f", "g", "h"]);
+        expect(new TextDecoder().decode(await backend.readFile(`d/${n}/h`))).toBe(String(n));
+      }
+    } finally {
+      await backend.end();
+      await ensureServerUp(URL);
+      await dropSchema(adminPool(), schema);
+    }
+  }, 120_000);
 
   it("an immediate shutdown keeps every line whose datasync resolved (a handle's sync flushes the log)", async () => {
     const schema = freshSchema();

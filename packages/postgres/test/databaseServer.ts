@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import pg from "pg";
 
@@ -34,6 +34,20 @@ function ctl(action: "start" | "stop", extra: string[] = []): void {
 /** Crashes the server: an immediate shutdown (no checkpoint; recovery replays the log at start). */
 export function crashServer(): void {
   ctl("stop", ["-m", "immediate"]);
+}
+
+/**
+ * {@link crashServer} without blocking this process: its own statements keep running until the
+ * server dies under them, so that the last ones acknowledged are a moment old, not already
+ * flushed by the server's background writer.
+ */
+export function crashServerWhileRunning(): Promise<void> {
+  const version = clusterVersion();
+  if (version === undefined) return Promise.reject(new Error("no local PostgreSQL cluster"));
+  const args = ["--skip-systemctl-redirect", version, "main", "stop", "-m", "immediate"];
+  return new Promise((resolve, reject) => {
+    execFile("pg_ctlcluster", args, (err) => (err === null ? resolve() : reject(err)));
+  });
 }
 
 /** Starts the server unless it is running, and waits until it accepts connections. */

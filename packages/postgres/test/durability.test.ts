@@ -128,21 +128,38 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres durability: asynchronous co
     expect(text(await backend.readFile("f"))).toBe("0123456789a");
   });
 
-  it("after a crash that may have lost unsynced name changes, the directory's next syncDir fails FSYNC_FAILED, once", async () => {
+  it("a change of names commits synchronously (it covers the unsynced writes before it), and syncDir only checks its path", async () => {
     const { backend, schema } = open();
-    await backend.mkdir("kept");
+    expect(backend.capabilities.durableNames).toBe(true);
     await backend.mkdir("d");
-    await backend.syncDir("");
     const handle = await backend.open("d/f.tmp", "wx");
     await handle.write(utf8("x"));
     await handle.close();
     await backend.rename("d/f.tmp", "d/f");
+    await backend.link("d/f", "d/g");
+    await backend.unlink("d/g");
+    await backend.replaceFile("d/h", utf8("y"));
+    expect(await statementsOf(() => backend.syncDir("d"))).toEqual(["lr_syncdir"]);
+    expect(await codeOf(backend.syncDir("missing"))).toBe(ErrorCode.NOT_FOUND);
+    expect(await codeOf(backend.syncDir("d/f"))).toBe(ErrorCode.WRONG_KIND);
+    // A crash now finds nothing unsynced: the rename's synchronous commit flushed the write before
+    // it (the database crash tests check that the names survive a real one).
     await simulateCrash(schema);
-    // The first change after the crash finds it (see the lock test below), unrun.
-    expect(await codeOf(backend.syncDir("kept"))).toBe(ErrorCode.FSYNC_FAILED);
-    expect(await codeOf(backend.syncDir("kept"))).toBe("resolved");
-    expect(await codeOf(backend.syncDir("d"))).toBe(ErrorCode.FSYNC_FAILED);
     expect(await codeOf(backend.syncDir("d"))).toBe("resolved");
+    expect(await codeOf(backend.mkdir("next"))).toBe("resolved");
+    expect(text(await backend.readFile("d/f"))).toBe("x");
+    expect(await backend.readdir("d")).toEqual(["f", "h"]);
+  });
+
+  it("only data writes, utimes and a lease's release commit asynchronously: no function that changes names does", async () => {
+    const { backend, schema } = open();
+    await backend.ready();
+    const rows = await adminPool().query<{ name: string }>(
+      `SELECT p.proname AS name FROM pg_proc p WHERE p.pronamespace = $1::regnamespace
+         AND p.prosrc LIKE '%synchronous_commit%''off''%' ORDER BY 1`,
+      [`"${schema}"`],
+    );
+    expect(rows.rows.map((r) => r.name)).toEqual(["ftruncate", "release_if", "utimes", "write_chunks"]);
   });
 
   it("after a crash that may have lost a handle's unsynced writes, its next sync fails FSYNC_FAILED, once", async () => {
@@ -164,9 +181,13 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres durability: asynchronous co
     try {
       await backend.mkdir("r");
       const held = await locks.acquire("r/.lock");
-      await backend.mkdir("r/unsynced");
+      // Unsynced: a file's data written without a sync (a name change would be durable).
+      const unsynced = await backend.open("r/f", "wx");
+      await unsynced.write(utf8("unsynced"));
+      await unsynced.close();
       await simulateCrash(schema);
-      expect(await codeOf(backend.mkdir("r/next"))).toBe(ErrorCode.STORAGE_FAILURE);
+      // FSYNC_FAILED: mkdir commits synchronously (names are durable when they resolve).
+      expect(await codeOf(backend.mkdir("r/next"))).toBe(ErrorCode.FSYNC_FAILED);
       expect(() => held.assertHeld()).toThrow(expect.objectContaining({ code: ErrorCode.LOCK_COMPROMISED }));
       await held.release().catch(() => undefined);
       // The lease's row goes at once: another app server takes the lock without waiting it out.

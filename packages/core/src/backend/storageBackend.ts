@@ -57,6 +57,12 @@ export interface BackendCapabilities {
   /** `syncDir` really makes directory entries durable (false on Windows: it is then a no-op). */
   readonly directorySync: boolean;
   /**
+   * Every change of names (a file's creation, `rename`, `link`, `unlink`, `mkdir`, `rmdir`,
+   * `replaceFile`) is durable when it resolves, so `syncDir` only checks its path (PostgreSQL).
+   * Absent or false: names are durable at the directory's `syncDir`, as on a disk.
+   */
+  readonly durableNames?: boolean;
+  /**
    * What a crash does to unsynced changes: `real` (a real disk), `simulated` (a durability
    * model that can be crashed on purpose), or `none` (nothing survives a process exit).
    */

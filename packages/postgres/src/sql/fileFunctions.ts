@@ -114,14 +114,13 @@ BEGIN
   RETURN QUERY SELECT e.name::text FROM ${s}.entries e WHERE e.parent = v_ino ORDER BY e.name;
 END $$;
 
--- syncDir: a synchronous commit that writes a log record (a transactional logical message; no
--- row is touched, so it waits for no lock), flushing the log past every earlier commit.
-CREATE FUNCTION ${s}.syncdir(p_path text) RETURNS void LANGUAGE plpgsql AS $$
+-- syncDir: only checks its path (a directory), since every change of names is durable when it
+-- returns (committed synchronously).
+CREATE FUNCTION ${s}.syncdir(p_path text) RETURNS void LANGUAGE plpgsql STABLE AS $$
 DECLARE v_kind text;
 BEGIN
   SELECT o_kind INTO v_kind FROM ${s}.lookup(p_path);
   IF v_kind <> 'directory' THEN PERFORM ${s}.fail('LRKND', 'not a directory'); END IF;
-  PERFORM pg_logical_emit_message(true, 'living-reports', 'syncdir');
 END $$;
 
 -- Volatile until a sync, as on a disk (an mtime is metadata): committed without a log flush.
@@ -135,13 +134,14 @@ BEGIN
 END $$;
 
 -- The inode opened (created for w, wx and a when absent), with its size and mtime as of this
--- statement: the handle answers an fstat right after it from them (pgFileHandle.ts).
+-- statement: the handle answers an fstat right after it from them (pgFileHandle.ts). Committed
+-- synchronously, as a change of names (a creation) is durable when it returns: the client cannot
+-- tell before it runs whether it creates.
 CREATE FUNCTION ${s}.open(p_parent text, p_name text, p_mode text)
 RETURNS TABLE (ino bigint, size bigint, mtime_ms float8)
 LANGUAGE plpgsql AS $$
 DECLARE v_parent bigint; v_ino bigint; v_kind text; v_mtime float8;
 BEGIN
-  PERFORM set_config('synchronous_commit', 'off', true);
   SELECT o_ino, o_kind INTO v_parent, v_kind FROM ${s}.lookup(p_parent);
   IF v_kind <> 'directory' THEN PERFORM ${s}.fail('LRKND', 'not a directory'); END IF;
   LOOP

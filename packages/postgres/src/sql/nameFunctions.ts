@@ -1,8 +1,7 @@
 /**
  * The functions of version 4 that change names: mkdir, rmdir, unlink, link, rename and
- * replace_file, each
- * committed asynchronously (durable at the next synchronous commit: see schemaSql.ts). `s` is the
- * schema's quoted identifier.
+ * replace_file, each committed synchronously: durable when it returns (see schemaSql.ts). `s` is
+ * the schema's quoted identifier.
  */
 export function nameFunctionsDdl(s: string): string {
   return `
@@ -19,7 +18,6 @@ END $$;
 
 CREATE FUNCTION ${s}.mkdir(p_parent text, p_name text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM set_config('synchronous_commit', 'off', true);
   IF ${s}.make_dir(p_parent, p_name) IS NULL THEN PERFORM ${s}.fail('LREXI', 'file exists'); END IF;
 END $$;
 
@@ -47,7 +45,6 @@ END $$;
 CREATE FUNCTION ${s}.remove(p_parent text, p_name text, p_want text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE v_parent bigint; v_ino bigint; v_kind text;
 BEGIN
-  PERFORM set_config('synchronous_commit', 'off', true);
   v_parent := ${s}.dir_for_entry(p_parent);
   SELECT e.ino, i.kind INTO v_ino, v_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
     WHERE e.parent = v_parent AND e.name = p_name;
@@ -62,7 +59,6 @@ CREATE FUNCTION ${s}.link(p_from_parent text, p_from_name text, p_to_parent text
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE v_from bigint; v_to bigint; v_ino bigint; v_kind text;
 BEGIN
-  PERFORM set_config('synchronous_commit', 'off', true);
   v_from := ${s}.dir_for_entry(p_from_parent);
   SELECT e.ino, i.kind INTO v_ino, v_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
     WHERE e.parent = v_from AND e.name = p_from_name;
@@ -80,7 +76,6 @@ CREATE FUNCTION ${s}.rename(p_from_parent text, p_from_name text, p_to_parent te
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE v_from bigint; v_to bigint; v_ino bigint; v_kind text; v_old bigint; v_old_kind text;
 BEGIN
-  PERFORM set_config('synchronous_commit', 'off', true);
   v_from := ${s}.dir_for_entry(p_from_parent);
   SELECT e.ino, i.kind INTO v_ino, v_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
     WHERE e.parent = v_from AND e.name = p_from_name;
@@ -106,7 +101,6 @@ CREATE FUNCTION ${s}.replace_file(p_parent text, p_name text, p_data bytea) RETU
 LANGUAGE plpgsql AS $$
 DECLARE v_parent bigint; v_ino bigint; v_old bigint; v_old_kind text;
 BEGIN
-  PERFORM set_config('synchronous_commit', 'off', true);
   v_parent := ${s}.dir_for_entry(p_parent);
   SELECT e.ino, i.kind INTO v_old, v_old_kind FROM ${s}.entries e JOIN ${s}.inodes i ON i.ino = e.ino
     WHERE e.parent = v_parent AND e.name = p_name;

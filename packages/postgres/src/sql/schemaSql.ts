@@ -32,12 +32,14 @@ import { nameFunctionsDdl } from "./nameFunctions.js";
  * Errors are raised with private SQLSTATEs that the client maps (pgErrors.ts): LRNOT (no such
  * entry), LREXI (exists), LRKND (wrong kind), LRNEM (directory not empty), LRPRM (not permitted).
  *
- * Durability, as a disk's page cache and fsync: everything a handle writes, and every change of
- * names (open's create, mkdir, rmdir, unlink, link, rename, replace_file), commits with
- * `synchronous_commit = off`: visible to every reader at once, durable once a later synchronous
+ * Durability: every change of names (open's create, mkdir, rmdir, unlink, link, rename,
+ * replace_file) commits synchronously, durable when it returns, so `syncdir` only checks its path.
+ * File data is as on a disk with its page cache: everything a handle writes commits with
+ * `synchronous_commit = off`, visible to every reader at once, durable once a later synchronous
  * commit flushes the write-ahead log (it is flushed in order, so any synchronous commit makes
- * every earlier asynchronous one durable). A handle's `sync` (its buffered writes and a
- * synchronous commit, one statement), `syncDir` and the lease functions commit synchronously.
+ * every earlier asynchronous one durable): a handle's `sync` (its buffered writes and a
+ * synchronous commit, one statement), a change of names, a lease function. `utimes` and a lease's
+ * release commit asynchronously too.
  */
 export const SCHEMA_VERSION = 4;
 
