@@ -23,6 +23,7 @@ import { fromPgError } from "./pgErrors.js";
 import { PgFileHandle } from "./pgFileHandle.js";
 import { pgLockPrimitive } from "./pgLockPrimitive.js";
 import { ReleaseWaker, type ReleaseWatch } from "./releaseWaker.js";
+import { checkDurableSettings } from "./serverSettings.js";
 import { describeConnection } from "./storageId.js";
 
 /** The options of {@link postgresBackend}. */
@@ -63,9 +64,11 @@ export interface PostgresBackend extends StorageBackend {
   /** The raw lock primitive on this store (see {@link pgLockPrimitive}). */
   lockPrimitive(on: StorageBackend): LockPrimitive;
   /**
-   * Creates or checks the schema and measures the server's clock. Every primitive awaits it, so
-   * calling it is optional; it is how to learn early that the server is unreachable or the schema
-   * newer than this library (UNSUPPORTED_FORMAT).
+   * Checks that the server's settings let a synchronous commit be durable (`fsync` and
+   * `synchronous_commit` not off: STORAGE_FAILURE otherwise), creates or checks the schema and
+   * measures the server's clock. Every primitive awaits it, so calling it is optional; it is how
+   * to learn early that the server is unreachable or the schema newer than this library
+   * (UNSUPPORTED_FORMAT).
    */
   ready(): Promise<void>;
   /** Closes the connection pool and stops the clock's re-measurement. Later calls fail CLOSED. */
@@ -160,6 +163,7 @@ class PgBackend implements PostgresBackend {
   ready(): Promise<void> {
     if (this.starting === undefined) {
       this.starting = (async () => {
+        await checkDurableSettings(this.db.pool);
         await ensureSchema(this.db.pool, this.schema, this.create);
         await this.clock.start();
       })();

@@ -126,6 +126,32 @@ describe.runIf(POSTGRES_URL !== undefined)("postgres errors: on a server", () =>
     }
   }
 
+  it("a connection whose synchronous_commit is off is refused at ready(), before any store is made; local is kept", async () => {
+    // (fsync, checked the same way, is server-wide: a connection cannot turn it off to test it.)
+    const withSetting = (value: string) => {
+      const schema = freshSchema();
+      schemas.push(schema);
+      const b = postgresBackend({
+        url: POSTGRES_URL ?? "",
+        schema,
+        pool: { application_name: schema, options: `-c synchronous_commit=${value}` },
+      });
+      opened.push(b);
+      return { backend: b, schema };
+    };
+    const off = withSetting("off");
+    await expect(off.backend.ready()).rejects.toMatchObject({
+      code: ErrorCode.STORAGE_FAILURE,
+      details: { setting: "synchronous_commit", value: "off" },
+    });
+    await expect(off.backend.readdir("")).rejects.toMatchObject({ code: ErrorCode.STORAGE_FAILURE });
+    const made = await adminPool().query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [off.schema]);
+    expect(made.rows).toEqual([]);
+    const local = withSetting("local");
+    await local.backend.ready();
+    expect(await local.backend.readdir("")).toEqual([]);
+  });
+
   it("a connection lost during sync is FSYNC_FAILED; the next sync on a fresh connection succeeds", async () => {
     const { backend, schema } = open();
     const handle = await backend.open("f", "w");
