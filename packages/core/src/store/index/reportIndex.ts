@@ -1,5 +1,6 @@
-import type { FileHandle, StorageBackend } from "../../backend/storageBackend.js";
-import { appendLines, atomicReplace } from "../../durable/index.js";
+import type { StorageBackend } from "../../backend/storageBackend.js";
+import { appendLines, withAppendHandle } from "../../durable/appendLines.js";
+import { atomicReplace } from "../../durable/index.js";
 import { closeQuietly } from "../../durable/writeAll.js";
 import { fromSystemError } from "../../errors/fromSystemError.js";
 import type { LivingReportsError } from "../../errors/livingReportsError.js";
@@ -220,23 +221,13 @@ export class ReportIndex {
    */
   async flush(): Promise<void> {
     if (!this.unsynced) return;
-    let handle: FileHandle;
-    try {
-      handle = await this.backend.open(INDEX_FILE, "a");
-    } catch (err) {
-      throw fromSystemError(err, INDEX_FILE, "open");
-    }
-    try {
-      await handle.datasync();
-    } catch (err) {
-      await handle.close().catch(() => undefined);
-      throw fromSystemError(err, INDEX_FILE, "fdatasync");
-    }
-    try {
-      await handle.close();
-    } catch (err) {
-      throw fromSystemError(err, INDEX_FILE, "close");
-    }
+    await withAppendHandle(this.backend, INDEX_FILE, async (handle) => {
+      try {
+        await handle.datasync();
+      } catch (err) {
+        throw fromSystemError(err, INDEX_FILE, "fdatasync");
+      }
+    });
     if (this.mayHaveCreated) await this.backend.syncDir("");
     this.unsynced = false;
     this.mayHaveCreated = false;
