@@ -208,6 +208,8 @@ export class LiveFs {
     const inode = this.#idOf(source);
     if (source.isDirectory() && to === from) return;
     if (source.isDirectory() && `${to}/`.startsWith(`${from}/`)) throw systemError("EINVAL", "rename", to);
+    // Linux checks the target for being an ancestor of the source next, before its kind.
+    if (to !== from && `${from}/`.startsWith(`${to}/`)) throw systemError("ENOTEMPTY", "rename", to);
     if (target !== undefined) {
       // POSIX: renaming onto another name of the same inode does nothing.
       if (this.#idOf(target) === inode) return;

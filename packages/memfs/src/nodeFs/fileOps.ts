@@ -13,6 +13,7 @@ import {
   readWhole,
   stat,
   syncDir,
+  unlink,
 } from "./engine.js";
 import type { OpenFd } from "./fdTable.js";
 import { openIntent, openPlan } from "./flags.js";
@@ -102,7 +103,10 @@ export function* writeFd(ctx: FsContext, fd: number, data: Uint8Array, position:
   // O_APPEND: Linux writes at the end whatever the position.
   const at = entry.append ? (yield* hStat(handle, site)).size : (explicit ?? entry.position);
   const written = yield* hWrite(handle, data, at, site);
-  if (explicit === undefined || entry.append) entry.position = at + written;
+  // Only write(2) moves the fd's position; pwrite(2) (a position given) leaves it, even under
+  // O_APPEND, where Linux appends but the next plain read still starts where it was. A write of
+  // nothing returns before O_APPEND moves it to the end.
+  if (explicit === undefined && written > 0) entry.position = at + written;
   return written;
 }
 
@@ -214,8 +218,9 @@ export function* copyFileOp(ctx: FsContext, src: PathLike, dest: PathLike, mode 
     data = yield* readWhole(from.rel, site);
   } catch (err) {
     if (!hasCode(err, "EISDIR")) throw err;
-    // node:fs opens the target before it finds the source is a directory: its errors come first.
-    yield* checkCopyTarget(to.rel, (mode & 1) !== 0, site);
+    // node:fs (libuv) opens the target before it finds the source is a directory: its errors
+    // come first; a target it opened (created or truncated) it unlinks on the failure.
+    if (yield* checkCopyTarget(to.rel, (mode & 1) !== 0, site)) yield* unlink(to.rel, site);
     throw nodeError("EISDIR", site, (err as Error).cause);
   }
   const exclusive = (mode & 1) !== 0;
@@ -239,8 +244,11 @@ export function* copyFileOp(ctx: FsContext, src: PathLike, dest: PathLike, mode 
   }
 }
 
-/** The error opening `rel` as a copy target would give (nothing is created). */
-function* checkCopyTarget(rel: string, exclusive: boolean, site: ErrorSite): Op<void> {
+/**
+ * The error opening `rel` as a copy target would give (nothing is created); else whether a file
+ * is there (which the open would have truncated).
+ */
+function* checkCopyTarget(rel: string, exclusive: boolean, site: ErrorSite): Op<boolean> {
   let kind: string;
   try {
     kind = (yield* stat(rel, site)).kind;
@@ -248,8 +256,9 @@ function* checkCopyTarget(rel: string, exclusive: boolean, site: ErrorSite): Op<
     if (!hasCode(err, "ENOENT")) throw err;
     const parent = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
     if ((yield* stat(parent, site)).kind !== "directory") throw nodeError("ENOTDIR", site);
-    return;
+    return false;
   }
   if (exclusive) throw nodeError("EEXIST", site);
   if (kind === "directory") throw nodeError("EISDIR", site);
+  return true;
 }

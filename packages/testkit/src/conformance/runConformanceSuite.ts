@@ -13,6 +13,7 @@ import { describeStoreHotPath } from "./storeHotPath.js";
 import { describeStoreInputFidelity } from "./storeInputFidelity.js";
 import { describeSyscallBudget } from "./syscallBudget.js";
 import type { ConformanceTarget } from "./target.js";
+import { describeTrashRaces } from "./trashRaces.js";
 
 /**
  * Registers the whole conformance suite (vitest `describe` blocks, each title starting with
@@ -25,7 +26,7 @@ import type { ConformanceTarget } from "./target.js";
  * Every test gets a fresh root from `target.setup()` and tears it down, pass or fail (see
  * `withRoot`). Areas: backend primitives, durable primitives, syscall budget, durability
  * model (simulated crashes, where the backend has them), locks, the store and the exact durable
- * call sequence of its commits, index appends racing compactions and rebuilds, legacy stores, fault injection (every step of a write failing
+ * call sequence of its commits, index appends racing compactions and rebuilds, a restore racing a delete, legacy stores, fault injection (every step of a write failing
  * with EIO/ENOSPC), and FIFOs where files belong.
  */
 export function runConformanceSuite(target: ConformanceTarget): void {
@@ -38,6 +39,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
   describeCommitSequence(target);
   describeStoreHotPath(target);
   describeIndexAppends(target);
+  describeTrashRaces(target);
   describeStoreInputFidelity(target);
   describeLegacyStores(target);
   describeFaults(target);

@@ -22,8 +22,8 @@ import { trashedReportId } from "../trash/trashNames.js";
 
 /**
  * Soft-deletes report `id` under its lock: appends the `delete` event `{ trash_location,
- * deleted_at }` (durable first, so a crash before the move is completed by recovery), moves the
- * folder to `.trash/<id>_<yyyymmddTHHMMSS>`, and tombstones the index. The event is the commit
+ * deleted_at }` (durable first, so a crash before the move is completed by recovery), tombstones
+ * the index, and moves the folder to `.trash/<id>_<yyyymmddTHHMMSS>`. The event is the commit
  * point: a failure before it changes nothing and rejects; a failed move after it is recorded in
  * the store's `mended` lines (`delete_move_pending`) and completed by recovery, and the delete
  * resolves.
@@ -56,8 +56,12 @@ export async function deleteReport(
         requestId: options.requestId,
       }),
     );
-    // Committed: the event is durable. A move that fails now is completed by recovery (the next
-    // write to the report, or repair: see completeCutDelete), never reported as a failed delete.
+    // Committed: the event is durable. The tombstone goes before the move: once the folder is in
+    // the trash, a restore in another process (under the trash entry's lock, not this one) may
+    // bring it back and index it, and a tombstone landing after that would hide a live report.
+    await indexCommitted(ctx, [indexEntryFor(report.outline, true)]);
+    // A move that fails now is completed by recovery (the next write to the report, or repair:
+    // see completeCutDelete), never reported as a failed delete.
     try {
       await moveToTrash(ctx, id, held, location);
     } catch (err) {
@@ -69,7 +73,6 @@ export async function deleteReport(
         detail: err.message,
       });
     }
-    await indexCommitted(ctx, [indexEntryFor(report.outline, true)]);
     return { report_id: id, title: report.outline.title, deleted_at: deletedAt, location };
   });
 }
