@@ -31,7 +31,8 @@ const FLAGS = ["r", "r+", "w", "wx", "w+", "a", "a+", "ax"] as const;
 
 type Cmd =
   | { op: "writeFile" | "appendFile"; path: string; data: string }
-  | { op: "readFile" | "unlink" | "rmdir" | "stat" | "exists" | "realpath"; path: string }
+  | { op: "readFile" | "unlink" | "rmdir" | "stat" | "lstat" | "exists" | "realpath"; path: string }
+  | { op: "access"; path: string; mode: number }
   | { op: "mkdir"; path: string; recursive: boolean }
   | { op: "rm"; path: string; recursive: boolean; force: boolean }
   | { op: "rename" | "link"; from: string; to: string }
@@ -41,7 +42,9 @@ type Cmd =
   | { op: "open"; path: string; flags: (typeof FLAGS)[number] }
   | { op: "write"; fd: number; data: string; position: number | null }
   | { op: "read"; fd: number; length: number; position: number | null }
-  | { op: "fsync" | "fstat" | "close"; fd: number }
+  | { op: "fsync" | "fdatasync" | "fstat" | "close"; fd: number }
+  | { op: "readFileFd"; fd: number }
+  | { op: "writeFileFd" | "appendFileFd"; fd: number; data: string }
   | { op: "ftruncate"; fd: number; length: number };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
@@ -50,7 +53,11 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     op: fc.constantFrom("readFile" as const, "unlink" as const, "rmdir" as const),
     path: name,
   }),
-  fc.record({ op: fc.constantFrom("stat" as const, "exists" as const, "realpath" as const), path: anyName }),
+  fc.record({
+    op: fc.constantFrom("stat" as const, "lstat" as const, "exists" as const, "realpath" as const),
+    path: anyName,
+  }),
+  fc.record({ op: fc.constant("access" as const), path: anyName, mode: fc.nat(7) }),
   fc.record({ op: fc.constant("mkdir" as const), path: name, recursive: fc.boolean() }),
   fc.record({ op: fc.constant("rm" as const), path: name, recursive: fc.boolean(), force: fc.boolean() }),
   fc.record({ op: fc.constantFrom("rename" as const, "link" as const), from: name, to: name }),
@@ -60,7 +67,21 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ op: fc.constant("open" as const), path: anyName, flags: fc.constantFrom(...FLAGS) }),
   fc.record({ op: fc.constant("write" as const), fd: fdIndex, data: text, position }),
   fc.record({ op: fc.constant("read" as const), fd: fdIndex, length: fc.nat(8), position }),
-  fc.record({ op: fc.constantFrom("fsync" as const, "fstat" as const, "close" as const), fd: fdIndex }),
+  fc.record({
+    op: fc.constantFrom(
+      "fsync" as const,
+      "fdatasync" as const,
+      "fstat" as const,
+      "close" as const,
+      "readFileFd" as const,
+    ),
+    fd: fdIndex,
+  }),
+  fc.record({
+    op: fc.constantFrom("writeFileFd" as const, "appendFileFd" as const),
+    fd: fdIndex,
+    data: text,
+  }),
   fc.record({ op: fc.constant("ftruncate" as const), fd: fdIndex, length: fc.nat(8) }),
 );
 
@@ -118,9 +139,12 @@ function runSyncCmd(fs: AnyFs, root: string, fds: number[], c: Cmd): unknown {
     case "unlink":
     case "rmdir":
     case "stat":
+    case "lstat":
     case "exists":
     case "realpath":
       return outcome(() => fs[`${c.op}Sync`](p(c.path)));
+    case "access":
+      return outcome(() => fs.accessSync(p(c.path), c.mode));
     case "mkdir":
       return outcome(() => fs.mkdirSync(p(c.path), { recursive: c.recursive }));
     case "rm": {
@@ -164,9 +188,19 @@ function runSyncCmd(fs: AnyFs, root: string, fds: number[], c: Cmd): unknown {
         return buffer.subarray(0, n);
       });
     case "fsync":
+    case "fdatasync":
     case "fstat":
       if (fds.length === 0) return "no fd";
       return outcome(() => fs[`${c.op}Sync`](fd(c.fd)));
+    case "readFileFd":
+      if (fds.length === 0) return "no fd";
+      return outcome(() => fs.readFileSync(fd(c.fd)));
+    case "writeFileFd":
+    case "appendFileFd": {
+      if (fds.length === 0) return "no fd";
+      const op = c.op === "writeFileFd" ? "writeFileSync" : "appendFileSync";
+      return outcome(() => fs[op](fd(c.fd), c.data));
+    }
     case "close":
       if (fds.length === 0) return "no fd";
       return outcome(() => {
@@ -196,10 +230,13 @@ async function runPromiseCmd(fs: AnyFs, root: string, handles: Handle[], c: Cmd)
     case "unlink":
     case "rmdir":
     case "stat":
+    case "lstat":
     case "realpath": {
       const op = c.op;
       return outcomeAsync(() => fsp[op](p(c.path)));
     }
+    case "access":
+      return outcomeAsync(() => fsp.access(p(c.path), c.mode));
     case "exists":
       return outcomeAsync(() => fsp.access(p(c.path)));
     case "mkdir":
@@ -237,6 +274,18 @@ async function runPromiseCmd(fs: AnyFs, root: string, handles: Handle[], c: Cmd)
     case "fsync":
       if (handles.length === 0) return "no fd";
       return outcomeAsync(() => h(c.fd).sync());
+    case "fdatasync":
+      if (handles.length === 0) return "no fd";
+      return outcomeAsync(() => h(c.fd).datasync());
+    case "readFileFd":
+      if (handles.length === 0) return "no fd";
+      return outcomeAsync(() => h(c.fd).readFile());
+    case "writeFileFd":
+      if (handles.length === 0) return "no fd";
+      return outcomeAsync(() => h(c.fd).writeFile(c.data));
+    case "appendFileFd":
+      if (handles.length === 0) return "no fd";
+      return outcomeAsync(() => h(c.fd).appendFile(c.data));
     case "fstat":
       if (handles.length === 0) return "no fd";
       return outcomeAsync(() => h(c.fd).stat());
@@ -294,6 +343,12 @@ const FOUND: Cmd[][] = [
     { op: "open", path: "a/f", flags: "ax" },
     { op: "copyFile", from: "a", to: "a/f", exclusive: false },
     { op: "readFile", path: "a/f" },
+  ],
+  // X_OK on a file (mode 644, as stat reports it) is refused, even for root.
+  [
+    { op: "writeFile", path: "b", data: "" },
+    { op: "access", path: "b", mode: 3 },
+    { op: "access", path: "", mode: 7 },
   ],
   // Renaming a file onto its own parent directory.
   [

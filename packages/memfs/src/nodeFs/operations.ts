@@ -62,7 +62,7 @@ interface WriteResult {
 /** Checks that a path or descriptor exists (chmod, chown and friends change nothing here). */
 function* exists(ctx: FsContext, target: PathLike | number, syscall: string): Op<void> {
   if (typeof target === "number") ctx.fds.get(target, syscall);
-  else yield* accessOp(ctx, target, syscall);
+  else yield* accessOp(ctx, target, 0, syscall);
 }
 
 /** The node:fs functions the facade has, each as `x`, `xSync` and (unless fd-based) `promises.x`. */
@@ -117,7 +117,7 @@ export const OPERATIONS: Readonly<Record<string, OpSpec>> = {
   readdir: { make: (c, path: PathLike, options?: unknown) => readdirOp(c, path, options) },
   stat: { make: (c, path: PathLike, options?: unknown) => statOp(c, path, options, "stat") },
   lstat: { make: (c, path: PathLike, options?: unknown) => statOp(c, path, options, "lstat") },
-  access: { make: (c, path: PathLike) => accessOp(c, path) },
+  access: { make: (c, path: PathLike, mode?: number) => accessOp(c, path, mode ?? 0) },
   exists: {
     make: (c, path: PathLike) => existsOp(c, path),
     callback: (cb, r: boolean) => cb(r),

@@ -6,6 +6,9 @@ import type { PathLike } from "./mount.js";
 import { hasCode, nodeError } from "./nodeErrors.js";
 import { FacadeDirent, FacadeStats } from "./stats.js";
 
+/** `fs.constants.X_OK`. */
+const X_OK = 1;
+
 export function* renameOp(ctx: FsContext, from: PathLike, to: PathLike): Op<void> {
   const a = ctx.mount.resolve(from, "rename");
   const b = ctx.mount.resolve(to, "rename");
@@ -168,12 +171,16 @@ export function* existsOp(ctx: FsContext, path: PathLike): Op<boolean> {
 }
 
 /**
- * `access`: the path must exist; the mode is not checked (the disk has no permissions), `chmod`
- * and `chown` only check existence too.
+ * `access`: the path must exist, and `X_OK` fails EACCES on a file: checked against the modes
+ * `stat` reports (644 for a file, 755 for a directory, the owner's), as Linux checks them even
+ * for root. `chmod` and `chown` change nothing (the disk keeps no permissions), so they only
+ * check existence.
  */
-export function* accessOp(ctx: FsContext, path: PathLike, syscall = "access"): Op<void> {
+export function* accessOp(ctx: FsContext, path: PathLike, mode = 0, syscall = "access"): Op<void> {
   const { shown, rel } = ctx.mount.resolve(path, syscall);
-  yield* stat(rel, { syscall, path: shown });
+  const site = { syscall, path: shown };
+  const { kind } = yield* stat(rel, site);
+  if ((mode & X_OK) !== 0 && kind !== "directory") throw nodeError("EACCES", site);
 }
 
 /**

@@ -1,5 +1,14 @@
-import { DelegatingBackend, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
+import {
+  DelegatingBackend,
+  ErrorCode,
+  isLivingReportsError,
+  type Outline,
+  openReports,
+  type ReportStore,
+  type StorageBackend,
+} from "@living-reports/core";
 import { describe, expect, it } from "vitest";
+import { FaultyBackend } from "../faults/faultyBackend.js";
 import { Interleaving } from "./support/interleaving.js";
 import type { ConformanceTarget, TargetRoot } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
@@ -11,6 +20,13 @@ function otherProcess(backend: StorageBackend): StorageBackend {
       return `${this.inner.storageId}#restorer`;
     }
   })(backend);
+}
+
+/** How long a restore may take while the delete is paused before the delete is let go. */
+const WAIT_FOR_RESTORE_MS = 300;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Settles with what `work` settled with, or rejects when it takes longer than `ms`. */
@@ -26,26 +42,71 @@ async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T>
   }
 }
 
+/** How the delete that the restore races is carried out. */
+type DeleteWay = "delete" | "recovery";
+
 /**
- * A delete in one process (store `a`, every backend call of it a step) and a restore of the same
- * report in another (store `b`), the restore run whole after each prefix of the delete's steps.
- * After both, whichever of them won, every store's `list` agrees with the report folders (the
- * index's last line for the report is not a tombstone of a report that is back in `by_id/`), and
- * `verify` finds nothing. Returns the number of runs in which the restore brought the report back.
+ * Report `id`'s delete, cut after its commit point: its `delete` event is in the log, its folder
+ * still in `by_id/` (the move failed), for recovery to complete.
  */
-async function restoreDuringDelete(root: TargetRoot): Promise<{ runs: number; restored: number }> {
+async function cutDelete(root: TargetRoot, id: string): Promise<void> {
+  const faulty = new FaultyBackend(otherProcess(root.another()), [
+    { op: "rename", path: `by_id/${id}`, error: "EIO" },
+  ]);
+  const cutter = await openReports(faulty);
+  try {
+    await cutter.delete(id);
+    expect(faulty.fired.length, "the delete's move failed").toBe(1);
+  } finally {
+    await cutter.close();
+  }
+}
+
+/**
+ * A delete in one process (store `a`, every backend call of it a step; with `recovery`, `repair`
+ * completing a delete cut after its event) and a restore of the same report in another (store
+ * `b`), the restore run whole after each prefix of the delete's steps. After both, whichever of
+ * them won, every store's `list` agrees with the report folders (the index's last line for the
+ * report is not a tombstone of a report that is back in `by_id/`), and `verify` finds nothing.
+ * Returns the number of runs, and of those in which the restore brought the report back.
+ */
+async function restoreDuringDelete(
+  root: TargetRoot,
+  way: DeleteWay,
+): Promise<{ runs: number; restored: number }> {
   const scheduler = new Interleaving();
+  // No leases: the cut delete is made by a third store, which must not wait for a kept lock of
+  // \`a\` (on a virtual clock its idle release never comes).
   const a = await openReports(
     scheduler.gated(root.backend, "deleter", () => true),
-    { create: true },
+    {
+      create: true,
+      leaseIdleMs: 0,
+    },
   );
-  const b = await openReports(otherProcess(root.another()));
+  const b = await openReports(otherProcess(root.another()), { leaseIdleMs: 0 });
+  /**
+   * Arms the scheduler and starts the delete of `x` (with `recovery`: cuts it first, unarmed,
+   * then an update of it, whose recovery under the report's lock completes the delete and which
+   * then finds no report; \`repair\` would complete it too, but rebuilds the index after).
+   */
+  const begin = async (x: Outline): Promise<{ work: Promise<unknown> }> => {
+    if (way === "recovery") await cutDelete(root, x.report_id);
+    scheduler.arm();
+    if (way === "delete") return { work: a.delete(x.report_id) };
+    const update = a.update({ ...x, title: `${x.title} again` }).then(
+      () => Promise.reject(new Error("an update of a deleted report succeeded")),
+      (err: unknown) => {
+        if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+      },
+    );
+    return { work: update };
+  };
   let runs = 0;
   let restored = 0;
   try {
     const alone = await a.create({ title: "counted" });
-    scheduler.arm();
-    const deleting = a.delete(alone.report_id);
+    const { work: deleting } = await begin(alone);
     let steps = 0;
     while ((await scheduler.step("deleter", deleting)) !== undefined) steps++;
     scheduler.release();
@@ -54,22 +115,22 @@ async function restoreDuringDelete(root: TargetRoot): Promise<{ runs: number; re
     for (let at = 0; at <= steps; at++) {
       runs++;
       const x = await a.create({ title: `x ${at}` });
-      scheduler.arm();
-      const deletion = a.delete(x.report_id);
+      const { work: deletion } = await begin(x);
       const order: string[] = [];
       for (let i = 0; i < at; i++) order.push((await scheduler.step("deleter", deletion)) ?? "-");
-      const restore = await within(
-        b.trashRestore(x.report_id).then(
-          () => "restored",
-          (err: unknown) => `refused: ${(err as { code?: string }).code ?? String(err)}`,
-        ),
-        10_000,
-        "a restore during a paused delete",
+      const restoring = b.trashRestore(x.report_id).then(
+        () => "restored",
+        (err: unknown) => `refused: ${(err as { code?: string }).code ?? String(err)}`,
       );
+      // A restore may have to wait for what the paused delete holds (\`index.lock\`, while a
+      // repair rebuilds the index): then the delete goes on first, and the restore after it.
+      const first = await Promise.race([restoring, pause(WAIT_FOR_RESTORE_MS).then(() => "waited")]);
       scheduler.release();
-      await deletion;
-      if (restore === "restored") restored++;
-      const why = `restore after ${at} of the delete's ${steps} calls (${restore}); the delete's calls:\n${order.join("\n")}`;
+      await within(deletion, 30_000, "the delete, released");
+      const restore =
+        first === "waited" ? `waited, ${await within(restoring, 30_000, "the restore")}` : first;
+      if (restore.endsWith("restored")) restored++;
+      const why = `${way}: restore after ${at} of its ${steps} calls (${restore}); the calls:\n${order.join("\n")}`;
       const inFolder = (await root.backend.readdir("by_id")).includes(x.report_id);
       const fresh = await openReports(otherProcess(root.another()));
       try {
@@ -94,24 +155,28 @@ async function restoreDuringDelete(root: TargetRoot): Promise<{ runs: number; re
 }
 
 /**
- * Registers the races between trash moves (docs/LOCKS.md, "Trash"): a delete and a restore of
- * the same report hold different locks (the report's, the trash entry's), so a restore can run at
- * any point of a delete once its folder is in the trash; the index must end up saying what the
- * folders say.
+ * Registers the races between trash moves (docs/LOCKS.md, "Trash entries"): a restore in another
+ * process tried at every point of a delete (or of recovery completing one); whichever wins, the
+ * index must end up saying what the folders say.
  */
 export function describeTrashRaces(target: ConformanceTarget): void {
   describe(titleOf(target, "store: trash races"), () => {
-    it(
-      "a restore in another process at every step of a delete leaves the index agreeing with the report folders",
-      () =>
-        withRoot(target, async (root) => {
-          const { runs, restored } = await restoreDuringDelete(root);
-          expect(runs).toBeGreaterThan(5);
-          // Some runs restore (the folder was in the trash), some are refused (it was not yet).
-          expect(restored).toBeGreaterThan(0);
-          expect(restored).toBeLessThan(runs);
-        }),
-      300_000,
-    );
+    for (const [way, what] of [
+      ["delete", "a delete"],
+      ["recovery", "recovery completing a delete cut after its event"],
+    ] as const) {
+      it(
+        `a restore in another process at every step of ${what} leaves the index agreeing with the report folders`,
+        () =>
+          withRoot(target, async (root) => {
+            const { runs, restored } = await restoreDuringDelete(root, way);
+            expect(runs).toBeGreaterThan(5);
+            // Some runs restore (the folder was in the trash), some are refused (it was not yet).
+            expect(restored).toBeGreaterThan(0);
+            expect(restored).toBeLessThan(runs);
+          }),
+        300_000,
+      );
+    }
   });
 }

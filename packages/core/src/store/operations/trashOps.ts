@@ -9,7 +9,6 @@ import { checkpointReport } from "../commit/checkpoint.js";
 import { withReportLock } from "../commit/reportTransaction.js";
 import { indexEntryFor } from "../index/indexLines.js";
 import { indexCommitted } from "../index/indexUpkeep.js";
-import { LockBoundBackend } from "../locking/lockBoundBackend.js";
 import type { StoreContext } from "../shared/context.js";
 import { ensureDirectory, pathExists, readdirOrEmpty, removeTree } from "../shared/files.js";
 import { checkExpectedVersion, invalidInput } from "../shared/inputChecks.js";
@@ -17,13 +16,15 @@ import { BY_ID, reportDir, TRASH } from "../shared/layout.js";
 import { compactStamp, instantOf, isoTimestamp, parseCompactStamp } from "../shared/timestamps.js";
 import type { MutationOptions, TrashEntry } from "../shared/types.js";
 import { moveIntentOf } from "../trash/moveIntent.js";
+import { withTrashLock } from "../trash/trashLock.js";
 import { moveToTrash, removeStrayLocks } from "../trash/trashMoves.js";
 import { trashedReportId } from "../trash/trashNames.js";
 
 /**
  * Soft-deletes report `id` under its lock: appends the `delete` event `{ trash_location,
- * deleted_at }` (durable first, so a crash before the move is completed by recovery), tombstones
- * the index, and moves the folder to `.trash/<id>_<yyyymmddTHHMMSS>`. The event is the commit
+ * deleted_at }` (durable first, so a crash before the move is completed by recovery), then, under
+ * the trash entry's lock, moves the folder to `.trash/<id>_<yyyymmddTHHMMSS>` and tombstones the
+ * index. The event is the commit
  * point: a failure before it changes nothing and rejects; a failed move after it is recorded in
  * the store's `mended` lines (`delete_move_pending`) and completed by recovery, and the delete
  * resolves.
@@ -56,22 +57,39 @@ export async function deleteReport(
         requestId: options.requestId,
       }),
     );
-    // Committed: the event is durable. The tombstone goes before the move: once the folder is in
-    // the trash, a restore in another process (under the trash entry's lock, not this one) may
-    // bring it back and index it, and a tombstone landing after that would hide a live report.
-    await indexCommitted(ctx, [indexEntryFor(report.outline, true)]);
-    // A move that fails now is completed by recovery (the next write to the report, or repair:
-    // see completeCutDelete), never reported as a failed delete.
-    try {
-      await moveToTrash(ctx, id, held, location);
-    } catch (err) {
-      if (!(err instanceof LivingReportsError)) throw err;
+    // Committed: the event is durable. A move that fails now (or finds the trash entry's lock not
+    // to be had) is completed by recovery (the next write to the report, or repair: see
+    // completeCutDelete), never reported as a failed delete.
+    const pending = (err: LivingReportsError) =>
       ctx.mended.push({
         report_id: id,
         action: "delete_move_pending",
         file: reportDir(id),
         detail: err.message,
       });
+    const tombstone = indexEntryFor(report.outline, true);
+    let done = false;
+    try {
+      // The move and the tombstone under the trash entry's lock: a restore in another process
+      // takes it too, so it cannot index the report back before the tombstone lands.
+      await withTrashLock(ctx, location, async () => {
+        try {
+          await moveToTrash(ctx, id, held, location);
+        } catch (err) {
+          if (!(err instanceof LivingReportsError)) throw err;
+          pending(err);
+        }
+        await indexCommitted(ctx, [tombstone]);
+        done = true;
+      });
+    } catch (err) {
+      if (!(err instanceof LivingReportsError)) throw err;
+      // The lock not taken (nothing moved: no restore can find the folder) or not let go (it
+      // goes stale): either way the delete committed.
+      if (!done) {
+        pending(err);
+        await indexCommitted(ctx, [tombstone]);
+      }
     }
     return { report_id: id, title: report.outline.title, deleted_at: deletedAt, location };
   });
@@ -190,23 +208,6 @@ export async function purgeTrash(ctx: StoreContext, olderThanDays: number | unde
   }
   if (purged.length > 0) await ctx.backend.syncDir(TRASH);
   return purged;
-}
-
-/**
- * Holds `.trash/<name>.lock` (a trashed report has no `by_id/` folder to lock); `fn` writes
- * through the view that checks it.
- */
-async function withTrashLock<T>(
-  ctx: StoreContext,
-  location: string,
-  fn: (held: LockBoundBackend) => Promise<T>,
-): Promise<T> {
-  const lock = await ctx.locks.acquire(`${location}.lock`, ctx.options.lock);
-  try {
-    return await fn(new LockBoundBackend(ctx.backend, lock));
-  } finally {
-    await lock.release();
-  }
 }
 
 async function freeTrashName(backend: StorageBackend, id: string, at: Date): Promise<string> {

@@ -6,12 +6,14 @@ import { pathExists } from "../shared/files.js";
 import { BY_ID, reportDir } from "../shared/layout.js";
 import type { Mended } from "../shared/types.js";
 import { loggedMove } from "../trash/moveIntent.js";
+import { withTrashLock } from "../trash/trashLock.js";
 import { dropRemnant, moveToTrash, removeStrayLocks, tombstone } from "../trash/trashMoves.js";
 import { isTrashLocationOf } from "../trash/trashNames.js";
 
 /**
  * Completes a delete cut by a crash after its `delete` event was appended but before the folder
- * moved: tombstones the index and moves it to the `trash_location` the event names. When a
+ * moved: under the trash entry's lock, moves it to the `trash_location` the event names and
+ * tombstones the index. When a
  * half-durable rename left the folder in both places, the by_id remnant is removed durably.
  *
  * @throws LivingReportsError ALREADY_EXISTS when both copies exist but the trash one does not
@@ -26,26 +28,27 @@ export async function completeCutDelete(
 ): Promise<void> {
   const location = (record.payload as Record<string, unknown> | undefined)?.trash_location;
   if (!isTrashLocationOf(location, id)) return;
-  // Each branch tombstones the index before the report can be restored (see deleteReport): a
-  // restore in another process only needs the folder in the trash and none in by_id/.
-  if (await pathExists(ctx.backend, location)) {
-    // A half-durable rename left the folder in both places: the logged delete makes the trash
-    // copy the report, and the by_id one a remnant.
-    if ((await loggedMove(ctx, location, location)) !== "delete") {
-      throw new LivingReportsError(
-        ErrorCode.ALREADY_EXISTS,
-        `report ${id} is both in by_id/ and at ${location}, and the trash copy does not log the delete`,
-        { id, path: location },
-      );
+  // Under the trash entry's lock, as a delete moves (see deleteReport): a restore in another
+  // process cannot index the report back before the tombstone.
+  await withTrashLock(ctx, location, async () => {
+    if (await pathExists(ctx.backend, location)) {
+      // A half-durable rename left the folder in both places: the logged delete makes the trash
+      // copy the report, and the by_id one a remnant.
+      if ((await loggedMove(ctx, location, location)) !== "delete") {
+        throw new LivingReportsError(
+          ErrorCode.ALREADY_EXISTS,
+          `report ${id} is both in by_id/ and at ${location}, and the trash copy does not log the delete`,
+          { id, path: location },
+        );
+      }
+      await ctx.audit.evict(id);
+      await dropRemnant(ctx, reportDir(id), held, BY_ID);
+      await removeStrayLocks(ctx.backend, location);
+      mended.push({ report_id: id, action: "removed_move_remnant", file: reportDir(id), detail: location });
+    } else {
+      await moveToTrash(ctx, id, held, location);
     }
     await tombstone(ctx, location);
-    await ctx.audit.evict(id);
-    await dropRemnant(ctx, reportDir(id), held, BY_ID);
-    await removeStrayLocks(ctx.backend, location);
-    mended.push({ report_id: id, action: "removed_move_remnant", file: reportDir(id), detail: location });
-  } else {
-    await tombstone(ctx, reportDir(id));
-    await moveToTrash(ctx, id, held, location);
-  }
+  });
   mended.push({ report_id: id, action: "completed_delete", file: reportDir(id), detail: location });
 }

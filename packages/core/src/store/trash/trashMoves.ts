@@ -73,13 +73,13 @@ export async function removeStrayLocks(backend: StorageBackend, dir: string): Pr
   await backend.syncDir(dir);
 }
 
-/**
- * Appends the index tombstone of the deleted report whose folder is `dir` (skipped if its outline
- * cannot be read).
- */
-export async function tombstone(ctx: StoreContext, dir: string): Promise<void> {
+/** Appends the index tombstone of a report now in `location` (skipped if its outline cannot be read). */
+export async function tombstone(ctx: StoreContext, location: string): Promise<void> {
   try {
-    const outline = parseOutlineBytes(await ctx.backend.readFile(`${dir}/outline.json`), ctx.options.limits);
+    const outline = parseOutlineBytes(
+      await ctx.backend.readFile(`${location}/outline.json`),
+      ctx.options.limits,
+    );
     await indexCommitted(ctx, [indexEntryFor(outline, true)]);
   } catch (err) {
     // Without a readable outline there is no entry to write; the next index rebuild drops the report.
