@@ -161,6 +161,39 @@ async function restoreDuringDelete(
  */
 export function describeTrashRaces(target: ConformanceTarget): void {
   describe(titleOf(target, "store: trash races"), () => {
+    it("a delete whose move into the trash fails has committed: list hides it, verify notes the pending move, the next write completes it", () =>
+      withRoot(target, async (root) => {
+        const store = await openReports(root.backend, { create: true, leaseIdleMs: 0 });
+        try {
+          const x = await store.create({ title: "cut" });
+          await cutDelete(root, x.report_id);
+          expect((await root.backend.readdir("by_id")).includes(x.report_id)).toBe(true);
+          const fresh = await openReports(otherProcess(root.another()));
+          try {
+            expect((await fresh.list()).map((e) => e.report_id)).not.toContain(x.report_id);
+            const found = await fresh.verify();
+            expect(found.problems).toEqual([]);
+            expect(found.notices.map((n) => `${n.code} ${n.report_id}`)).toContain(
+              `DELETE_MOVE_PENDING ${x.report_id}`,
+            );
+          } finally {
+            await fresh.close();
+          }
+          const update = await store.update({ ...x, title: "after" }).then(
+            () => "updated",
+            (err: unknown) => (err as { code?: string }).code,
+          );
+          expect(update, "an update of a deleted report").toBe(ErrorCode.NOT_FOUND);
+          expect((await root.backend.readdir("by_id")).includes(x.report_id)).toBe(false);
+          expect((await store.trashList()).map((e) => e.report_id)).toEqual([x.report_id]);
+          const after = await store.verify();
+          expect(after.problems).toEqual([]);
+          expect(after.notices).toEqual([]);
+        } finally {
+          await store.close();
+        }
+      }));
+
     for (const [way, what] of [
       ["delete", "a delete"],
       ["recovery", "recovery completing a delete cut after its event"],

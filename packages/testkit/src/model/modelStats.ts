@@ -17,6 +17,11 @@ export interface ModelStats {
     /** The operation failed after its commit point: recovery completed it. */
     completed: number;
   };
+  /**
+   * Recoveries after a fault that found locks the live store keeps between its commits (leases)
+   * and left them alone while the failed operation's leftovers went stale.
+   */
+  keptLocks: number;
 }
 
 /** Fresh counters. */
@@ -26,6 +31,7 @@ export function newModelStats(): ModelStats {
     commands: 0,
     crashes: {},
     faults: { notFired: 0, absorbed: 0, rolledBack: 0, completed: 0 },
+    keptLocks: 0,
   };
 }
 
@@ -40,6 +46,7 @@ export function formatModelStats(name: string, seed: number, stats: ModelStats):
   return (
     `[${name}] model-based: seed ${seed}, ${stats.runs} runs, ${stats.commands} commands, ` +
     `${crashTotal} crashes (${crashes || "none"}), faults: ${f.notFired} not fired, ${f.absorbed} absorbed, ` +
-    `${f.rolledBack} failed before commit, ${f.completed} failed after commit and were completed by recovery`
+    `${f.rolledBack} failed before commit, ${f.completed} failed after commit and were completed by recovery; ` +
+    `${stats.keptLocks} recoveries found locks kept between commits (leases)`
   );
 }

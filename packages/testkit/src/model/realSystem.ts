@@ -6,6 +6,7 @@ import {
   type StorageBackend,
 } from "@living-reports/core";
 import type { TargetRoot } from "../conformance/target.js";
+import { HeldLocks } from "./heldLocks.js";
 import { letLocksGoStale, lockOptionsFor, lockPaths } from "./lockAging.js";
 import type { ModelStats } from "./modelStats.js";
 import { ProcessBackend } from "./processBackend.js";
@@ -20,6 +21,8 @@ export interface RealSystem {
   /** The current process: the store's backend, where faults are injected. */
   process: ProcessBackend;
   store: ReportStore;
+  /** The locks the current process's store holds (for an operation, or kept between commits). */
+  held: HeldLocks;
   /** How many processes have run so far (each gets its own storage id). */
   incarnations: number;
   readonly stats: ModelStats;
@@ -29,8 +32,9 @@ export interface RealSystem {
 export async function startSystem(root: TargetRoot, stats: ModelStats): Promise<RealSystem> {
   const lock = lockOptionsFor(root);
   const process = new ProcessBackend(root.backend, 1);
-  const store = await openReports(process, storeOptions(lock));
-  return { root, lock, disk: root.backend, process, store, incarnations: 1, stats };
+  const held = new HeldLocks();
+  const store = await openReports(process, storeOptions(lock, held));
+  return { root, lock, disk: root.backend, process, store, held, incarnations: 1, stats };
 }
 
 /**
@@ -47,18 +51,23 @@ export async function restartAfterDeath(real: RealSystem, disk: StorageBackend =
   await letLocksGoStale(real.root, disk, real.lock, await lockPaths(disk, true));
   real.incarnations += 1;
   real.process = new ProcessBackend(disk, real.incarnations);
-  real.store = await openReports(real.process, storeOptions(real.lock));
+  real.held = new HeldLocks();
+  real.store = await openReports(real.process, storeOptions(real.lock, real.held));
 }
 
 /**
  * Lets locks a failed operation could not release turn stale, so the next writer reclaims them
  * instead of waiting (on memfs's virtual clock a waiter would wait forever). The live process's
- * session lock is left alone: it is held.
+ * session lock is left alone, and so are the locks its store holds (kept between commits): they
+ * are held. (On a virtual clock the time passes for all of them: their holder refreshes them, or
+ * lets a kept one go when its idle time is up, as the clock moves.)
  *
  * @returns whether any report, index or trash lock was left
  */
 export async function expireLeftoverLocks(real: RealSystem): Promise<boolean> {
-  const left = await lockPaths(real.disk, false);
+  const held = real.held.paths();
+  if (held.size > 0) real.stats.keptLocks += 1;
+  const left = (await lockPaths(real.disk, false)).filter((path) => !held.has(path));
   if (left.length === 0) return false;
   await letLocksGoStale(real.root, real.disk, real.lock, left);
   return true;
@@ -70,10 +79,8 @@ export async function hasSession(real: RealSystem): Promise<boolean> {
   return (await real.disk.readdir(".sessions")).some((name) => name.endsWith(".lock"));
 }
 
-function storeOptions(lock: Required<LockOptions>): OpenReportsOptions {
-  // Leases off: after a failed command the harness takes every lock on disk for a leftover and
-  // ages it (expireLeftoverLocks), which a lock the live store keeps between its commits is not
-  // (aging it would make the kept lock look stale to others). The store's leases are covered by
-  // the conformance area "store: hot path and leases" and by the crash explorer's workloads.
-  return { create: true, lock, leaseIdleMs: 0 };
+function storeOptions(lock: Required<LockOptions>, held: HeldLocks): OpenReportsOptions {
+  // Leases on (the default idle time), as a program runs the store: the locks it keeps between
+  // commits are told apart from a failed operation's leftovers by \`held\`.
+  return { create: true, lock, lockManager: held.managerFactory() };
 }

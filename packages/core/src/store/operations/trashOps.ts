@@ -21,13 +21,12 @@ import { moveToTrash, removeStrayLocks } from "../trash/trashMoves.js";
 import { trashedReportId } from "../trash/trashNames.js";
 
 /**
- * Soft-deletes report `id` under its lock: appends the `delete` event `{ trash_location,
- * deleted_at }` (durable first, so a crash before the move is completed by recovery), then, under
- * the trash entry's lock, moves the folder to `.trash/<id>_<yyyymmddTHHMMSS>` and tombstones the
- * index. The event is the commit
- * point: a failure before it changes nothing and rejects; a failed move after it is recorded in
- * the store's `mended` lines (`delete_move_pending`) and completed by recovery, and the delete
- * resolves.
+ * Soft-deletes report `id` under its lock and the lock of its trash entry-to-be: appends the
+ * `delete` event `{ trash_location, deleted_at }` (durable first, so a crash before the move is
+ * completed by recovery), moves the folder to `.trash/<id>_<yyyymmddTHHMMSS>`, and tombstones the
+ * index. The event is the commit point: a failure before it (the trash entry's lock not to be
+ * had included) changes nothing and rejects; a failed move after it is recorded in the store's
+ * `mended` lines (`delete_move_pending`) and completed by recovery, and the delete resolves.
  */
 export async function deleteReport(
   ctx: StoreContext,
@@ -44,54 +43,41 @@ export async function deleteReport(
     // The trash keeps the files as they are on disk: the ones written after their commit point
     // are made durable first (the log protocol's checkpoint).
     await checkpointReport(ctx, id);
-    await ctx.audit.append(
-      id,
-      report.log,
-      eventRecord({
-        reportId: id,
-        action: "delete",
-        actor: options.actor ?? ctx.options.actor,
-        at,
-        payload: { trash_location: location, deleted_at: deletedAt },
-        outlineSha256: report.sha,
-        requestId: options.requestId,
-      }),
-    );
-    // Committed: the event is durable. A move that fails now (or finds the trash entry's lock not
-    // to be had) is completed by recovery (the next write to the report, or repair: see
-    // completeCutDelete), never reported as a failed delete.
-    const pending = (err: LivingReportsError) =>
-      ctx.mended.push({
-        report_id: id,
-        action: "delete_move_pending",
-        file: reportDir(id),
-        detail: err.message,
-      });
-    const tombstone = indexEntryFor(report.outline, true);
-    let done = false;
-    try {
-      // The move and the tombstone under the trash entry's lock: a restore in another process
-      // takes it too, so it cannot index the report back before the tombstone lands.
-      await withTrashLock(ctx, location, async () => {
-        try {
-          await moveToTrash(ctx, id, held, location);
-        } catch (err) {
-          if (!(err instanceof LivingReportsError)) throw err;
-          pending(err);
-        }
-        await indexCommitted(ctx, [tombstone]);
-        done = true;
-      });
-    } catch (err) {
-      if (!(err instanceof LivingReportsError)) throw err;
-      // The lock not taken (nothing moved: no restore can find the folder) or not let go (it
-      // goes stale): either way the delete committed.
-      if (!done) {
-        pending(err);
-        await indexCommitted(ctx, [tombstone]);
+    // The trash entry's lock, held from before the event until the tombstone is appended: a
+    // restore in another process takes it too, so it cannot index the report back before the
+    // tombstone lands. Taken before the event, so that a delete that cannot take it (a disk
+    // without a free inode) is refused unchanged.
+    return await withTrashLock(ctx, location, async () => {
+      await ctx.audit.append(
+        id,
+        report.log,
+        eventRecord({
+          reportId: id,
+          action: "delete",
+          actor: options.actor ?? ctx.options.actor,
+          at,
+          payload: { trash_location: location, deleted_at: deletedAt },
+          outlineSha256: report.sha,
+          requestId: options.requestId,
+        }),
+      );
+      // Committed: the event is durable. A move that fails now is completed by recovery (the
+      // next write to the report, or repair: see completeCutDelete), never reported as a failed
+      // delete.
+      try {
+        await moveToTrash(ctx, id, held, location);
+      } catch (err) {
+        if (!(err instanceof LivingReportsError)) throw err;
+        ctx.mended.push({
+          report_id: id,
+          action: "delete_move_pending",
+          file: reportDir(id),
+          detail: err.message,
+        });
       }
-    }
-    return { report_id: id, title: report.outline.title, deleted_at: deletedAt, location };
+      await indexCommitted(ctx, [indexEntryFor(report.outline, true)]);
+      return { report_id: id, title: report.outline.title, deleted_at: deletedAt, location };
+    });
   });
 }
 

@@ -17,7 +17,9 @@ export type OutlinesById = ReadonlyMap<string, Outline | null>;
  * folding the lines (the last per report wins), every report with an outline has a live entry
  * (INDEX_MISSING_ENTRY) with its current title, `metadata.tags`, status and path
  * (INDEX_STALE_ENTRY), and no live entry names a report without an outline
- * (INDEX_UNKNOWN_REPORT: a deleted report must be tombstoned).
+ * (INDEX_UNKNOWN_REPORT: a deleted report must be tombstoned). A report in `deletesPending` (its
+ * log ends with its delete event, its move is pending) may have its tombstone, or the live entry
+ * from before.
  *
  * @param only - check the entry of this one report (bad lines are reported anyway: any of them
  *   might have been its entry)
@@ -26,6 +28,7 @@ export async function checkIndex(
   access: ReadOnlyAccess,
   problems: ProblemList,
   outlines: OutlinesById,
+  deletesPending: ReadonlySet<string>,
   only?: string,
 ): Promise<void> {
   const bytes = await access.readFile(INDEX_FILE);
@@ -39,6 +42,8 @@ export async function checkIndex(
   for (const [id, outline] of outlines) {
     if (only !== undefined && id !== only) continue;
     const found = current.get(id);
+    // A committed delete whose move is pending: its tombstone is its right entry.
+    if (found?.entry.status === "deleted" && deletesPending.has(id)) continue;
     if (found === undefined || found.entry.status === "deleted") {
       const why = found === undefined ? "no entry" : `only a tombstone (line ${found.line})`;
       problems.add(VerifyCode.INDEX_MISSING_ENTRY, `report ${id} has an outline but ${why} in the index`, {

@@ -76,6 +76,13 @@ export const VerifyCode = {
    * after another writer had committed: fenced out, never acknowledged, skipped by every reader.
    */
   AUDIT_FENCED_RECORD: "AUDIT_FENCED_RECORD",
+  /**
+   * Notice (not a problem): a report whose log ends with its `delete` event while its folder is
+   * still in `by_id/`: the delete committed, its move into the trash was cut (a crash, or an I/O
+   * error after the event); the next write to the report, or `repair`, completes it. Its index
+   * entry may be its tombstone (the delete's) or the live line from before.
+   */
+  DELETE_MOVE_PENDING: "DELETE_MOVE_PENDING",
   /** A report in `by_id/` that also has a folder in `.trash/`: a move cut half-way by a crash (recovery keeps one). */
   REPORT_IN_TWO_PLACES: "REPORT_IN_TWO_PLACES",
 } as const;

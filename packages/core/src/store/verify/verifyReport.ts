@@ -2,6 +2,7 @@ import type { OutlineLimits } from "../../schema/index.js";
 import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import { backupsInLog } from "../recovery/rollForward.js";
 import { backupsDir, outlinePath, reportDir } from "../shared/layout.js";
+import { isTrashLocationOf } from "../trash/trashNames.js";
 import { type CheckedAudit, checkAudit } from "./checkAudit.js";
 import { checkBackups } from "./checkBackups.js";
 import { checkLeftovers, type StalenessClock } from "./checkLeftovers.js";
@@ -47,14 +48,20 @@ export interface ReportCheckContext {
   afterCrash: boolean;
 }
 
+/** What one report's checks found that the index check needs. */
+export interface ReportVerdict extends OutlineState {
+  /** The log ends with the report's `delete` event: a delete whose move is pending. */
+  deletePending: boolean;
+}
+
 /**
  * Runs every check of one report folder `by_id/<id>` (the id already known to be a valid report
  * id): the outline (G1), the audit log (G3), versions (G6), the outline hash (G9), backups (G4),
  * and what crashes leave in the folder and in `backups/` (temp files, stale locks).
  *
- * @returns what was read of the outline, for the index check
+ * @returns what was read of the outline, and whether a delete's move is pending, for the index check
  */
-export async function verifyReport(ctx: ReportCheckContext, id: string): Promise<OutlineState> {
+export async function verifyReport(ctx: ReportCheckContext, id: string): Promise<ReportVerdict> {
   const { access, problems, limits, clock } = ctx;
   const file = await checkOutline(access, problems, id, limits);
   const audit = await checkAudit(access, problems, id, file.present);
@@ -68,5 +75,15 @@ export async function verifyReport(ctx: ReportCheckContext, id: string): Promise
   if ((await access.stat(backupsDir(id), site))?.kind === "directory") {
     await checkLeftovers(access, problems, backupsDir(id), clock, site);
   }
-  return outline;
+  const last = audit.lines.at(-1)?.record;
+  const location = (last?.payload as Record<string, unknown> | undefined)?.trash_location;
+  const deletePending = last?.action_type === "delete" && isTrashLocationOf(location, id);
+  if (deletePending) {
+    problems.note(
+      VerifyCode.DELETE_MOVE_PENDING,
+      `deleted (its log ends with the delete event) but still in by_id/: the move to ${location} is completed by the next write to the report or by repair`,
+      site,
+    );
+  }
+  return { ...outline, deletePending };
 }

@@ -79,14 +79,16 @@ export async function verifyStore(
   }
 
   const outlines = new Map<string, Outline | null>();
+  const deletesPending = new Set<string>();
   const afterCrash = await staleSessionSeen(backend, clock.now(), clock.staleMs);
   const ctx = { access, problems, limits: options.limits ?? {}, clock, afterCrash };
   for (const [i, id] of ids.entries()) {
     const state = await verifyReport(ctx, id);
     if (state.present) outlines.set(id, state.outline);
+    if (state.deletePending) deletesPending.add(id);
     options.onProgress?.({ phase: "verify", done: i + 1, total: ids.length });
   }
-  await checkIndex(access, problems, outlines, only);
+  await checkIndex(access, problems, outlines, deletesPending, only);
   return report(problems, ids.length);
 }
 
