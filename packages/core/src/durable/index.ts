@@ -5,7 +5,7 @@ export { type AtomicReplaceOptions, atomicReplace, isTempName, tempPathFor } fro
 export { AUDIT_INTEGRITY_KEYS, type CheckedLine, checkAuditLine, encodeAuditLine } from "./auditLine.js";
 export { AuditLog, type AuditLogOpenOptions, type AuditLogPosition } from "./auditLog.js";
 export { backupName, backupNameAfter, makeBackup, parseBackupName } from "./backup.js";
-export { newestCommittedSha } from "./logTail.js";
+export { type CommittedHead, committedHead, newestCommittedSha } from "./logTail.js";
 export {
   type AuditLine,
   type AuditProblem,

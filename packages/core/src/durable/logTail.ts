@@ -21,6 +21,28 @@ export async function newestCommittedSha(
   backend: StorageBackend,
   path: string,
 ): Promise<string | null | undefined> {
+  const head = await committedHead(backend, path);
+  return head === null || head === undefined ? head : head.sha;
+}
+
+/** What the end of a log says of its head (see {@link committedHead}). */
+export interface CommittedHead {
+  /** The `outline_sha256` of the newest record on the chain that carries one. */
+  readonly sha: string;
+  /** The newest record on the chain (the head), whatever it carries. */
+  readonly record: Record<string, unknown>;
+}
+
+/**
+ * {@link newestCommittedSha}, with the head record itself (a `delete` event tells a delete whose
+ * move into the trash is still to be done), under the same conditions.
+ *
+ * @throws LivingReportsError a mapped storage error other than NOT_FOUND
+ */
+export async function committedHead(
+  backend: StorageBackend,
+  path: string,
+): Promise<CommittedHead | null | undefined> {
   let size: number;
   try {
     ({ size } = await backend.stat(path));
@@ -48,8 +70,8 @@ export async function newestCommittedSha(
   }
 }
 
-/** The newest committed sha in `bytes` (the end of a log), `undefined` if unsure, `"more"` to read further back. */
-function judgeTail(bytes: Uint8Array, fromStart: boolean): string | null | undefined | "more" {
+/** The committed head in `bytes` (the end of a log), `undefined` if unsure, `"more"` to read further back. */
+function judgeTail(bytes: Uint8Array, fromStart: boolean): CommittedHead | null | undefined | "more" {
   const lines: CheckedLine[] = [];
   const lastNewline = bytes.lastIndexOf(NEWLINE);
   // A last line without its newline is a torn tail: the full read decides what it is.
@@ -70,5 +92,5 @@ function judgeTail(bytes: Uint8Array, fromStart: boolean): string | null | undef
     if (lines[i]!.prev !== lines[i - 1]!.hash) return undefined;
   }
   if (fromStart && lines[0]!.prev !== EMPTY_SHA256) return undefined;
-  return lines[newest]!.record.outline_sha256 as string;
+  return { sha: lines[newest]!.record.outline_sha256 as string, record: lines.at(-1)!.record };
 }

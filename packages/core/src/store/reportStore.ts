@@ -11,7 +11,7 @@ import {
   updateReport,
 } from "./operations/mutations.js";
 import { createReport, forkReport, synthesizeReports } from "./operations/newReports.js";
-import { deleteReport, listTrash, purgeTrash, restoreFromTrash } from "./operations/trashOps.js";
+import { deleteReport, purgeTrash, restoreFromTrash, trashEntries } from "./operations/trashOps.js";
 import { readOutline } from "./reads/readOutline.js";
 import { listReports, readHistory, resolveReport } from "./reads/reads.js";
 import { repairStore } from "./repair/repairStore.js";
@@ -87,7 +87,7 @@ export class OpenReportStore implements ReportStore {
 
   async trashList(): Promise<TrashEntry[]> {
     this.begin();
-    return await listTrash(this.ctx.backend);
+    return await trashEntries(this.ctx);
   }
 
   async trashRestore(id: string, options: MutationOptions = {}): Promise<Outline> {

@@ -1,7 +1,9 @@
 import {
   AuditEventSchema,
+  ErrorCode,
   type HistoryEvent,
   type IndexEntry,
+  isLivingReportsError,
   type Outline,
   openReports,
   parseAuditLog,
@@ -57,13 +59,24 @@ export async function observeStore(real: RealSystem): Promise<Observation> {
       out[`stray:${id}`] = "report folder without outline.json";
       continue;
     }
-    out[`outline:${id}`] = realOutline(await store.get(id));
+    const outline = await store.get(id).catch((err: unknown) => {
+      // A delete that committed and whose move into the trash is pending: it is in trashList.
+      if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return undefined;
+      throw err;
+    });
+    if (outline === undefined) continue;
+    out[`outline:${id}`] = realOutline(outline);
     out[`history:${id}`] = (await store.history(id)).map(eventLabel);
   }
   Object.assign(out, indexObservation(await store.list()));
   for (const entry of await store.trashList()) {
     out[`trash:${entry.report_id}`] = { title: entry.title };
-    out[`history:${entry.report_id}`] = await trashedHistory(disk, entry.location);
+    // A pending delete's log is still in its by_id/ folder.
+    const moved = top.includes(".trash") && (await disk.readdir(".trash")).includes(entry.location.slice(7));
+    out[`history:${entry.report_id}`] = await trashedHistory(
+      disk,
+      moved ? entry.location : `by_id/${entry.report_id}`,
+    );
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { BY_ID, reportDir, TRASH } from "../shared/layout.js";
 import { compactStamp, instantOf, isoTimestamp, parseCompactStamp } from "../shared/timestamps.js";
 import type { MutationOptions, TrashEntry } from "../shared/types.js";
 import { moveIntentOf } from "../trash/moveIntent.js";
+import { pendingDeletes } from "../trash/pendingDeletes.js";
 import { withTrashLock } from "../trash/trashLock.js";
 import { moveToTrash, removeStrayLocks } from "../trash/trashMoves.js";
 import { trashedReportId } from "../trash/trashNames.js";
@@ -81,7 +82,17 @@ export async function deleteReport(
   });
 }
 
-/** The soft-deleted reports, oldest deletion first. Never writes. */
+/**
+ * The soft-deleted reports, oldest deletion first: those in the trash, and those whose delete
+ * committed but whose move there is pending (see pendingDeletes). Never writes.
+ */
+export async function trashEntries(ctx: StoreContext): Promise<TrashEntry[]> {
+  const inTrash = await listTrash(ctx.backend);
+  const pending = await pendingDeletes(ctx);
+  return [...inTrash, ...pending].sort((a, b) => instantOf(a.deleted_at) - instantOf(b.deleted_at));
+}
+
+/** The reports in the trash (`.trash/`), oldest deletion first. Never writes. */
 export async function listTrash(backend: StorageBackend): Promise<TrashEntry[]> {
   const entries: TrashEntry[] = [];
   for (const name of await readdirOrEmpty(backend, TRASH)) {
@@ -113,7 +124,7 @@ export async function restoreFromTrash(
   id: string,
   options: MutationOptions,
 ): Promise<Outline> {
-  const candidates = (await listTrash(ctx.backend)).filter((e) => e.report_id === id);
+  const candidates = (await trashEntries(ctx)).filter((e) => e.report_id === id);
   const entry = candidates.at(-1);
   if (entry === undefined) {
     throw new LivingReportsError(ErrorCode.NOT_FOUND, `report ${id} is not in the trash`, {
@@ -122,6 +133,13 @@ export async function restoreFromTrash(
     });
   }
   await ctx.session.beginWrite();
+  if (!(await pathExists(ctx.backend, entry.location))) {
+    // A delete whose move is pending: its recovery under the report's lock completes the move
+    // (and then finds no report, which is the point).
+    await withReportLock(ctx, id, async () => undefined).catch((err: unknown) => {
+      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+    });
+  }
   return await withTrashLock(ctx, entry.location, async (held) => {
     if (await pathExists(ctx.backend, reportDir(id))) {
       throw new LivingReportsError(

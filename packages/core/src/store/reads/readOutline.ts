@@ -1,4 +1,6 @@
-import { newestCommittedSha, parseAuditLog } from "../../durable/index.js";
+import { committedHead, parseAuditLog } from "../../durable/index.js";
+import { ErrorCode } from "../../errors/errorCodes.js";
+import { LivingReportsError } from "../../errors/livingReportsError.js";
 import { assertReportId, type Outline, parseOutlineBytes } from "../../schema/index.js";
 import { sha256Hex } from "../../util/hash.js";
 import { committedTail } from "../audit/auditEvents.js";
@@ -6,15 +8,25 @@ import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import type { StoreContext } from "../shared/context.js";
 import { readFileOrNull } from "../shared/files.js";
 import { notFound } from "../shared/inputChecks.js";
-import { auditPath, outlinePath } from "../shared/layout.js";
+import { auditPath, outlinePath, reportDir } from "../shared/layout.js";
+import { pendingDeleteLocation } from "../trash/moveIntent.js";
 import { unrecoveredCrash } from "./unrecoveredCrash.js";
+
+function deletedNotMoved(id: string): LivingReportsError {
+  return new LivingReportsError(
+    ErrorCode.NOT_FOUND,
+    `report ${id} was deleted (its move into the trash is completed by the next write to it or by repair)`,
+    { id, path: reportDir(id) },
+  );
+}
 
 /**
  * Report `id`'s committed outline (limits included), as the log's head commits it: the bytes
  * of `outline.json` when they are the committed ones (checked against the end of the log only,
  * the common case), else, when the file is behind a head that carries its outline (a commit
  * whose files a crash cut, not yet rolled forward: docs/DESIGN.md#reading-after-a-crash), the
- * outline from the log; a manual edit not yet recorded reads as the file holds it. Never writes.
+ * outline from the log; a manual edit not yet recorded reads as the file holds it. A report whose
+ * log ends with its delete event is deleted, whether or not its folder has moved yet. Never writes.
  *
  * @throws LivingReportsError INVALID_ID, NOT_FOUND, INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, CORRUPT_FILE
  */
@@ -24,8 +36,9 @@ export async function readOutline(ctx: StoreContext, id: string): Promise<Outlin
   const limits = ctx.options.limits;
   const file = await readFileOrNull(backend, outlinePath(id));
   if (file !== null) {
-    const committed = await newestCommittedSha(backend, auditPath(id));
-    if (committed === null || committed === sha256Hex(file)) {
+    const head = await committedHead(backend, auditPath(id));
+    if (head && pendingDeleteLocation(head.record, id) !== undefined) throw deletedNotMoved(id);
+    if (head === null || head?.sha === sha256Hex(file)) {
       return parseOutlineBytes(file, limits, outlinePath(id));
     }
   }
@@ -33,6 +46,7 @@ export async function readOutline(ctx: StoreContext, id: string): Promise<Outlin
   const read = log === null ? undefined : parseAuditLog(log);
   // A damaged log is not second-guessed here: the file is what there is (verify reports the log).
   if (read !== undefined && read.problems.length === 0) {
+    if (pendingDeleteLocation(read.lines.at(-1)?.record, id) !== undefined) throw deletedNotMoved(id);
     const verdict = judgeOutline(
       file,
       committedTail(read.lines),

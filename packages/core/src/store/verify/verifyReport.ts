@@ -2,7 +2,7 @@ import type { OutlineLimits } from "../../schema/index.js";
 import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import { backupsInLog } from "../recovery/rollForward.js";
 import { backupsDir, outlinePath, reportDir } from "../shared/layout.js";
-import { isTrashLocationOf } from "../trash/trashNames.js";
+import { pendingDeleteLocation } from "../trash/moveIntent.js";
 import { type CheckedAudit, checkAudit } from "./checkAudit.js";
 import { checkBackups } from "./checkBackups.js";
 import { checkLeftovers, type StalenessClock } from "./checkLeftovers.js";
@@ -75,15 +75,13 @@ export async function verifyReport(ctx: ReportCheckContext, id: string): Promise
   if ((await access.stat(backupsDir(id), site))?.kind === "directory") {
     await checkLeftovers(access, problems, backupsDir(id), clock, site);
   }
-  const last = audit.lines.at(-1)?.record;
-  const location = (last?.payload as Record<string, unknown> | undefined)?.trash_location;
-  const deletePending = last?.action_type === "delete" && isTrashLocationOf(location, id);
-  if (deletePending) {
+  const location = pendingDeleteLocation(audit.lines.at(-1)?.record, id);
+  if (location !== undefined) {
     problems.note(
       VerifyCode.DELETE_MOVE_PENDING,
       `deleted (its log ends with the delete event) but still in by_id/: the move to ${location} is completed by the next write to the report or by repair`,
       site,
     );
   }
-  return { ...outline, deletePending };
+  return { ...outline, deletePending: location !== undefined };
 }
