@@ -1,4 +1,4 @@
-import type { LockOptions, StorageBackend } from "@living-reports/core";
+import { ErrorCode, isLivingReportsError, type LockOptions, type StorageBackend } from "@living-reports/core";
 import type { TargetRoot } from "../conformance/target.js";
 
 /**
@@ -41,8 +41,15 @@ export async function letLocksGoStale(
     return;
   }
   for (const path of paths) {
-    const { mtimeMs } = await disk.stat(path);
-    await disk.utimes(path, mtimeMs - lock.staleMs - MTIME_ROUNDING_MS - MARGIN_MS);
+    try {
+      const { mtimeMs } = await disk.stat(path);
+      await disk.utimes(path, mtimeMs - lock.staleMs - MTIME_ROUNDING_MS - MARGIN_MS);
+    } catch (err) {
+      // Gone since it was listed: a release the dead process had in flight when it died (a
+      // lease let go at its idle time) landed after all, as a system call under way at a kill
+      // -9 may. Nothing is left to age.
+      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+    }
   }
 }
 
