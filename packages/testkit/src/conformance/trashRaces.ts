@@ -160,24 +160,27 @@ async function restoreDuringDelete(
  */
 export function describeTrashRaces(target: ConformanceTarget): void {
   describe(titleOf(target, "store: trash races"), () => {
-    it("a delete whose move into the trash fails has committed: get, list and the trash say deleted, verify notes the pending move, restore and the next write complete it", () =>
+    it("a delete whose move into the trash fails has committed: get, list and the trash say deleted, verify notes the pending move, restore, purge and the next write complete it", () =>
       withRoot(target, async (root) => {
         const store = await openReports(root.backend, { create: true, leaseIdleMs: 0 });
         try {
           const x = await store.create({ title: "cut" });
           const y = await store.create({ title: "cut too" });
-          for (const o of [x, y]) await cutDelete(root, o.report_id);
-          expect((await root.backend.readdir("by_id")).sort()).toEqual([x.report_id, y.report_id].sort());
+          const z = await store.create({ title: "cut, purged" });
+          for (const o of [x, y, z]) await cutDelete(root, o.report_id);
+          expect((await root.backend.readdir("by_id")).length).toBe(3);
           const fresh = await openReports(otherProcess(root.another()));
           try {
             expect((await fresh.list()).map((e) => e.report_id)).toEqual([]);
             await expectError(fresh.get(x.report_id), ErrorCode.NOT_FOUND);
             const trashed = (await fresh.trashList()).map((e) => `${e.report_id} ${e.title}`);
-            expect(trashed.sort()).toEqual([`${x.report_id} cut`, `${y.report_id} cut too`].sort());
+            expect(trashed.sort()).toEqual(
+              [`${x.report_id} cut`, `${y.report_id} cut too`, `${z.report_id} cut, purged`].sort(),
+            );
             const found = await fresh.verify();
             expect(found.problems).toEqual([]);
             expect(found.notices.map((n) => `${n.code} ${n.report_id}`).sort()).toEqual(
-              [`DELETE_MOVE_PENDING ${x.report_id}`, `DELETE_MOVE_PENDING ${y.report_id}`].sort(),
+              [x, y, z].map((o) => `DELETE_MOVE_PENDING ${o.report_id}`).sort(),
             );
             // A restore completes the move first, then brings the report back.
             expect((await fresh.trashRestore(x.report_id)).title).toBe("cut");
@@ -185,10 +188,16 @@ export function describeTrashRaces(target: ConformanceTarget): void {
           } finally {
             await fresh.close();
           }
-          // The next write to the other completes its move (and finds no report).
+          // The next write to another completes its move (and finds no report).
           await expectError(store.update({ ...y, title: "after" }), ErrorCode.NOT_FOUND);
+          expect((await root.backend.readdir("by_id")).sort()).toEqual([x.report_id, z.report_id].sort());
+          expect((await store.trashList()).map((e) => e.report_id).sort()).toEqual(
+            [y.report_id, z.report_id].sort(),
+          );
+          // A purge moves the third first, then removes both for good.
+          expect((await store.trashPurge()).sort()).toEqual([y.report_id, z.report_id].sort());
           expect(await root.backend.readdir("by_id")).toEqual([x.report_id]);
-          expect((await store.trashList()).map((e) => e.report_id)).toEqual([y.report_id]);
+          expect(await store.trashList()).toEqual([]);
           expect((await store.list()).map((e) => e.report_id)).toEqual([x.report_id]);
           const after = await store.verify();
           expect(after.problems).toEqual([]);

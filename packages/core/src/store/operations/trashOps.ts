@@ -133,13 +133,7 @@ export async function restoreFromTrash(
     });
   }
   await ctx.session.beginWrite();
-  if (!(await pathExists(ctx.backend, entry.location))) {
-    // A delete whose move is pending: its recovery under the report's lock completes the move
-    // (and then finds no report, which is the point).
-    await withReportLock(ctx, id, async () => undefined).catch((err: unknown) => {
-      if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
-    });
-  }
+  await completePendingMove(ctx, entry);
   return await withTrashLock(ctx, entry.location, async (held) => {
     if (await pathExists(ctx.backend, reportDir(id))) {
       throw new LivingReportsError(
@@ -185,7 +179,7 @@ export async function restoreFromTrash(
 
 /**
  * Removes trashed reports for good (recursively, through the backend); with `olderThanDays`,
- * only those deleted at least that long ago.
+ * only those deleted at least that long ago. A delete whose move is pending is moved first.
  *
  * @returns the ids purged
  */
@@ -196,8 +190,9 @@ export async function purgeTrash(ctx: StoreContext, olderThanDays: number | unde
   await ctx.session.beginWrite();
   const cutoff = ctx.options.now().getTime() - (olderThanDays ?? 0) * 86_400_000;
   const purged: string[] = [];
-  for (const entry of await listTrash(ctx.backend)) {
+  for (const entry of await trashEntries(ctx)) {
     if (olderThanDays !== undefined && !(instantOf(entry.deleted_at) <= cutoff)) continue;
+    await completePendingMove(ctx, entry);
     const removed = await withTrashLock(ctx, entry.location, async (held) => {
       try {
         await removeTree(held, entry.location);
@@ -212,6 +207,18 @@ export async function purgeTrash(ctx: StoreContext, olderThanDays: number | unde
   }
   if (purged.length > 0) await ctx.backend.syncDir(TRASH);
   return purged;
+}
+
+/**
+ * Moves a deleted report into the trash entry its delete event names when that move is pending
+ * (see pendingDeletes): the report's recovery under its lock completes it, and then finds no
+ * report, which is the point. Nothing when the entry is there.
+ */
+async function completePendingMove(ctx: StoreContext, entry: TrashEntry): Promise<void> {
+  if (await pathExists(ctx.backend, entry.location)) return;
+  await withReportLock(ctx, entry.report_id, async () => undefined).catch((err: unknown) => {
+    if (!isLivingReportsError(err, ErrorCode.NOT_FOUND)) throw err;
+  });
 }
 
 async function freeTrashName(backend: StorageBackend, id: string, at: Date): Promise<string> {
