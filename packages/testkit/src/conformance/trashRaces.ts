@@ -172,6 +172,9 @@ export function describeTrashRaces(target: ConformanceTarget): void {
           const fresh = await openReports(otherProcess(root.another()));
           try {
             expect((await fresh.list()).map((e) => e.report_id)).toEqual([]);
+            // A rebuild of the index keeps them deleted (tombstones, not live lines).
+            expect(await fresh.rebuildIndex()).toEqual({ reports: 0 });
+            expect((await fresh.list()).map((e) => e.report_id)).toEqual([]);
             await expectError(fresh.get(x.report_id), ErrorCode.NOT_FOUND);
             const trashed = (await fresh.trashList()).map((e) => `${e.report_id} ${e.title}`);
             expect(trashed.sort()).toEqual(

@@ -1,8 +1,10 @@
+import { committedHead } from "../../durable/index.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
 import { type IndexEntry, isReportId, parseOutlineBytes } from "../../schema/index.js";
 import type { StoreContext } from "../shared/context.js";
 import { readdirOrEmpty } from "../shared/files.js";
-import { BY_ID, outlinePath } from "../shared/layout.js";
+import { auditPath, BY_ID, outlinePath } from "../shared/layout.js";
+import { pendingDeleteLocation } from "../shared/trashNames.js";
 import type { Mended } from "../shared/types.js";
 import { indexEntryFor } from "./indexLines.js";
 
@@ -12,7 +14,8 @@ export async function reportIds(ctx: StoreContext): Promise<string[]> {
 }
 
 /**
- * Rebuilds `index.jsonl` from the outlines in `by_id/` (atomic replace under the index lock),
+ * Rebuilds `index.jsonl` from the outlines in `by_id/` (atomic replace under the index lock; a
+ * report whose log ends with its delete event, its move into the trash pending, as a tombstone),
  * with progress `{ phase: "rebuild-index" }`. A report whose outline does not load is left out
  * and listed in `mended` as `index_skipped` (verify reports it too). Temp files of an interrupted
  * index rewrite are removed (`removed_temp_file`): recovery after a crash and `repair` both
@@ -28,7 +31,10 @@ export async function rebuildIndex(ctx: StoreContext, mended: Mended[]): Promise
     for (const [i, id] of ids.entries()) {
       try {
         const bytes = await ctx.backend.readFile(outlinePath(id));
-        entries.push(indexEntryFor(parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id))));
+        const outline = parseOutlineBytes(bytes, ctx.options.limits, outlinePath(id));
+        // A delete whose move into the trash is pending is deleted: its tombstone, not a live line.
+        const head = await committedHead(ctx.backend, auditPath(id));
+        entries.push(indexEntryFor(outline, pendingDeleteLocation(head?.record, id) !== undefined));
       } catch (err) {
         if (!(err instanceof LivingReportsError)) throw err;
         // A folder without a loadable outline is not a report the index can list (G5).
@@ -36,7 +42,7 @@ export async function rebuildIndex(ctx: StoreContext, mended: Mended[]): Promise
       }
       ctx.options.onProgress({ phase: "rebuild-index", done: i + 1, total: ids.length });
     }
-    count = entries.length;
+    count = entries.filter((e) => e.status !== "deleted").length;
     return entries;
   });
   for (const file of removed) mended.push({ action: "removed_temp_file", file });

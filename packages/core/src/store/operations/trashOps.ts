@@ -14,12 +14,12 @@ import { ensureDirectory, pathExists, readdirOrEmpty, removeTree } from "../shar
 import { checkExpectedVersion, invalidInput } from "../shared/inputChecks.js";
 import { BY_ID, reportDir, TRASH } from "../shared/layout.js";
 import { compactStamp, instantOf, isoTimestamp, parseCompactStamp } from "../shared/timestamps.js";
+import { trashedReportId } from "../shared/trashNames.js";
 import type { MutationOptions, TrashEntry } from "../shared/types.js";
 import { moveIntentOf } from "../trash/moveIntent.js";
 import { pendingDeletes } from "../trash/pendingDeletes.js";
 import { withTrashLock } from "../trash/trashLock.js";
 import { moveToTrash, removeStrayLocks } from "../trash/trashMoves.js";
-import { trashedReportId } from "../trash/trashNames.js";
 
 /**
  * Soft-deletes report `id` under its lock and the lock of its trash entry-to-be: appends the

@@ -9,7 +9,7 @@ import type { StoreContext } from "../shared/context.js";
 import { readFileOrNull } from "../shared/files.js";
 import { notFound } from "../shared/inputChecks.js";
 import { auditPath, outlinePath, reportDir } from "../shared/layout.js";
-import { pendingDeleteLocation } from "../trash/moveIntent.js";
+import { pendingDeleteLocation } from "../shared/trashNames.js";
 import { unrecoveredCrash } from "./unrecoveredCrash.js";
 
 function deletedNotMoved(id: string): LivingReportsError {

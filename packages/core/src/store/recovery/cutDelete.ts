@@ -4,11 +4,11 @@ import type { HeldReportLock } from "../locking/reportLock.js";
 import type { StoreContext } from "../shared/context.js";
 import { pathExists } from "../shared/files.js";
 import { BY_ID, reportDir } from "../shared/layout.js";
+import { isTrashLocationOf } from "../shared/trashNames.js";
 import type { Mended } from "../shared/types.js";
 import { loggedMove } from "../trash/moveIntent.js";
 import { withTrashLock } from "../trash/trashLock.js";
 import { dropRemnant, moveToTrash, removeStrayLocks, tombstone } from "../trash/trashMoves.js";
-import { isTrashLocationOf } from "../trash/trashNames.js";
 
 /**
  * Completes a delete cut by a crash after its `delete` event was appended but before the folder

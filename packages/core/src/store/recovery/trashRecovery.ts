@@ -5,10 +5,10 @@ import { LockBoundBackend } from "../locking/lockBoundBackend.js";
 import type { StoreContext } from "../shared/context.js";
 import { pathExists } from "../shared/files.js";
 import { BY_ID, reportDir, TRASH } from "../shared/layout.js";
+import { trashedReportId } from "../shared/trashNames.js";
 import type { Mended } from "../shared/types.js";
 import { loggedMove } from "../trash/moveIntent.js";
 import { dropRemnant, removeStrayLocks } from "../trash/trashMoves.js";
-import { trashedReportId } from "../trash/trashNames.js";
 
 /**
  * Finishes the moves between `by_id/` and `.trash/` that a crash (or a failure in a live

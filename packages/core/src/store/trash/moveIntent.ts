@@ -2,7 +2,6 @@ import { parseAuditLog } from "../../durable/index.js";
 import { ErrorCode } from "../../errors/errorCodes.js";
 import { isLivingReportsError } from "../../errors/livingReportsError.js";
 import type { StoreContext } from "../shared/context.js";
-import { isTrashLocationOf } from "./trashNames.js";
 
 /** What the log of a folder says about a move between `by_id/` and the trash. */
 export type MoveIntent = "delete" | "restore" | "none";
@@ -33,16 +32,4 @@ export function moveIntentOf(record: Record<string, unknown> | undefined, locati
     if (payload.restored_from === location) return "restore";
   }
   return "none";
-}
-
-/**
- * The trash location `record`, a log's head, names when it is report `id`'s delete event: the
- * delete committed; while the log is still in `by_id/<id>/`, its move there is pending.
- */
-export function pendingDeleteLocation(
-  record: Record<string, unknown> | undefined,
-  id: string,
-): string | undefined {
-  const location = (record?.payload as Record<string, unknown> | undefined)?.trash_location;
-  return record?.action_type === "delete" && isTrashLocationOf(location, id) ? location : undefined;
 }

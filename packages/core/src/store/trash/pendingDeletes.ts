@@ -2,8 +2,8 @@ import { committedHead } from "../../durable/index.js";
 import type { StoreContext } from "../shared/context.js";
 import { pathExists } from "../shared/files.js";
 import { auditPath, reportDir } from "../shared/layout.js";
+import { pendingDeleteLocation } from "../shared/trashNames.js";
 import type { TrashEntry } from "../shared/types.js";
-import { pendingDeleteLocation } from "./moveIntent.js";
 
 /**
  * The deleted reports whose move into the trash is pending (a delete whose event committed and

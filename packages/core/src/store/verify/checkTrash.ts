@@ -1,5 +1,5 @@
 import { TRASH } from "../shared/layout.js";
-import { trashedReportId } from "../trash/trashNames.js";
+import { trashedReportId } from "../shared/trashNames.js";
 import { VerifyCode } from "./problemCodes.js";
 import type { ProblemList } from "./problemList.js";
 import type { ReadOnlyAccess } from "./readOnlyAccess.js";

@@ -2,7 +2,7 @@ import type { OutlineLimits } from "../../schema/index.js";
 import { judgeOutline, loggedShasOf } from "../audit/outlineVerdict.js";
 import { backupsInLog } from "../recovery/rollForward.js";
 import { backupsDir, outlinePath, reportDir } from "../shared/layout.js";
-import { pendingDeleteLocation } from "../trash/moveIntent.js";
+import { pendingDeleteLocation } from "../shared/trashNames.js";
 import { type CheckedAudit, checkAudit } from "./checkAudit.js";
 import { checkBackups } from "./checkBackups.js";
 import { checkLeftovers, type StalenessClock } from "./checkLeftovers.js";
