@@ -10,6 +10,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { FaultyBackend } from "../faults/faultyBackend.js";
 import { expectError } from "./support/expectError.js";
+import { writeFile } from "./support/files.js";
 import { Interleaving } from "./support/interleaving.js";
 import type { ConformanceTarget, TargetRoot } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
@@ -207,6 +208,28 @@ export function describeTrashRaces(target: ConformanceTarget): void {
           expect(after.notices).toEqual([]);
         } finally {
           await store.close();
+        }
+      }));
+
+    it("after a crash, before any recovery, a delete whose move is pending lists as deleted even where the index lost its tombstone", () =>
+      withRoot(target, async (root) => {
+        const store = await openReports(root.backend, { create: true, leaseIdleMs: 0 });
+        const x = await store.create({ title: "cut, then a crash" });
+        await store.close();
+        const indexBefore = await root.backend.readFile("index.jsonl");
+        await cutDelete(root, x.report_id);
+        // What a crash after the event can leave: the tombstone lost, the writer's session lock.
+        await writeFile(root.backend, "index.jsonl", indexBefore);
+        const session = ".sessions/0b9a3c1e-5d2f-4a8b-9c7d-6e5f4a3b2c1d.lock";
+        await root.backend.mkdir(session);
+        await root.backend.utimes(session, 0);
+        const reader = await openReports(otherProcess(root.another()), { readOnly: true });
+        try {
+          expect((await reader.list()).map((e) => e.report_id)).toEqual([]);
+          expect((await reader.list({ status: "deleted" })).map((e) => e.report_id)).toEqual([x.report_id]);
+          await expectError(reader.get(x.report_id), ErrorCode.NOT_FOUND);
+        } finally {
+          await reader.close();
         }
       }));
 

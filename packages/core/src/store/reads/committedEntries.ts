@@ -1,3 +1,4 @@
+import { ErrorCode } from "../../errors/errorCodes.js";
 import { LivingReportsError } from "../../errors/livingReportsError.js";
 import type { IndexEntry } from "../../schema/index.js";
 import { indexEntryFor } from "../index/indexLines.js";
@@ -24,7 +25,10 @@ export async function committedEntries(
     } catch (err) {
       if (!(err instanceof LivingReportsError)) throw err;
       const known = byId.get(id);
-      if (known !== undefined) entries.push(known);
+      // A delete whose move is pending (readOutline) is listed as deleted, whatever line the
+      // index had when the crash came.
+      const deleted = err.code === ErrorCode.NOT_FOUND && err.details?.trash_location !== undefined;
+      if (known !== undefined) entries.push(deleted ? { ...known, status: "deleted" } : known);
     }
   }
   const present = new Set(ids);

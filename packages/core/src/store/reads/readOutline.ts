@@ -12,11 +12,12 @@ import { auditPath, outlinePath, reportDir } from "../shared/layout.js";
 import { pendingDeleteLocation } from "../shared/trashNames.js";
 import { unrecoveredCrash } from "./unrecoveredCrash.js";
 
-function deletedNotMoved(id: string): LivingReportsError {
+/** NOT_FOUND for a report whose delete committed, its move to `location` pending (`details.trash_location`). */
+function deletedNotMoved(id: string, location: string): LivingReportsError {
   return new LivingReportsError(
     ErrorCode.NOT_FOUND,
     `report ${id} was deleted (its move into the trash is completed by the next write to it or by repair)`,
-    { id, path: reportDir(id) },
+    { id, path: reportDir(id), details: { trash_location: location } },
   );
 }
 
@@ -26,7 +27,8 @@ function deletedNotMoved(id: string): LivingReportsError {
  * the common case), else, when the file is behind a head that carries its outline (a commit
  * whose files a crash cut, not yet rolled forward: docs/DESIGN.md#reading-after-a-crash), the
  * outline from the log; a manual edit not yet recorded reads as the file holds it. A report whose
- * log ends with its delete event is deleted, whether or not its folder has moved yet. Never writes.
+ * log ends with its delete event is deleted, whether or not its folder has moved yet (NOT_FOUND
+ * with `details.trash_location`). Never writes.
  *
  * @throws LivingReportsError INVALID_ID, NOT_FOUND, INVALID_OUTLINE, TOO_LARGE, TOO_DEEP, CORRUPT_FILE
  */
@@ -37,7 +39,8 @@ export async function readOutline(ctx: StoreContext, id: string): Promise<Outlin
   const file = await readFileOrNull(backend, outlinePath(id));
   if (file !== null) {
     const head = await committedHead(backend, auditPath(id));
-    if (head && pendingDeleteLocation(head.record, id) !== undefined) throw deletedNotMoved(id);
+    const deleted = head ? pendingDeleteLocation(head.record, id) : undefined;
+    if (deleted !== undefined) throw deletedNotMoved(id, deleted);
     if (head === null || head?.sha === sha256Hex(file)) {
       return parseOutlineBytes(file, limits, outlinePath(id));
     }
@@ -46,7 +49,8 @@ export async function readOutline(ctx: StoreContext, id: string): Promise<Outlin
   const read = log === null ? undefined : parseAuditLog(log);
   // A damaged log is not second-guessed here: the file is what there is (verify reports the log).
   if (read !== undefined && read.problems.length === 0) {
-    if (pendingDeleteLocation(read.lines.at(-1)?.record, id) !== undefined) throw deletedNotMoved(id);
+    const deleted = pendingDeleteLocation(read.lines.at(-1)?.record, id);
+    if (deleted !== undefined) throw deletedNotMoved(id, deleted);
     const verdict = judgeOutline(
       file,
       committedTail(read.lines),
