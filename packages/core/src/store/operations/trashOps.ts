@@ -88,7 +88,9 @@ export async function deleteReport(
  */
 export async function trashEntries(ctx: StoreContext): Promise<TrashEntry[]> {
   const inTrash = await listTrash(ctx.backend);
-  const pending = await pendingDeletes(ctx);
+  // A half-durable move can leave the folder in both places: listed once, as in the trash.
+  const there = new Set(inTrash.map((e) => e.location));
+  const pending = (await pendingDeletes(ctx)).filter((e) => !there.has(e.location));
   return [...inTrash, ...pending].sort((a, b) => instantOf(a.deleted_at) - instantOf(b.deleted_at));
 }
 
