@@ -1,13 +1,8 @@
-import {
-  DelegatingBackend,
-  type Outline,
-  openReports,
-  type ReportStore,
-  type StorageBackend,
-} from "@living-reports/core";
+import { type Outline, openReports, type ReportStore, type StorageBackend } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { formatTrace } from "../trace/formatTrace.js";
 import { recordTrace } from "../trace/recordTrace.js";
+import { anotherProcess } from "./support/anotherProcess.js";
 import { text, utf8 } from "./support/bytes.js";
 import { type GatePredicate, Interleaving } from "./support/interleaving.js";
 import type { ConformanceTarget, TargetRoot } from "./target.js";
@@ -15,15 +10,6 @@ import { titleOf, withRoot } from "./withRoot.js";
 
 const INDEX = "index.jsonl";
 const INDEX_LOCK = "index.lock";
-
-/** `backend` as another process sees the store: its own storage id, so no in-process lock queue is shared. */
-function elsewhere(backend: StorageBackend): StorageBackend {
-  return new (class extends DelegatingBackend {
-    override get storageId(): string {
-      return `${this.inner.storageId}#another-process`;
-    }
-  })(backend);
-}
 
 /** The last complete line per report id of `index.jsonl` (docs/FORMAT.md), with the count of complete lines. */
 async function foldIndex(backend: StorageBackend): Promise<{ titles: Map<string, string>; lines: number }> {
@@ -146,7 +132,7 @@ async function interleaveWithReplacer(root: TargetRoot, replacer: Replacer): Pro
     { create: true },
   );
   const b = await openReports(
-    scheduler.gated(elsewhere(root.another()), "appender", (call) => appenderGate(call)),
+    scheduler.gated(anotherProcess(root.another()), "appender", (call) => appenderGate(call)),
   );
   let runs = 0;
   try {
@@ -233,7 +219,7 @@ export function describeIndexAppends(target: ConformanceTarget): void {
     it("store instances in two processes updating their reports at once never take index.lock", () =>
       withRoot(target, async (root) => {
         const here = recordTrace(root.backend);
-        const there = recordTrace(elsewhere(root.another()));
+        const there = recordTrace(anotherProcess(root.another()));
         const a = await openReports(here.backend, { create: true });
         const b = await openReports(there.backend);
         try {

@@ -1,8 +1,9 @@
-import { DelegatingBackend, openReports } from "@living-reports/core";
+import { openReports } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { formatTrace } from "../trace/formatTrace.js";
 import { recordTrace } from "../trace/recordTrace.js";
 import { isLockPath, LOOKING } from "./commitSequence.js";
+import { anotherProcess } from "./support/anotherProcess.js";
 import type { ConformanceTarget } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
 
@@ -134,12 +135,10 @@ export function describeStoreHotPath(target: ConformanceTarget): void {
       withRoot(target, async (root) => {
         const a = await openReports(root.backend, { create: true, leaseIdleMs: 600_000 });
         // Another process: its own storage id, so no in-process queue is shared with `a`.
-        const elsewhere = new (class extends DelegatingBackend {
-          override get storageId(): string {
-            return `${this.inner.storageId}#another-process`;
-          }
-        })(root.another());
-        const b = await openReports(elsewhere, { leaseIdleMs: 0, lock: { timeoutMs: 5_000 } });
+        const b = await openReports(anotherProcess(root.another()), {
+          leaseIdleMs: 0,
+          lock: { timeoutMs: 5_000 },
+        });
         try {
           const created = await a.create({ title: "kept" });
           const byA = await a.update({ ...created, title: "by a" });

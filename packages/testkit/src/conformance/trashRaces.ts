@@ -1,28 +1,18 @@
 import {
-  DelegatingBackend,
   ErrorCode,
   isLivingReportsError,
   type Outline,
   openReports,
   type ReportStore,
-  type StorageBackend,
 } from "@living-reports/core";
 import { describe, expect, it } from "vitest";
 import { FaultyBackend } from "../faults/faultyBackend.js";
+import { anotherProcess } from "./support/anotherProcess.js";
 import { expectError } from "./support/expectError.js";
 import { writeFile } from "./support/files.js";
 import { Interleaving } from "./support/interleaving.js";
 import type { ConformanceTarget, TargetRoot } from "./target.js";
 import { titleOf, withRoot } from "./withRoot.js";
-
-/** `backend` as another process sees the store: its own storage id, so no in-process lock queue is shared. */
-function otherProcess(backend: StorageBackend): StorageBackend {
-  return new (class extends DelegatingBackend {
-    override get storageId(): string {
-      return `${this.inner.storageId}#restorer`;
-    }
-  })(backend);
-}
 
 /** How long a restore may take while the delete is paused before the delete is let go. */
 const WAIT_FOR_RESTORE_MS = 300;
@@ -52,7 +42,7 @@ type DeleteWay = "delete" | "recovery";
  * still in `by_id/` (the move failed), for recovery to complete.
  */
 async function cutDelete(root: TargetRoot, id: string): Promise<void> {
-  const faulty = new FaultyBackend(otherProcess(root.another()), [
+  const faulty = new FaultyBackend(anotherProcess(root.another()), [
     { op: "rename", path: `by_id/${id}`, error: "EIO" },
   ]);
   const cutter = await openReports(faulty);
@@ -86,7 +76,7 @@ async function restoreDuringDelete(
       leaseIdleMs: 0,
     },
   );
-  const b = await openReports(otherProcess(root.another()), { leaseIdleMs: 0 });
+  const b = await openReports(anotherProcess(root.another()), { leaseIdleMs: 0 });
   /**
    * Arms the scheduler and starts the delete of `x` (with `recovery`: cuts it first, unarmed,
    * then an update of it, whose recovery under the report's lock completes the delete and which
@@ -132,7 +122,7 @@ async function restoreDuringDelete(
       if (restore.endsWith("restored")) restored++;
       const why = `${way}: restore after ${at} of its ${steps} calls (${restore}); the calls:\n${order.join("\n")}`;
       const inFolder = (await root.backend.readdir("by_id")).includes(x.report_id);
-      const fresh = await openReports(otherProcess(root.another()));
+      const fresh = await openReports(anotherProcess(root.another()));
       try {
         for (const store of [a, b, fresh] as ReportStore[]) {
           const listed = (await store.list()).some((e) => e.report_id === x.report_id);
@@ -170,7 +160,7 @@ export function describeTrashRaces(target: ConformanceTarget): void {
           const z = await store.create({ title: "cut, purged" });
           for (const o of [x, y, z]) await cutDelete(root, o.report_id);
           expect((await root.backend.readdir("by_id")).length).toBe(3);
-          const fresh = await openReports(otherProcess(root.another()));
+          const fresh = await openReports(anotherProcess(root.another()));
           try {
             expect((await fresh.list()).map((e) => e.report_id)).toEqual([]);
             // A rebuild of the index keeps them deleted (tombstones, not live lines).
@@ -223,7 +213,7 @@ export function describeTrashRaces(target: ConformanceTarget): void {
         const session = ".sessions/0b9a3c1e-5d2f-4a8b-9c7d-6e5f4a3b2c1d.lock";
         await root.backend.mkdir(session);
         await root.backend.utimes(session, 0);
-        const reader = await openReports(otherProcess(root.another()), { readOnly: true });
+        const reader = await openReports(anotherProcess(root.another()), { readOnly: true });
         try {
           expect((await reader.list()).map((e) => e.report_id)).toEqual([]);
           expect((await reader.list({ status: "deleted" })).map((e) => e.report_id)).toEqual([x.report_id]);

@@ -1,5 +1,6 @@
 import {
   AuditEventSchema,
+  basename,
   ErrorCode,
   type HistoryEvent,
   type IndexEntry,
@@ -61,7 +62,8 @@ export async function observeStore(real: RealSystem): Promise<Observation> {
     }
     const outline = await store.get(id).catch((err: unknown) => {
       // A delete that committed and whose move into the trash is pending: it is in trashList.
-      if (isLivingReportsError(err, ErrorCode.NOT_FOUND)) return undefined;
+      if (isLivingReportsError(err, ErrorCode.NOT_FOUND) && err.details?.trash_location !== undefined)
+        return undefined;
       throw err;
     });
     if (outline === undefined) continue;
@@ -69,10 +71,11 @@ export async function observeStore(real: RealSystem): Promise<Observation> {
     out[`history:${id}`] = (await store.history(id)).map(eventLabel);
   }
   Object.assign(out, indexObservation(await store.list()));
+  const inTrash = new Set(top.includes(".trash") ? await disk.readdir(".trash") : []);
   for (const entry of await store.trashList()) {
     out[`trash:${entry.report_id}`] = { title: entry.title };
     // A pending delete's log is still in its by_id/ folder.
-    const moved = top.includes(".trash") && (await disk.readdir(".trash")).includes(entry.location.slice(7));
+    const moved = inTrash.has(basename(entry.location));
     out[`history:${entry.report_id}`] = await trashedHistory(
       disk,
       moved ? entry.location : `by_id/${entry.report_id}`,

@@ -4,7 +4,7 @@ import type { HeldReportLock } from "../locking/reportLock.js";
 import type { StoreContext } from "../shared/context.js";
 import { pathExists } from "../shared/files.js";
 import { BY_ID, reportDir } from "../shared/layout.js";
-import { isTrashLocationOf } from "../shared/trashNames.js";
+import { pendingDeleteLocation } from "../shared/trashNames.js";
 import type { Mended } from "../shared/types.js";
 import { loggedMove } from "../trash/moveIntent.js";
 import { withTrashLock } from "../trash/trashLock.js";
@@ -26,8 +26,8 @@ export async function completeCutDelete(
   record: Record<string, unknown>,
   mended: Mended[],
 ): Promise<void> {
-  const location = (record.payload as Record<string, unknown> | undefined)?.trash_location;
-  if (!isTrashLocationOf(location, id)) return;
+  const location = pendingDeleteLocation(record, id);
+  if (location === undefined) return;
   // Under the trash entry's lock, as a delete moves (see deleteReport): a restore in another
   // process cannot index the report back before the tombstone.
   await withTrashLock(ctx, location, async () => {
