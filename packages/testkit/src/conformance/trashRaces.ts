@@ -55,8 +55,8 @@ async function cutDelete(root: TargetRoot, id: string): Promise<void> {
 }
 
 /**
- * A delete in one process (store `a`, every backend call of it a step; with `recovery`, `repair`
- * completing a delete cut after its event) and a restore of the same report in another (store
+ * A delete in one process (store `a`, every backend call of it a step; with `recovery`, an
+ * update whose recovery completes a delete cut after its event) and a restore of the same report in another (store
  * `b`), the restore run whole after each prefix of the delete's steps. After both, whichever of
  * them won, every store's `list` agrees with the report folders (the index's last line for the
  * report is not a tombstone of a report that is back in `by_id/`), and `verify` finds nothing.
@@ -68,7 +68,7 @@ async function restoreDuringDelete(
 ): Promise<{ runs: number; restored: number }> {
   const scheduler = new Interleaving();
   // No leases: the cut delete is made by a third store, which must not wait for a kept lock of
-  // \`a\` (on a virtual clock its idle release never comes).
+  // `a` (on a virtual clock its idle release never comes).
   const a = await openReports(
     scheduler.gated(root.backend, "deleter", () => true),
     {
@@ -112,8 +112,9 @@ async function restoreDuringDelete(
         () => "restored",
         (err: unknown) => `refused: ${(err as { code?: string }).code ?? String(err)}`,
       );
-      // A restore may have to wait for what the paused delete holds (\`index.lock\`, while a
-      // repair rebuilds the index): then the delete goes on first, and the restore after it.
+      // A restore may have to wait for what the paused delete holds (the trash entry's lock, or
+      // the report's, which it takes to complete a pending move): then the delete goes on first,
+      // the restore after.
       const first = await Promise.race([restoring, pause(WAIT_FOR_RESTORE_MS).then(() => "waited")]);
       scheduler.release();
       await within(deletion, 30_000, "the delete, released");

@@ -81,6 +81,6 @@ export async function hasSession(real: RealSystem): Promise<boolean> {
 
 function storeOptions(lock: Required<LockOptions>, held: HeldLocks): OpenReportsOptions {
   // Leases on (the default idle time), as a program runs the store: the locks it keeps between
-  // commits are told apart from a failed operation's leftovers by \`held\`.
+  // commits are told apart from a failed operation's leftovers by `held`.
   return { create: true, lock, lockManager: held.managerFactory() };
 }
